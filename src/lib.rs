@@ -1,0 +1,38 @@
+//! jixiao (绩效): scanned Chinese budget disclosures in, structured and checked records out.
+//!
+//! The pipeline, one module per stage, all meeting at one intermediate representation
+//! ([`ir::Table`] inside [`ir::Page`]):
+//!
+//! ```text
+//!  PDF / image ──render──▶ page image ──preprocess──▶ flattened, deskewed image + transform
+//!      ──grid──▶ cell graph (rows, cols, spans, pixel boxes) ──ocr──▶ cell text + confidence
+//!      ──table──▶ ir::Page { blocks: [Line | Table] }            ◀──table::text── OCR'd text (.txt)
+//!      ──extract──▶ model::Record (项目支出绩效目标表) + model::TableRecord (every other table)
+//!      ──normalise──▶ typed values, yuan amounts, dates        (called by extract)
+//!      ──repair──▶ clipped names completed from their twins   (across the whole run)
+//!      ──check──▶ arithmetic warnings (never silent fixes)
+//!      ──emit──▶ records.jsonl, tables.jsonl, pages.jsonl, indicators.csv, run.json
+//! ```
+//!
+//! Text input enters at `table::text` and shares everything downstream with scanned pages, so
+//! the domain logic is tested on text where no OCR error can hide its mistakes.
+//! [`pipeline`] drives the stages over a batch of files (page-parallel, incremental, with a
+//! per-file error that never stops the batch).
+
+pub mod check;
+pub mod config;
+pub mod emit;
+pub mod error;
+pub mod extract;
+pub mod grid;
+pub mod ir;
+pub mod model;
+pub mod normalise;
+pub mod ocr;
+pub mod pipeline;
+pub mod preprocess;
+pub mod render;
+pub mod repair;
+pub mod table;
+
+pub use error::{Error, Result};
