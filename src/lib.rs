@@ -29,6 +29,7 @@ pub mod ir;
 pub mod model;
 pub mod normalise;
 pub mod ocr;
+pub mod pdfium;
 pub mod pipeline;
 pub mod preprocess;
 pub mod render;
