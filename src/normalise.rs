@@ -5,11 +5,13 @@
 mod fields;
 mod level;
 mod text;
+mod value;
 
 pub use fields::{compact_datetime, fiscal_year, iso_date, parse_amount, split_department};
 
 pub use level::{canonical_level1, canonical_level2, LEVEL1, LEVEL2};
 pub use text::{clean_text, fold_width};
+pub use value::parse_value;
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize, Serializer};
@@ -112,13 +114,4 @@ impl Value {
 pub enum MoneyUnit {
     Yuan,
     Wan,
-}
-
-/// Parses a 指标值 cell. `None` for an empty cell.
-pub fn parse_value(raw: &str) -> Option<Value> {
-    if raw.trim().is_empty() {
-        None
-    } else {
-        Some(Value::text())
-    }
 }
