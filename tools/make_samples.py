@@ -26,12 +26,11 @@ import io
 import json
 import math
 import os
-import random
 import sys
 import time
 from dataclasses import dataclass, field
 
-from PIL import Image, ImageDraw, ImageFilter, ImageFont
+from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageFont
 
 FONTS = {
     "Noto Sans CJK SC": [("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2),
@@ -692,13 +691,12 @@ def draw_seal(img, cx, cy, r, text, font_path, font_index):
     red = Image.new("RGB", (size, size), (214, 40, 46))
     box = (round(cx - c), round(cy - c))
     region = img.crop((box[0], box[1], box[0] + size, box[1] + size))
-    from PIL import ImageChops
     inked = ImageChops.multiply(region, red)
     region.paste(inked, (0, 0), layer)
     img.paste(region, box)
 
 
-def camscanner(page, rng, dpi, skew_deg, persp, seal=None):
+def camscanner(page, skew_deg, persp, seal=None):
     """Warps the flat page like a phone photo flattened by the app, keeps the truth in step."""
     img = page.img
     W, H = img.size
@@ -726,7 +724,7 @@ def camscanner(page, rng, dpi, skew_deg, persp, seal=None):
     shade = Image.linear_gradient("L").resize((W, H)).point(lambda v: 255 - v // 14)
     out = Image.composite(out, Image.new("RGB", (W, H), (236, 234, 228)), shade)
     noise = Image.effect_noise((W, H), 9).convert("RGB")
-    out = Image.blend(out, ImageChopsSoftLight(out, noise), 0.08)
+    out = Image.blend(out, ImageChops.soft_light(out, noise), 0.08)
     page.img = out
     for c in page.cells + page.texts:
         c["quad"] = quad_of(h, c["bbox"])
@@ -735,11 +733,6 @@ def camscanner(page, rng, dpi, skew_deg, persp, seal=None):
             ln["quad"] = quad_of(h, ln["bbox"])
             ln["bbox"] = hull(ln["quad"])
     return h, [list(apply_h(h, x, y)) for x, y in src]
-
-
-def ImageChopsSoftLight(a, b):
-    from PIL import ImageChops
-    return ImageChops.soft_light(a, b)
 
 
 def watermark(page, dpi, font_path, font_index):
@@ -795,10 +788,32 @@ SAMPLES = [
 ]
 
 
+def check_truth(form):
+    """The printed cells and the expected record must agree; catches typos in the truth."""
+    from decimal import Decimal
+    r = form.record
+    scale = Decimal(10000) if r["funds"]["declared_unit"] == "万元" else Decimal(1)
+    for c in form.cells:
+        if c.role.startswith("funds."):
+            _, period, key = c.role.split(".")
+            want = r["funds"][period][key]
+            got = None if c.text == "" else int(Decimal(c.text.replace(",", "")) * scale)
+            assert got == want, (c.role, c.text, want)
+        if c.ind is not None:
+            it = r["indicators"][c.ind]
+            assert c.text == (it["name"] if c.role == "ind.name" else it["value_raw"]), (c.text, it)
+    for period, fs in r["funds"].items():
+        if isinstance(fs, dict) and "total" in fs:
+            parts = sum(v or 0 for k, v in fs.items() if k != "total")
+            assert parts == fs["total"], (period, fs)
+    n_cells = {c.ind for c in form.cells if c.ind is not None}
+    assert n_cells == set(range(len(r["indicators"]))), "every indicator printed once"
+
+
 def make(sample, out_dir):
     name, dpi = sample["name"], sample["dpi"]
-    rng = random.Random(name)
     form = sample["form"](sample["style"])
+    check_truth(form)
     pages = []
     rid = "RID"
     page_nums = render_form(form, pages, rid, dpi, 0)
@@ -818,7 +833,7 @@ def make(sample, out_dir):
                 cells = [c for c in pg.cells if c["role"] == "ind.value"]
                 last = max(cells, key=lambda c: c["bbox"][3])
                 seal = (last["bbox"][0] - r * 0.2, last["bbox"][3] - r * 0.9, r, sc["seal"], path, idx)
-            hmat, sheet = camscanner(pg, rng, dpi, sc["skew"], sc["persp"], seal)
+            hmat, sheet = camscanner(pg, sc["skew"], sc["persp"], seal)
             skew = sc["skew"]
             path, idx = FONTS[sample["style"]["font"]][0]
             watermark(pg, dpi, path, idx)
