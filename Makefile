@@ -15,7 +15,7 @@ CARGO_FLAGS ?= --release --locked
 # spares the re-exec.
 export OMP_THREAD_LIMIT := 1
 
-.PHONY: all setup models build run test fmt-check clippy unit samples bench clean-out
+.PHONY: all setup models build run test fmt-check clippy unit samples score-samples bench clean-out
 
 all: run
 
@@ -48,6 +48,14 @@ samples:
 	@bash scripts/setup.sh fonts-noto-cjk fonts-wqy-zenhei
 	@python3 -c 'import PIL' 2>/dev/null || python3 -m pip install --quiet 'Pillow>=10'
 	python3 tools/make_samples.py --out samples/scan
+
+# Scores the last `make run` against the samples' expectations with the project's scorers
+# (they live in the shared folder beside the checkout, not in the repository).
+SHARED ?= ../shared
+score-samples:
+	@for e in samples/scan/*.expected.jsonl; do n=$${e%.expected.jsonl}; echo "== $$n"; \
+	  python3 $(SHARED)/eval/score.py $$e $(OUT)/records.jsonl; \
+	  python3 $(SHARED)/eval/score_cells.py $$n.cells.json $(OUT)/tables.jsonl; done
 
 # Criterion micro-benchmarks of the stages (see README "Benchmarks").
 bench: setup
