@@ -4,6 +4,8 @@
 
 mod fields;
 mod level;
+#[cfg(test)]
+mod props;
 mod text;
 mod value;
 
