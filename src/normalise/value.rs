@@ -59,7 +59,9 @@ const SUFFIX_OPS: [(&str, Op); 9] = [
 
 /// Measure words, longest first. Anything else short and Chinese after a number is kept too;
 /// this list only decides where a unit ends when words follow it ("1次团体心理治疗").
-const UNITS: [&str; 86] = [
+const UNITS: [&str; 88] = [
+    "个自然日",
+    "自然日",
     "个工作日",
     "平方公里",
     "平方米",
@@ -529,11 +531,24 @@ fn take_unit(s: &str) -> (Option<String>, &str) {
     if !latin.is_empty() && latin.len() <= 4 {
         return (Some(latin.clone()), &s[latin.len()..]);
     }
-    // An unlisted measure word: a short all-Chinese remainder.
-    let cjk: String = s.chars().take_while(|c| is_cjk(*c)).collect();
-    let n = cjk.chars().count();
-    if n > 0 && n <= 2 && cjk.len() == s.len() && strip_suffix_op(s).0.is_none() {
-        return (Some(cjk), "");
+    if let Some(c) = s.chars().next().filter(|c| matches!(c, '‰' | '℃' | '°')) {
+        return (Some(c.to_string()), &s[c.len_utf8()..]);
+    }
+    // An unlisted measure word ("90分以上"): a short Chinese word standing alone or before an
+    // operator word or a "/".
+    let word: String = s.chars().take_while(|c| is_cjk(*c)).collect();
+    let end = SUFFIX_OPS
+        .iter()
+        .filter_map(|(w, _)| word.find(w))
+        .min()
+        .unwrap_or(word.len());
+    let unit = &word[..end];
+    let n = unit.chars().count();
+    let rest = &s[end..];
+    let stands_alone =
+        rest.is_empty() || rest.starts_with('/') || strip_suffix_op(rest).0.is_some();
+    if (1..=2).contains(&n) && stands_alone {
+        return (Some(unit.to_string()), rest);
     }
     (None, s)
 }
@@ -1034,6 +1049,40 @@ mod tests {
             r#"{"op":"=","number":100,"unit":"m²","kind":"quantity"}"#,
         ),
         ("2023预算数", r#"{"kind":"text"}"#),
+        (
+            "≥90分以上",
+            r#"{"op":"≥","number":90,"unit":"分","kind":"quantity"}"#,
+        ),
+        (
+            "≥90分",
+            r#"{"op":"≥","number":90,"unit":"分","kind":"quantity"}"#,
+        ),
+        (
+            "≤2‰",
+            r#"{"op":"≤","number":2,"unit":"‰","kind":"quantity"}"#,
+        ),
+        (
+            "≥2次/季度",
+            r#"{"op":"≥","number":2,"unit":"次/季度","kind":"quantity"}"#,
+        ),
+        (
+            "5个自然日内完成任务",
+            r#"{"op":"≤","number":5,"unit":"个自然日","kind":"quantity"}"#,
+        ),
+        ("95%-100%", r#"{"kind":"text"}"#),
+        (
+            "１，０００人",
+            r#"{"op":"=","number":1000,"unit":"人","kind":"quantity"}"#,
+        ),
+        ("1,000,00", r#"{"kind":"text"}"#),
+        (
+            "100万元以上",
+            r#"{"op":"≥","number":1000000,"unit":"元","kind":"money"}"#,
+        ),
+        (
+            "100元以下",
+            r#"{"op":"≤","number":100,"unit":"元","kind":"money"}"#,
+        ),
         (
             "(1) 项目概述。流动人员人事档案公共服务。",
             r#"{"kind":"text"}"#,
