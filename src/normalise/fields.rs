@@ -88,7 +88,7 @@ pub fn parse_amount(raw: &str, unit: MoneyUnit) -> Result<Option<Num>, String> {
     Ok(Some(Num(y.normalize())))
 }
 
-/// "[073]六安市…" → ("073", "六安市…"); "054-吕梁市…" → ("054", "吕梁市…"); "044001" → ("044001", "");
+/// "\[073\]六安市…" → ("073", "六安市…"); "054-吕梁市…" → ("054", "吕梁市…"); "044001" → ("044001", "");
 /// "【061】…", "(061)…" alike; no leading code → (None, name).
 pub fn split_department(raw: &str) -> (Option<String>, String) {
     let s = raw.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}');
