@@ -546,7 +546,7 @@ fn take_unit(s: &str) -> (Option<String>, &str) {
     let n = unit.chars().count();
     let rest = &s[end..];
     let stands_alone =
-        rest.is_empty() || rest.starts_with('/') || strip_suffix_op(rest).0.is_some();
+        rest.is_empty() || rest.starts_with(['/', '(', '·']) || strip_suffix_op(rest).0.is_some();
     if (1..=2).contains(&n) && stands_alone {
         return (Some(unit.to_string()), rest);
     }
@@ -575,6 +575,10 @@ fn quantity(prefix: &str, n: Decimal, suffix: &str) -> Option<Value> {
     } else if let Some(r) = s.strip_prefix('亿') {
         n = n.checked_mul(Decimal::from(100_000_000))?;
         s = r;
+    } else if s.starts_with("千元") {
+        // 千元 is a money unit of its own; a bare 千 is left as printed.
+        n = n.checked_mul(Decimal::from(1_000))?;
+        s = &s['千'.len_utf8()..];
     }
     let (o, r) = strip_suffix_op(s);
     set_op(o, &mut op);
@@ -600,11 +604,16 @@ fn quantity(prefix: &str, n: Decimal, suffix: &str) -> Option<Value> {
     // "/人/月", "/年": per-something parts of the unit (not for percent: "%/年" is rare and
     // "1.5%贷款总量" must not grow a unit).
     if kind != ValueKind::Percent {
-        while let Some(r) = s.strip_prefix('/') {
+        // "元/人·月": the middle dot joins per-units like "/".
+        while let Some((sep, r)) = s.strip_prefix('/').map(|r| ('/', r)).or_else(|| {
+            s.strip_prefix('·')
+                .filter(|_| unit.is_some())
+                .map(|r| ('·', r))
+        }) {
             let (u, r2) = take_unit(r);
             let Some(u) = u else { break };
             unit.get_or_insert_with(String::new)
-                .push_str(&format!("/{u}"));
+                .push_str(&format!("{sep}{u}"));
             s = r2;
             let (o, r3) = strip_suffix_op(s);
             set_op(o, &mut op);
