@@ -16,7 +16,7 @@ mod text;
 mod value;
 
 pub use fields::{compact_datetime, fiscal_year, iso_date, parse_amount, split_department};
-pub use level::{canonical_level1, canonical_level2, LEVEL1, LEVEL2};
+pub use level::{canonical_level1, canonical_level2, canonical_level2_loose, LEVEL1, LEVEL2};
 pub use text::{clean_text, fold_width};
 pub use value::parse_value;
 
