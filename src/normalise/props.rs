@@ -7,10 +7,13 @@ use super::*;
 
 /// A non-negative decimal with up to four places, as printed ("13459.00" keeps its zeros).
 fn decimal() -> impl Strategy<Value = (Decimal, String)> {
-    (0u64..1_000_000_000_000, 0u32..5).prop_map(|(m, scale)| {
-        let d = Decimal::from_i128_with_scale(i128::from(m), scale);
-        (d, d.to_string())
-    })
+    // Small numbers often: they are the ones that look like codes, doubled cells or years.
+    prop_oneof![(0u64..10_000, 0u32..3), (0u64..1_000_000_000_000, 0u32..5)].prop_map(
+        |(m, scale)| {
+            let d = Decimal::from_i128_with_scale(i128::from(m), scale);
+            (d, d.to_string())
+        },
+    )
 }
 
 fn op() -> impl Strategy<Value = (&'static str, Op)> {
@@ -135,6 +138,15 @@ proptest! {
         prop_assert_eq!(v.op, Some(op));
         prop_assert_eq!(v.number, Some(Num(d)));
         prop_assert_eq!(v.unit.as_deref(), Some(unit));
+    }
+
+    #[test]
+    fn bare_number_is_itself((d, s) in decimal(), (o, op) in op()) {
+        let v = parse_value(&format!("{o}{s}")).expect("non-empty");
+        prop_assert_eq!(v.kind, ValueKind::Quantity);
+        prop_assert_eq!(v.op, Some(op));
+        prop_assert_eq!(v.number, Some(Num(d)));
+        prop_assert_eq!(v.unit, None);
     }
 
     #[test]

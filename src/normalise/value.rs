@@ -174,11 +174,15 @@ fn prepare(raw: &str) -> String {
         .replace("=<", "≤")
         .replace("≤=", "≤")
         .replace('−', "-");
-    // A doubled cell prints its text twice ("1年1年").
+    // A doubled cell prints its text twice ("1年1年"). A bare number cannot be told from its
+    // double ("11"), so only text with a unit or word is undoubled.
     let n = t.chars().count();
     if n >= 2 && n.is_multiple_of(2) {
         let half: String = t.chars().take(n / 2).collect();
-        if t[half.len()..] == half {
+        let numeric = half
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '.' | ','));
+        if !numeric && t[half.len()..] == half {
             return half;
         }
     }
