@@ -227,6 +227,9 @@ pub struct Segment {
     pub hi: f32,
     /// Stroke thickness in pixels.
     pub thick: f32,
+    /// Fraction of the length with ink just beside the stroke (on either side): low for a
+    /// ruling (only crossings and touching text), high for a chain of text strokes.
+    pub side_ink: f32,
     acc: Acc,
 }
 
@@ -370,11 +373,35 @@ fn row_segments(m: &Mask, p: &Params, horizontal: bool) -> Vec<Segment> {
     }
     let mut out = Vec::new();
     for rs in groups.values() {
-        if let Some(s) = fit_segment(rs, p, horizontal) {
+        if let Some(mut s) = fit_segment(rs, p, horizontal) {
+            s.side_ink = side_ink(m, &s, p);
             out.push(s);
         }
     }
     out
+}
+
+/// See [`Segment::side_ink`]; `m` is in the segment's own frame (rows along the line).
+fn side_ink(m: &Mask, s: &Segment, p: &Params) -> f32 {
+    let off = s.thick / 2.0 + p.dil as f32 + (p.unit * 0.015).max(2.0);
+    let (mut n, mut hit) = (0u32, 0u32);
+    let mut t = s.lo.max(0.0);
+    while t < s.hi {
+        let c = s.at(t);
+        let x = t as u32;
+        let above = c - off;
+        let below = c + off;
+        n += 1;
+        if (above >= 0.0 && m.get(x, above.round() as u32)) || m.get(x, below.round() as u32) {
+            hit += 1;
+        }
+        t += 1.0;
+    }
+    if n == 0 {
+        0.0
+    } else {
+        hit as f32 / n as f32
+    }
 }
 
 /// Fits one linked group of runs (t0, t1, p); drops runs far from the first fit (text strokes
@@ -409,6 +436,7 @@ fn fit_segment(rs: &[(u32, u32, u32)], p: &Params, horizontal: bool) -> Option<S
         lo,
         hi,
         thick: thick.max(1.0),
+        side_ink: 0.0,
         acc,
     })
 }
@@ -472,6 +500,7 @@ fn merge_collinear(mut segs: Vec<Segment>, p: &Params) -> Vec<Segment> {
                     lo: s.lo.min(o.lo),
                     hi: s.hi.max(o.hi),
                     thick: (s.thick * ls + o.thick * lo_) / (ls + lo_),
+                    side_ink: (s.side_ink * ls + o.side_ink * lo_) / (ls + lo_),
                     acc,
                 };
                 segs[i] = seg;
@@ -516,8 +545,17 @@ fn accept(segs: Vec<Segment>, perp: &[Segment], p: &Params) -> Vec<Segment> {
 /// All ruling segments of a page: horizontal and vertical.
 pub fn find_rulings(mask: &Mask, unit: f32) -> (Vec<Segment>, Vec<Segment>) {
     let p = Params::new(unit);
-    let hs = row_segments(mask, &p, true);
-    let vs = row_segments(&mask.transposed(), &p, false);
+    // Text strokes chained along a row of characters have ink beside them nearly everywhere;
+    // a ruling has it only where lines cross or text touches.
+    let lone = |s: &Segment| s.side_ink <= 0.3;
+    let hs: Vec<Segment> = row_segments(mask, &p, true)
+        .into_iter()
+        .filter(lone)
+        .collect();
+    let vs: Vec<Segment> = row_segments(&mask.transposed(), &p, false)
+        .into_iter()
+        .filter(lone)
+        .collect();
     let strong_v: Vec<Segment> = vs.iter().filter(|s| s.len() >= p.strong).cloned().collect();
     let hs = accept(hs, &strong_v, &p);
     let vs = accept(vs, &hs, &p);
@@ -829,6 +867,10 @@ fn table_from(hsegs: &[&Segment], vsegs: &[&Segment], p: &Params) -> Option<Grid
         }
     }
     if rects.len() < 2 {
+        return None;
+    }
+    let extent = hull(&[pts[0][0], pts[0][nc], pts[nr][nc], pts[nr][0]]);
+    if extent[2] - extent[0] < p.unit * 0.25 || extent[3] - extent[1] < p.unit * 0.25 {
         return None;
     }
     // Drop boundaries that no cell uses as an edge.
