@@ -57,20 +57,51 @@ pub fn read_scanned_page(
         rgb: &prep.rgb,
         mask: &grid.mask,
         unit: grid.unit,
-        max_chars: cfg.ocr.max_cell_chars,
+    };
+    // Every region of the page goes to the engine in one batch: cells first, then the lines
+    // around the tables. `None` = blank, not read.
+    let mut crops: Vec<image::RgbImage> = Vec::new();
+    let mut slot = |c: Option<image::RgbImage>| {
+        c.map(|img| {
+            crops.push(img);
+            crops.len() - 1
+        })
+    };
+    let cell_slots: Vec<Vec<Option<usize>>> = grid
+        .tables
+        .iter()
+        .map(|gt| {
+            gt.cells
+                .iter()
+                .map(|gc| slot(reader.cell_crop(gc.inner)))
+                .collect()
+        })
+        .collect();
+    let line_slots: Vec<Option<usize>> = line_boxes
+        .iter()
+        .map(|lb| slot(reader.line_crop(*lb)))
+        .collect();
+    let read = ocr::recognize_blocks(engine, &crops)?;
+    let get = |k: Option<usize>| -> Option<Recognized> {
+        let mut r = read.get(k?)?.clone();
+        if r.text.chars().count() > cfg.ocr.max_cell_chars {
+            r.text = r.text.chars().take(cfg.ocr.max_cell_chars).collect();
+        }
+        Some(r)
     };
     let mut confs: Vec<f32> = Vec::new();
     // (top in prepared pixels, block)
     let mut blocks: Vec<(f32, Block)> = Vec::new();
-    for (k, gt) in grid.tables.iter().enumerate() {
+    for (k, (gt, slots)) in grid.tables.iter().zip(&cell_slots).enumerate() {
         let mut cells = Vec::with_capacity(gt.cells.len());
-        for gc in &gt.cells {
-            let rec = reader.read(engine, gc.inner)?;
+        for (gc, &sl) in gt.cells.iter().zip(slots) {
             let mut cell = Cell::new(gc.row, gc.col, String::new());
             cell.rowspan = gc.rowspan;
             cell.colspan = gc.colspan;
-            if let Some(r) = rec {
-                confs.push(r.conf);
+            if let Some(r) = get(sl) {
+                if !r.text.is_empty() {
+                    confs.push(r.conf);
+                }
                 cell.text = r.text;
                 cell.conf = r.conf;
             }
@@ -78,32 +109,24 @@ pub fn read_scanned_page(
             cells.push(cell);
         }
         let mut table = Table::from_cells(number, k as u32 + 1, cells);
-        let b = gt.bbox;
-        table.bbox =
-            Some(frame.map_quad(&[[b[0], b[1]], [b[2], b[1]], [b[2], b[3]], [b[0], b[3]]]));
+        table.bbox = Some(frame.map_box(gt.bbox));
         blocks.push((gt.bbox[1], Block::Table(table)));
     }
-    for lb in &line_boxes {
-        let b = [lb[0] as f32, lb[1] as f32, lb[2] as f32, lb[3] as f32];
-        if let Some(r) = reader.read_tight(engine, b)? {
-            if r.text.trim().is_empty() {
-                continue;
-            }
-            confs.push(r.conf);
-            blocks.push((
-                b[1],
-                Block::Line(TextLine {
-                    text: r.text,
-                    conf: r.conf,
-                    bbox: Some(frame.map_quad(&[
-                        [b[0], b[1]],
-                        [b[2], b[1]],
-                        [b[2], b[3]],
-                        [b[0], b[3]],
-                    ])),
-                }),
-            ));
+    for (lb, &sl) in line_boxes.iter().zip(&line_slots) {
+        let Some(r) = get(sl) else { continue };
+        if r.text.trim().is_empty() {
+            continue;
         }
+        confs.push(r.conf);
+        let b = [lb[0] as f32, lb[1] as f32, lb[2] as f32, lb[3] as f32];
+        blocks.push((
+            b[1],
+            Block::Line(TextLine {
+                text: r.text,
+                conf: r.conf,
+                bbox: Some(frame.map_box(b)),
+            }),
+        ));
     }
     page.info.ms.insert("ocr".into(), ms(t));
     blocks.sort_by(|a, b| a.0.total_cmp(&b.0));
@@ -126,6 +149,10 @@ struct Frame<'a> {
 }
 
 impl Frame<'_> {
+    fn map_box(&self, b: [f32; 4]) -> BBox {
+        self.map_quad(&[[b[0], b[1]], [b[2], b[1]], [b[2], b[3]], [b[0], b[3]]])
+    }
+
     fn map_quad(&self, quad: &[[f32; 2]; 4]) -> BBox {
         let mut b = [f32::MAX, f32::MAX, f32::MIN, f32::MIN];
         for &[x, y] in quad {
@@ -144,7 +171,6 @@ struct Reader<'a> {
     rgb: &'a RgbImage,
     mask: &'a Mask,
     unit: f32,
-    max_chars: usize,
 }
 
 impl Reader<'_> {
@@ -153,61 +179,54 @@ impl Reader<'_> {
         ((self.unit * 0.02).powi(2) as usize).max(4)
     }
 
-    /// Reads the ink inside `region` (a cell's interior); None when it is blank.
-    fn read(&self, engine: &mut dyn OcrEngine, region: [f32; 4]) -> Result<Option<Recognized>> {
+    /// The ink inside `region` (a cell's interior) with a little paper around it; None when
+    /// the cell is blank.
+    fn cell_crop(&self, region: [f32; 4]) -> Option<RgbImage> {
         let (x0, y0) = (region[0].ceil() as i64, region[1].ceil() as i64);
         let (x1, y1) = (region[2].floor() as i64, region[3].floor() as i64);
         if x1 <= x0 || y1 <= y0 || self.mask.count_rect(x0, y0, x1, y1) < self.min_ink() {
-            return Ok(None);
+            return None;
         }
-        let Some(ink) = self.mask.ink_box(x0, y0, x1, y1) else {
-            return Ok(None);
-        };
-        // A little paper around the text (recognisers are trained on padded lines), but never
-        // past the interior, where the ruling lines are.
+        let ink = self.mask.ink_box(x0, y0, x1, y1)?;
+        // Recognisers are trained on padded lines, but the pad never reaches past the
+        // interior, where the ruling lines are.
         let pad = (self.unit * 0.03) as i64;
-        let crop = [
+        self.crop([
             (ink[0] as i64 - pad).max(x0),
             (ink[1] as i64 - pad).max(y0),
             (ink[2] as i64 + pad).min(x1),
             (ink[3] as i64 + pad).min(y1),
-        ];
-        self.recognize(engine, crop).map(Some)
+        ])
     }
 
-    /// Reads a box found from the ink itself (a text line outside the tables).
-    fn read_tight(&self, engine: &mut dyn OcrEngine, b: [f32; 4]) -> Result<Option<Recognized>> {
+    /// A text line outside the tables (its box found from the ink itself), padded.
+    fn line_crop(&self, b: [u32; 4]) -> Option<RgbImage> {
         let pad = (self.unit * 0.03) as i64;
-        let (w, h) = (self.rgb.width() as i64, self.rgb.height() as i64);
-        let crop = [
-            (b[0] as i64 - pad).max(0),
-            (b[1] as i64 - pad).max(0),
-            (b[2] as i64 + pad).min(w),
-            (b[3] as i64 + pad).min(h),
-        ];
-        if crop[2] <= crop[0] || crop[3] <= crop[1] {
-            return Ok(None);
-        }
-        self.recognize(engine, crop).map(Some)
+        self.crop([
+            b[0] as i64 - pad,
+            b[1] as i64 - pad,
+            b[2] as i64 + pad,
+            b[3] as i64 + pad,
+        ])
     }
 
-    fn recognize(&self, engine: &mut dyn OcrEngine, c: [i64; 4]) -> Result<Recognized> {
+    fn crop(&self, c: [i64; 4]) -> Option<RgbImage> {
         let (w, h) = (self.rgb.width() as i64, self.rgb.height() as i64);
         let (x0, y0) = (c[0].clamp(0, w), c[1].clamp(0, h));
         let (x1, y1) = (c[2].clamp(x0, w), c[3].clamp(y0, h));
-        let img = image::imageops::crop_imm(
-            self.rgb,
-            x0 as u32,
-            y0 as u32,
-            (x1 - x0) as u32,
-            (y1 - y0) as u32,
-        )
-        .to_image();
-        let mut r = ocr::recognize_block(engine, &img)?;
-        if r.text.chars().count() > self.max_chars {
-            r.text = r.text.chars().take(self.max_chars).collect();
+        if x1 <= x0 || y1 <= y0 {
+            return None;
         }
-        Ok(r)
+        Some(
+            image::imageops::crop_imm(
+                self.rgb,
+                x0 as u32,
+                y0 as u32,
+                (x1 - x0) as u32,
+                (y1 - y0) as u32,
+            )
+            .to_image(),
+        )
     }
 }
 
