@@ -37,6 +37,7 @@ pub struct WorkerRun {
     pub pages: usize,
     pub seconds: f64,
     pub pages_per_s: f64,
+    pub files_per_s: f64,
     /// Summed over pages and files (CPU-side work of all workers, not wall time).
     pub stage_ms: BTreeMap<String, u64>,
     pub stage_ms_per_page: BTreeMap<String, f64>,
@@ -186,6 +187,7 @@ fn measure(files: &[Loaded], cfg: &Config, workers: usize) -> Result<WorkerRun> 
         pages,
         seconds,
         pages_per_s: pages as f64 / seconds.max(1e-9),
+        files_per_s: files.len() as f64 / seconds.max(1e-9),
         stage_ms_per_page: stage_ms
             .iter()
             .map(|(k, v)| (k.clone(), *v as f64 / per))
@@ -316,8 +318,10 @@ pub fn run(opts: &BenchOptions) -> Result<BenchReport> {
     for &w in &opts.workers {
         runs.push(measure(&files, cfg, w.max(1))?);
     }
-    let one = runs.iter().find(|r| r.workers == 1).map(|r| r.pages_per_s);
-    let most = runs.iter().max_by_key(|r| r.workers).map(|r| r.pages_per_s);
+    // Files/s when no page came out (text files the reader found nothing in).
+    let rate = |r: &WorkerRun| if r.pages > 0 { r.pages_per_s } else { r.files_per_s };
+    let one = runs.iter().find(|r| r.workers == 1).map(rate);
+    let most = runs.iter().max_by_key(|r| r.workers).map(rate);
     let speedup = one.zip(most).map(|(a, b)| b / a.max(1e-9));
     if runs.iter().any(|r| r.errors > 0) {
         notes

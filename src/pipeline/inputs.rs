@@ -100,11 +100,13 @@ pub fn discover(args: &[PathBuf], cfg: &InputConfig) -> Result<Vec<InputFile>> {
     Ok(out)
 }
 
-/// Hex sha256 of a file, streamed (the file is not held in memory).
-pub fn sha256_file(path: &Path) -> std::io::Result<(String, u64)> {
+/// Hex sha256 and size of a file, streamed (the file is not held in memory), and its first
+/// `head` bytes for sniffing.
+pub fn sha256_file(path: &Path, head: usize) -> std::io::Result<(String, u64, Vec<u8>)> {
     let mut f = std::fs::File::open(path)?;
     let mut h = Sha256::new();
     let mut buf = vec![0u8; 1 << 16];
+    let mut first = Vec::with_capacity(head);
     let mut n_total = 0u64;
     loop {
         let n = f.read(&mut buf)?;
@@ -113,8 +115,10 @@ pub fn sha256_file(path: &Path) -> std::io::Result<(String, u64)> {
         }
         n_total += n as u64;
         h.update(&buf[..n]);
+        let want = head.saturating_sub(first.len()).min(n);
+        first.extend_from_slice(&buf[..want]);
     }
-    Ok((hex::encode(h.finalize()), n_total))
+    Ok((hex::encode(h.finalize()), n_total, first))
 }
 
 pub fn sha256_bytes(bytes: &[u8]) -> String {

@@ -22,7 +22,6 @@ pub mod store;
 pub mod versions;
 
 use std::collections::BTreeMap;
-use std::io::Read;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -172,6 +171,7 @@ pub fn run(opts: &RunOptions) -> Result<RunSummary> {
     let inputs = inputs::discover(&opts.inputs, &cfg.input)?;
     let state = opts.out.join(STATE_DIR);
     std::fs::create_dir_all(&state).map_err(|e| Error::io(&state, e))?;
+    let _lock = store::lock_dir(&state)?;
     store::sweep_temporaries(&state);
     store::sweep_temporaries(&opts.out);
     let versions = Versions::new(cfg);
@@ -323,12 +323,7 @@ fn read_head_and_hash(path: &Path, max_bytes: u64) -> Result<(String, u64, Vec<u
         ));
     }
     check_size(path, md.len(), max_bytes)?;
-    let mut head = Vec::with_capacity(8192);
-    std::fs::File::open(path)
-        .and_then(|f| f.take(8192).read_to_end(&mut head))
-        .map_err(|e| Error::io(path, e))?;
-    let (sha, n) = inputs::sha256_file(path).map_err(|e| Error::io(path, e))?;
-    Ok((sha, n, head))
+    inputs::sha256_file(path, 8192).map_err(|e| Error::io(path, e))
 }
 
 fn check_size(path: &Path, n: u64, max_bytes: u64) -> Result<()> {

@@ -148,6 +148,30 @@ pub fn write_atomic(
     f.commit()
 }
 
+/// Takes an exclusive lock on the state directory for the life of the returned file, so two
+/// runs into the same OUT (overlapping nightly jobs) cannot interleave. The kernel drops the
+/// lock when the process ends, however it ends.
+pub fn lock_dir(state: &Path) -> Result<std::fs::File> {
+    use std::os::fd::AsRawFd;
+    let path = state.join("lock");
+    let f = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| Error::io(&path, e))?;
+    // SAFETY: flock on a file descriptor we own; no memory is passed.
+    let rc = unsafe { libc::flock(f.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
+    if rc != 0 {
+        return Err(Error::Config(format!(
+            "another jixiao run is writing to {} (lock {})",
+            state.parent().unwrap_or(state).display(),
+            path.display()
+        )));
+    }
+    Ok(f)
+}
+
 /// Removes temporary files a killed run left behind.
 pub fn sweep_temporaries(dir: &Path) {
     let Ok(rd) = std::fs::read_dir(dir) else {
@@ -191,6 +215,15 @@ mod tests {
         assert_eq!(load(&p, &r.sha256, "k2"), None);
         std::fs::write(&p, b"{\"format\":1, trunc").unwrap();
         assert_eq!(load(&p, &r.sha256, "k1"), None);
+    }
+
+    #[test]
+    fn a_locked_state_directory_refuses_a_second_run() {
+        let d = tempfile::tempdir().unwrap();
+        let held = lock_dir(d.path()).unwrap();
+        assert!(matches!(lock_dir(d.path()), Err(Error::Config(_))));
+        drop(held);
+        assert!(lock_dir(d.path()).is_ok());
     }
 
     #[test]
