@@ -111,22 +111,12 @@ fn build_config(c: &Common) -> anyhow::Result<Config> {
     Ok(cfg)
 }
 
-/// Tesseract's OpenMP threads fight our worker threads (3–4× slower) and OMP reads its limit
-/// only at start-up, so the process re-executes itself with OMP_THREAD_LIMIT=1.
+/// Tesseract needs OMP_THREAD_LIMIT=1 from process start (it re-executes us when unset); a
+/// failure only costs speed, so it is a warning.
 fn ensure_omp_thread_limit() {
-    if std::env::var_os("OMP_THREAD_LIMIT").is_some() {
-        return;
+    if let Err(e) = jixiao::ocr::ensure_omp_thread_limit() {
+        eprintln!("warning: {e}");
     }
-    let Ok(exe) = std::env::current_exe() else {
-        return;
-    };
-    use std::os::unix::process::CommandExt;
-    let err = std::process::Command::new(exe)
-        .args(std::env::args_os().skip(1))
-        .env("OMP_THREAD_LIMIT", "1")
-        .exec();
-    // exec returns only on failure; carry on, slower but correct.
-    eprintln!("warning: could not re-execute with OMP_THREAD_LIMIT=1: {err}");
 }
 
 fn main() -> ExitCode {

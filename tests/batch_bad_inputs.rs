@@ -8,7 +8,7 @@
 //! | truncated PDF | error(s) with stage render |
 //! | encrypted PDF (user password) | error: page null, stage render, "encrypted" |
 //! | PDF with zero pages | error: page null, stage render, "no pages" |
-//! | page with no image | ok: the page is listed, no table |
+//! | page with no image (after a good page) | error: page 2, stage render; page 1 kept (partial) |
 //! | 20000×20000 JPEG (PDF page or .jpg) | error: page 1, "refused", before decoding |
 //! | page with /Rotate 90 | ok: page listed upright (width < height for a landscape image) |
 //! | blank page | ok: the page is listed, no table, no record |
@@ -108,7 +108,6 @@ fn truncated_pdf() {
 }
 
 #[test]
-#[ignore = "needs render"]
 fn encrypted_pdf() {
     let d = tempfile::tempdir().unwrap();
     let bad = write(d.path(), "locked.pdf", pdf_encrypted());
@@ -123,7 +122,6 @@ fn encrypted_pdf() {
 }
 
 #[test]
-#[ignore = "needs render"]
 fn pdf_with_zero_pages() {
     let d = tempfile::tempdir().unwrap();
     let bad = write(d.path(), "zero.pdf", pdf_bytes(pdf_of(&[], 0)));
@@ -162,22 +160,29 @@ fn tables_of(out: &Path, name: &str) -> Vec<Value> {
 }
 
 #[test]
-#[ignore = "needs render"]
 fn page_with_no_image() {
     let d = tempfile::tempdir().unwrap();
     let pdf = pdf_of(&[Some((jpeg(300, 400, false), 300, 400)), None], 0);
     let bad = write(d.path(), "noimage.pdf", pdf_bytes(pdf));
     let (o, out) = run_with_good(d.path(), &bad, &[]);
-    assert_eq!(code(&o), 0, "{:?}", errors(&out));
+    assert_eq!(code(&o), 1);
+    let e = one_error(&out, "noimage.pdf");
+    assert_eq!(
+        (e["page"].clone(), e["stage"].clone()),
+        (2.into(), "render".into())
+    );
+    // The failed page does not cost the file its other page; both are listed.
+    assert_eq!(input_entry(&out, "noimage.pdf")["status"], "partial");
     let pages = pages_of(&out, "noimage.pdf");
     assert_eq!(pages.len(), 2);
-    assert!(tables_of(&out, "noimage.pdf")
-        .iter()
-        .all(|t| t["source"]["pages"] != serde_json::json!([2])));
+    assert!(
+        pages[1]["warnings"].to_string().contains("render"),
+        "{}",
+        pages[1]
+    );
 }
 
 #[test]
-#[ignore = "needs render"]
 fn huge_image_page_is_refused_before_decoding() {
     let d = tempfile::tempdir().unwrap();
     let pdf = pdf_of(&[Some((jpeg_claiming(20000, 20000), 20000, 20000))], 0);
@@ -192,7 +197,6 @@ fn huge_image_page_is_refused_before_decoding() {
 }
 
 #[test]
-#[ignore = "needs render"]
 fn huge_jpeg_file_is_refused_before_decoding() {
     let d = tempfile::tempdir().unwrap();
     let bad = write(d.path(), "huge.jpg", jpeg_claiming(20000, 20000));
@@ -204,7 +208,6 @@ fn huge_jpeg_file_is_refused_before_decoding() {
 }
 
 #[test]
-#[ignore = "needs render"]
 fn page_rotated_90_is_upright() {
     let d = tempfile::tempdir().unwrap();
     // A landscape image on a page turned by 90°: upright, the page is portrait.
@@ -220,7 +223,6 @@ fn page_rotated_90_is_upright() {
 }
 
 #[test]
-#[ignore = "needs render"]
 fn blank_page() {
     let d = tempfile::tempdir().unwrap();
     let pdf = pdf_of(&[Some((jpeg(500, 700, true), 500, 700))], 0);
@@ -233,7 +235,6 @@ fn blank_page() {
 }
 
 #[test]
-#[ignore = "needs render"]
 fn text_only_born_digital_pdf() {
     let d = tempfile::tempdir().unwrap();
     let bad = write(
@@ -247,7 +248,6 @@ fn text_only_born_digital_pdf() {
 }
 
 #[test]
-#[ignore = "needs render"]
 fn corrupt_jpeg_stream() {
     let d = tempfile::tempdir().unwrap();
     let pdf = pdf_of(&[Some((jpeg_corrupt(), 200, 150))], 0);

@@ -34,7 +34,10 @@ fn bench_reports_throughput_stages_and_memory_on_text() {
     assert!(r["speedup"].as_f64().is_some());
     let m = &r["memory"];
     assert!(m["pages"].as_u64().unwrap() >= 120, "{m}");
-    if let (Some(a), Some(b)) = (m["peak_rss_mib_at_100"].as_f64(), m["peak_rss_mib_at_end"].as_f64()) {
+    if let (Some(a), Some(b)) = (
+        m["peak_rss_mib_at_100"].as_f64(),
+        m["peak_rss_mib_at_end"].as_f64(),
+    ) {
         assert!(a > 0.0 && b >= a, "{m}");
     }
 }

@@ -319,7 +319,13 @@ pub fn run(opts: &BenchOptions) -> Result<BenchReport> {
         runs.push(measure(&files, cfg, w.max(1))?);
     }
     // Files/s when no page came out (text files the reader found nothing in).
-    let rate = |r: &WorkerRun| if r.pages > 0 { r.pages_per_s } else { r.files_per_s };
+    let rate = |r: &WorkerRun| {
+        if r.pages > 0 {
+            r.pages_per_s
+        } else {
+            r.files_per_s
+        }
+    };
     let one = runs.iter().find(|r| r.workers == 1).map(rate);
     let most = runs.iter().max_by_key(|r| r.workers).map(rate);
     let speedup = one.zip(most).map(|(a, b)| b / a.max(1e-9));
