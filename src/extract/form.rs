@@ -618,6 +618,25 @@ fn split_row<'a>(toks: &[Tok<'a>], lay: &Layout) -> Split<'a> {
             },
         }
     }
+    // A level name completed from a partial print ("服务对象满意度") followed by one value is
+    // the 三级 name of that value, not a level.
+    for run in runs.iter_mut() {
+        let soft_last = matches!(run.0.last(), Some((LevelCell::L2 { exact: false, .. }, _)));
+        if soft_last
+            && run.0.len() >= 2
+            && run.1.len() == 1
+            && vocab::looks_like_value(&run.1[0].text)
+        {
+            if let Some((_, col)) = run.0.pop() {
+                if let Some(c) = toks.iter().find_map(|t| match t {
+                    Tok::Level(_, c) if c.col == col => Some(*c),
+                    _ => None,
+                }) {
+                    run.1.insert(0, c);
+                }
+            }
+        }
+    }
     sp.has_levels = !runs.is_empty();
     if !lay.two_period {
         // One side: the first run holds the levels (一级 at most once, 二级 once); extra level
@@ -648,7 +667,11 @@ fn split_row<'a>(toks: &[Tok<'a>], lay: &Layout) -> Split<'a> {
                         extra.push(j);
                     }
                 }
-                // A doubled 二级 with only one text after it: the second copy is the name.
+                // A doubled 二级 with only one text after it: the second copy is the name;
+                // with a name and a value after it, it is a level printed twice.
+                if texts.len() >= 2 {
+                    extra.clear();
+                }
                 if keep.len() == 2 && texts.len() <= 1 && extra.is_empty() {
                     if let (Some(a), Some(b)) = (l2_of(&keep[0]), l2_of(&keep[1])) {
                         if a == b && vocab::level1(a).is_none() {
@@ -722,7 +745,13 @@ fn split_row<'a>(toks: &[Tok<'a>], lay: &Layout) -> Split<'a> {
                 }
                 None => {
                     sp.mid_levels = levels.iter().map(|x| x.0.clone()).collect();
-                    sp.mid_texts.extend(texts);
+                    if texts.len() >= 4 && sp.mid_texts.is_empty() {
+                        // Levels printed once, merged across both periods.
+                        sp.mid_texts.extend(texts[..2].iter().copied());
+                        sp.ann_texts = texts[2..].to_vec();
+                    } else {
+                        sp.mid_texts.extend(texts);
+                    }
                 }
             }
         }
@@ -1053,7 +1082,7 @@ fn read_indicators(ctx: &Ctx<'_>, hcells: &[SCell], rows: &[(usize, Vec<SCell>)]
             if shared_cost && ann_side.l2 == Some("成本指标") {
                 ann_side.l1 = Some("成本指标");
             }
-        } else if !sp.mid_levels.is_empty() {
+        } else if !sp.mid_levels.is_empty() && !sp.ann_texts.is_empty() {
             // Levels printed once for both sides (merged across the period columns).
             let before = ann_side.l2;
             apply_levels(&mut ann_side, &sp.mid_levels);

@@ -134,6 +134,9 @@ pub enum LevelCell {
         name: &'static str,
         code: Option<String>,
         l1_capable: bool,
+        /// Printed in full (not completed from a clipped or suffix-less print, which a 三级
+        /// name such as "服务对象满意度" can also be).
+        exact: bool,
     },
 }
 
@@ -144,10 +147,12 @@ pub fn level_cell(s: &str) -> Option<LevelCell> {
     }
     if let Some((code, name)) = level2(&c) {
         let l1_capable = level1(name).is_some();
+        let exact = bare_level(&c).1 == name;
         return Some(LevelCell::L2 {
             name,
             code,
             l1_capable,
+            exact,
         });
     }
     level1(&c).map(LevelCell::L1)
