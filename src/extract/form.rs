@@ -458,7 +458,7 @@ fn read_header(_ctx: &Ctx<'_>, rows: &[(usize, Vec<SCell>)], fi: &FormInput, r: 
             continue;
         }
         let raw = vc.map(|c| c.text.as_str()).unwrap_or("");
-        let v = match normalise::parse_amount(raw, unit) {
+        let v = match amount(raw, unit) {
             Ok(v) => v,
             Err(_) => {
                 let p = if period == Period::Midterm {
@@ -486,6 +486,19 @@ fn read_header(_ctx: &Ctx<'_>, rows: &[(usize, Vec<SCell>)], fi: &FormInput, r: 
     if r.project.name.is_none() {
         r.project.name = fi.name_above.as_deref().map(vocab::tidy);
     }
+}
+
+/// A fund cell in yuan; a unit printed in the cell ("850万元", "21 万") overrides the declared one.
+fn amount(raw: &str, unit: MoneyUnit) -> Result<Option<crate::normalise::Num>, String> {
+    let c = compact(raw);
+    let (num, u) = if let Some(n) = c.strip_suffix("万元").or_else(|| c.strip_suffix('万')) {
+        (n, MoneyUnit::Wan)
+    } else if let Some(n) = c.strip_suffix('元') {
+        (n, MoneyUnit::Yuan)
+    } else {
+        (c.as_str(), unit)
+    };
+    normalise::parse_amount(num, u)
 }
 
 fn set_goal(r: &mut Record, p: Period, t: String) {

@@ -146,6 +146,20 @@ fn is_year_text(t: &str) -> bool {
     c.contains("年度") && c.chars().count() <= 14 && c.chars().any(|ch| ch.is_ascii_digit())
 }
 
+/// "部门项目支出预算绩效目标表（2023年度）" → heading and year printed on one line.
+fn split_title_year(t: &str) -> (String, Option<String>) {
+    let tidy = vocab::tidy(t);
+    for open in ['(', '（'] {
+        if let Some(i) = tidy.rfind(open) {
+            let tail = &tidy[i..];
+            if i > 0 && is_year_text(tail) {
+                return (tidy[..i].trim().to_string(), Some(tail.to_string()));
+            }
+        }
+    }
+    (tidy, None)
+}
+
 fn is_title_text(t: &str) -> bool {
     let c = vocab::compact(t);
     (c.contains("绩效目标") && !c.contains('。')) || c.ends_with("目标表") || c.chars().count() <= 3
@@ -187,7 +201,11 @@ pub fn extract_document(doc: &Document) -> Extracted {
                 fi.year_text.get_or_insert_with(|| t.to_string());
             } else if matches!(it, Item::Line { .. }) && is_junk_line(t) {
             } else if is_title_text(t) {
-                fi.title = Some(vocab::tidy(t));
+                let (title, year) = split_title_year(t);
+                if year.is_some() && fi.year_text.is_none() {
+                    fi.year_text = year;
+                }
+                fi.title = Some(title);
                 b -= 1;
                 break;
             } else if fi.name_above.is_none() && b == s && matches!(it, Item::Row { .. }) {

@@ -273,6 +273,8 @@ mod tests {
         assert_eq!(level2("企业职工养老保险期末参保人数"), None);
         assert_eq!(level_cell("标"), None);
         assert!(is_level_fragment("标)"));
+        assert!(is_level_fragment("填)"));
+        assert!(!is_level_fragment("不适用"));
         assert_eq!(
             level_cell("时效指标"),
             Some(LevelCell::L2 {

@@ -103,6 +103,10 @@ pub fn clean_markup(s: &str) -> String {
                         }
                         continue;
                     }
+                    // A tag cut off at the end of the cell ("…</h2").
+                    if rest.chars().all(|c| c.is_ascii_alphanumeric() || c == '/') {
+                        break;
+                    }
                 }
                 out.push(c);
             }
@@ -199,5 +203,6 @@ mod tests {
         assert_eq!(clean_markup("<94人"), "<94人");
         assert_eq!(clean_markup("<h2 style=\"margin: 0;\">部"), "部");
         assert_eq!(clean_markup("## 部门表"), "部门表");
+        assert_eq!(clean_markup("<h2 style=\"m\">部门表</h2"), "部门表");
     }
 }
