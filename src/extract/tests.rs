@@ -1,6 +1,7 @@
 use super::*;
 use crate::table::text::read_text;
 
+#[allow(dead_code)]
 pub(crate) fn doc_of(text: &str) -> Document {
     Document {
         path: "t.txt".into(),

@@ -161,9 +161,13 @@ pub fn level_cell(s: &str) -> Option<LevelCell> {
 /// Fragments a clipped level cell leaves on the next row ("标", "标)", "指标").
 pub fn is_level_fragment(s: &str) -> bool {
     let c = compact(s);
-    !c.is_empty()
-        && c.chars()
-            .all(|ch| matches!(ch, '指' | '标' | ')' | '(' | '）' | '（'))
+    if c.is_empty() || c.chars().count() > 7 {
+        return false;
+    }
+    c.chars().all(|ch| matches!(ch, '指' | '标' | ')' | '('))
+        || ["(必填硬性指标)", "(必填)"]
+            .iter()
+            .any(|n| n.ends_with(c.as_str()) && c.ends_with(')'))
 }
 
 /// Whitespace-normalised text: spaces between two CJK characters (line wraps) removed, other
@@ -280,7 +284,8 @@ mod tests {
             Some(LevelCell::L2 {
                 name: "时效指标",
                 code: None,
-                l1_capable: false
+                l1_capable: false,
+                exact: true
             })
         );
     }
