@@ -111,6 +111,7 @@ fn choose<'a>(name: &str, value: &str, cands: &[(&'a str, &'a str)]) -> Option<&
 }
 
 pub fn repair_run(records: &mut [Record]) {
+    type Tier<'a> = Box<dyn Fn(&&Entry) -> bool + 'a>;
     let widths: Vec<HashMap<ColKey, usize>> = records.iter().map(clip_widths).collect();
     // Snapshot of every indicator: (record, period, level2, name, value, suspected).
     struct Entry {
@@ -156,7 +157,7 @@ pub fn repair_run(records: &mut [Record]) {
                 continue;
             }
             let same_l2 = |e: &&Entry| e.level2 == ind.level2;
-            let tiers: [Box<dyn Fn(&&Entry) -> bool>; 3] = [
+            let tiers: [Tier<'_>; 3] = [
                 Box::new(|e: &&Entry| e.rec == ri && e.period != ind.period),
                 Box::new(|e: &&Entry| e.rec != ri && doc_of[e.rec] == doc_of[ri]),
                 Box::new(|e: &&Entry| doc_of[e.rec] != doc_of[ri]),
@@ -295,23 +296,25 @@ mod tests {
 
     #[test]
     fn clipped_annual_name_is_repaired_from_its_twin_only() {
-        let mut r = Record::default();
-        r.indicators = vec![
-            ind(
-                Period::Midterm,
-                "数量指标",
-                "学院建筑物及附属、测试站",
-                "≥9项",
-            ),
-            ind(
-                Period::Midterm,
-                "时效指标",
-                "学院建筑物及附属维修时间",
-                "寒暑假",
-            ),
-            ind(Period::Annual, "数量指标", "学院建筑物及附属", "≥9项"),
-            ind(Period::Annual, "质量指标", "学院建筑物", "≥95%"),
-        ];
+        let r = Record {
+            indicators: vec![
+                ind(
+                    Period::Midterm,
+                    "数量指标",
+                    "学院建筑物及附属、测试站",
+                    "≥9项",
+                ),
+                ind(
+                    Period::Midterm,
+                    "时效指标",
+                    "学院建筑物及附属维修时间",
+                    "寒暑假",
+                ),
+                ind(Period::Annual, "数量指标", "学院建筑物及附属", "≥9项"),
+                ind(Period::Annual, "质量指标", "学院建筑物", "≥95%"),
+            ],
+            ..Record::default()
+        };
         let mut rs = vec![r];
         repair_run(&mut rs);
         let names: Vec<&str> = rs[0].indicators.iter().map(|i| i.name.as_str()).collect();

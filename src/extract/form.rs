@@ -606,10 +606,13 @@ fn can_be_l1(l: &LevelCell) -> bool {
     }
 }
 
+/// Level cells (with their columns) and the texts printed after them.
+type Run<'a> = (Vec<(LevelCell, usize)>, Vec<&'a SCell>);
+
 fn split_row<'a>(toks: &[Tok<'a>], lay: &Layout) -> Split<'a> {
     let mut sp = Split::default();
     // Runs of level cells, with the texts after each run.
-    let mut runs: Vec<(Vec<(LevelCell, usize)>, Vec<&'a SCell>)> = Vec::new();
+    let mut runs: Vec<Run<'a>> = Vec::new();
     let mut pre: Vec<&'a SCell> = Vec::new();
     for t in toks {
         match t {
@@ -852,6 +855,7 @@ struct Acc {
     last_row: Option<usize>,
 }
 
+#[allow(clippy::too_many_arguments)]
 fn push_indicator(
     ctx: &Ctx<'_>,
     acc: &mut Acc,
