@@ -1,9 +1,18 @@
 //! PDF and image input → page rasters: the embedded JPEG taken straight out of the PDF where a
-//! page is one image (honouring /Rotate), pdfium rendering otherwise.
+//! page is one image (honouring /Rotate and the image's placement), pdfium rendering otherwise.
 //!
-//! STUB: signatures are the contract; bodies are being written (issue 3).
+//! A [`PdfFile`] is parsed once (lopdf) and shared by the page workers; each page's content
+//! stream is analysed lazily the first time the page is asked for. pdfium is only touched when a
+//! page cannot be served from its embedded JPEG.
 
+use std::io::Cursor;
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock};
+use std::time::Instant;
+
+use image::{DynamicImage, ImageDecoder, RgbImage};
+use lopdf::{Dictionary, Document, Object, ObjectId};
 
 use crate::config::Config;
 use crate::error::{Error, Result, Stage};
@@ -19,22 +28,140 @@ pub struct PageRaster {
     pub from_jpeg: bool,
 }
 
+/// What a PDF page is made of, decided from its content stream without drawing it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageKind {
+    /// One image covers (nearly) the whole page and nothing visible is drawn over it: a scan.
+    SingleImage,
+    /// Text, vector drawing, several images, or an image placed at an angle: render it.
+    Other,
+}
+
+/// Cheap facts about one page (no decoding of images).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PageInfo {
+    pub kind: PageKind,
+    /// Text-showing operators that are not invisible (render mode 3 is an OCR layer).
+    pub has_visible_text: bool,
+    /// An invisible text layer (e.g. a scanner's OCR) is present.
+    pub has_invisible_text: bool,
+    /// /Rotate, normalised to 0, 90, 180 or 270.
+    pub rotate: u16,
+    /// Displayed page size in points (crop box, before /Rotate).
+    pub width_pt: f32,
+    pub height_pt: f32,
+}
+
+/// Where the page's dominant image sits: the dihedral transform that makes its pixels upright
+/// on the displayed page, and its displayed size.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Placement {
+    xobject: ObjectId,
+    /// Image "right" and "down" directions on the displayed page, as unit axis vectors.
+    right: (i8, i8),
+    down: (i8, i8),
+    /// Displayed size of the image in points (along its own width and height).
+    width_pt: f32,
+    height_pt: f32,
+    is_jpeg: bool,
+}
+
+#[derive(Debug, Clone)]
+struct PageAnalysis {
+    info: PageInfo,
+    placement: Option<Placement>,
+    empty: bool,
+}
+
 /// An opened PDF, shared read-only by the workers that process its pages.
 pub struct PdfFile {
     path: PathBuf,
     n_pages: u32,
+    doc: Document,
+    page_ids: Vec<ObjectId>,
+    analysis: Vec<OnceLock<std::result::Result<PageAnalysis, String>>>,
+    /// The file's bytes, kept for pdfium (only pages that are not one JPEG need it).
+    bytes: Vec<u8>,
+    pdfium_doc: OnceLock<std::result::Result<Mutex<PdfiumDoc>, String>>,
+}
+
+impl std::fmt::Debug for PdfFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PdfFile")
+            .field("path", &self.path)
+            .field("n_pages", &self.n_pages)
+            .finish_non_exhaustive()
+    }
+}
+
+/// pdfium document with the `'static` borrow of the process-wide binding.
+struct PdfiumDoc(pdfium_render::prelude::PdfDocument<'static>);
+
+/// Content streams larger than this are not analysed for the single-image fast path (a scan's
+/// content stream is a few dozen bytes); the page is simply rendered.
+const MAX_ANALYSED_CONTENT: usize = 1 << 20;
+/// Fraction of the page a single image must cover to be taken as the page.
+const MIN_COVER: f32 = 0.85;
+/// Other images on a scanned page (a watermark logo) may each cover at most this much.
+const MAX_EXTRA_IMAGE: f32 = 0.10;
+
+fn bad(path: &Path, page: Option<u32>, reason: impl Into<String>) -> Error {
+    Error::bad_input(path, page, Stage::Render, reason)
 }
 
 impl PdfFile {
     /// Parses the PDF's structure (no page is decoded yet). Errors name the file.
     pub fn open(path: &Path, bytes: &[u8], cfg: &Config) -> Result<PdfFile> {
-        let _ = (bytes, cfg);
-        Err(Error::bad_input(
-            path,
-            None,
-            Stage::Render,
-            "PDF input not implemented yet",
-        ))
+        if bytes.is_empty() {
+            return Err(bad(path, None, "empty file"));
+        }
+        if bytes.len() as u64 > cfg.limits.max_file_bytes {
+            return Err(Error::Limit {
+                path: path.into(),
+                page: None,
+                reason: format!(
+                    "file is {} bytes, limit is {}",
+                    bytes.len(),
+                    cfg.limits.max_file_bytes
+                ),
+            });
+        }
+        let head = &bytes[..bytes.len().min(1024)];
+        if !head.windows(5).any(|w| w == b"%PDF-") {
+            return Err(bad(path, None, "not a PDF (no %PDF- header)"));
+        }
+        let doc = catch_unwind(AssertUnwindSafe(|| Document::load_mem(bytes)))
+            .map_err(|_| bad(path, None, "corrupt PDF (parser failed)"))?
+            .map_err(|e| bad(path, None, format!("corrupt or truncated PDF: {e}")))?;
+        if doc.is_encrypted() {
+            return Err(bad(path, None, "encrypted PDF (a password is required)"));
+        }
+        let page_ids: Vec<ObjectId> = catch_unwind(AssertUnwindSafe(|| {
+            doc.page_iter()
+                .take(cfg.limits.max_pages as usize + 1)
+                .collect()
+        }))
+        .map_err(|_| bad(path, None, "corrupt page tree"))?;
+        if page_ids.is_empty() {
+            return Err(bad(path, None, "PDF has no pages"));
+        }
+        if page_ids.len() > cfg.limits.max_pages as usize {
+            return Err(Error::Limit {
+                path: path.into(),
+                page: None,
+                reason: format!("more than {} pages", cfg.limits.max_pages),
+            });
+        }
+        let n_pages = page_ids.len() as u32;
+        Ok(PdfFile {
+            path: path.into(),
+            n_pages,
+            doc,
+            analysis: (0..n_pages).map(|_| OnceLock::new()).collect(),
+            page_ids,
+            bytes: bytes.to_vec(),
+            pdfium_doc: OnceLock::new(),
+        })
     }
 
     pub fn n_pages(&self) -> u32 {
@@ -45,25 +172,603 @@ impl PdfFile {
         &self.path
     }
 
+    fn check_page(&self, n: u32) -> Result<usize> {
+        if n == 0 || n > self.n_pages {
+            return Err(bad(
+                &self.path,
+                Some(n),
+                format!("no page {n} (the file has {})", self.n_pages),
+            ));
+        }
+        Ok((n - 1) as usize)
+    }
+
+    fn analysis(&self, n: u32) -> Result<&PageAnalysis> {
+        let i = self.check_page(n)?;
+        let id = self.page_ids[i];
+        self.analysis[i]
+            .get_or_init(|| {
+                catch_unwind(AssertUnwindSafe(|| analyse_page(&self.doc, id)))
+                    .unwrap_or_else(|_| Err("page structure could not be parsed".into()))
+            })
+            .as_ref()
+            .map_err(|e| bad(&self.path, Some(n), e.clone()))
+    }
+
+    /// Facts about page `n` (1-based) from its structure alone.
+    pub fn page_info(&self, n: u32) -> Result<PageInfo> {
+        Ok(self.analysis(n)?.info.clone())
+    }
+
+    /// Is page `n` a single full-page image (a scan) or does it carry text/vector content?
+    pub fn page_kind(&self, n: u32) -> Result<PageKind> {
+        Ok(self.analysis(n)?.info.kind)
+    }
+
     /// Page `n` (1-based) as pixels.
     pub fn page_raster(&self, n: u32, cfg: &Config) -> Result<PageRaster> {
-        let _ = cfg;
-        Err(Error::bad_input(
+        let t0 = Instant::now();
+        let a = self.analysis(n)?;
+        if a.empty {
+            return Err(bad(&self.path, Some(n), "page has no image and no content"));
+        }
+        if let Some(p) = a.placement.filter(|p| p.is_jpeg) {
+            if a.info.kind == PageKind::SingleImage {
+                let mut r = self.jpeg_page(n, &p, a.info.rotate, cfg)?;
+                r.ms = t0.elapsed().as_millis() as u64;
+                return Ok(r);
+            }
+        }
+        // A scan stored losslessly (Flate, CCITT, JBIG2) is rendered at its own resolution so
+        // no detail is invented or lost; anything else at the configured DPI.
+        let dpi = match (a.info.kind, a.placement) {
+            (PageKind::SingleImage, Some(p)) => self
+                .image_native_dpi(&p)
+                .map(|d| d.clamp(100.0, 600.0))
+                .unwrap_or(cfg.render.dpi),
+            _ => cfg.render.dpi,
+        };
+        let mut r = self.render_pdfium(n, &a.info, dpi, cfg)?;
+        r.ms = t0.elapsed().as_millis() as u64;
+        Ok(r)
+    }
+
+    fn image_native_dpi(&self, p: &Placement) -> Option<f32> {
+        let stream = self.doc.get_object(p.xobject).ok()?.as_stream().ok()?;
+        let w = stream.dict.get(b"Width").ok()?.as_i64().ok()? as f32;
+        (p.width_pt > 0.0).then(|| w / (p.width_pt / 72.0))
+    }
+
+    fn jpeg_page(&self, n: u32, p: &Placement, rotate: u16, cfg: &Config) -> Result<PageRaster> {
+        let stream = self
+            .doc
+            .get_object(p.xobject)
+            .and_then(Object::as_stream)
+            .map_err(|e| bad(&self.path, Some(n), format!("image object missing: {e}")))?;
+        let data = &stream.content;
+        let sof = jpeg_sof(data)
+            .ok_or_else(|| bad(&self.path, Some(n), "corrupt JPEG stream (no frame header)"))?;
+        check_pixels(
             &self.path,
             Some(n),
-            Stage::Render,
-            "not implemented",
-        ))
+            sof.width as u64 * sof.height as u64,
+            cfg,
+        )?;
+        let img = decode_jpeg(data)
+            .map_err(|e| bad(&self.path, Some(n), format!("corrupt JPEG stream: {e}")))?;
+        let mut rgb = img.to_rgb8();
+        if decode_inverted(&stream.dict) && sof.components != 4 {
+            image::imageops::invert(&mut rgb);
+        }
+        let (right, down) = rotate_axes(p.right, p.down, rotate);
+        let rgb = orient(rgb, right, down);
+        let dpi = if p.width_pt > 0.0 {
+            Some(sof.width as f32 / (p.width_pt / 72.0))
+        } else {
+            None
+        };
+        Ok(PageRaster {
+            image: rgb,
+            dpi,
+            ms: 0,
+            from_jpeg: true,
+        })
     }
+
+    fn render_pdfium(&self, n: u32, info: &PageInfo, dpi: f32, cfg: &Config) -> Result<PageRaster> {
+        use pdfium_render::prelude::{PdfBitmapFormat, PdfRenderConfig};
+
+        let scale = dpi / 72.0;
+        let (w, h) = (
+            (info.width_pt * scale).ceil() as u64,
+            (info.height_pt * scale).ceil() as u64,
+        );
+        check_pixels(&self.path, Some(n), w * h, cfg)?;
+        let doc = self
+            .pdfium_doc
+            .get_or_init(|| {
+                let pdfium =
+                    crate::pdfium::pdfium(&cfg.ocr.models_dir).map_err(|e| e.to_string())?;
+                pdfium
+                    .load_pdf_from_byte_vec(self.bytes.clone(), None)
+                    .map(|d| Mutex::new(PdfiumDoc(d)))
+                    .map_err(|e| format!("pdfium cannot open the file: {e:?}"))
+            })
+            .as_ref()
+            .map_err(|e| bad(&self.path, Some(n), e.clone()))?;
+        let doc = doc
+            .lock()
+            .map_err(|_| bad(&self.path, Some(n), "pdfium document poisoned"))?;
+        let page = doc
+            .0
+            .pages()
+            .get((n - 1) as i32)
+            .map_err(|e| bad(&self.path, Some(n), format!("pdfium: {e:?}")))?;
+        // BGRA, not Gray: pdfium's Gray format renders blank pages.
+        let rc = PdfRenderConfig::new()
+            .scale_page_by_factor(scale)
+            .set_format(PdfBitmapFormat::BGRA)
+            .render_form_data(true)
+            .render_annotations(true);
+        let bitmap = page
+            .render_with_config(&rc)
+            .map_err(|e| bad(&self.path, Some(n), format!("pdfium render: {e:?}")))?;
+        let (bw, bh) = (bitmap.width().max(0) as u32, bitmap.height().max(0) as u32);
+        let raw = bitmap.as_raw_bytes();
+        let image = bgra_to_rgb(&raw, bw, bh)
+            .ok_or_else(|| bad(&self.path, Some(n), "pdfium returned a malformed bitmap"))?;
+        Ok(PageRaster {
+            image,
+            dpi: Some(dpi),
+            ms: 0,
+            from_jpeg: false,
+        })
+    }
+}
+
+fn check_pixels(path: &Path, page: Option<u32>, pixels: u64, cfg: &Config) -> Result<()> {
+    if pixels > cfg.limits.max_pixels {
+        return Err(Error::Limit {
+            path: path.into(),
+            page,
+            reason: format!(
+                "page is {pixels} pixels, limit is {}",
+                cfg.limits.max_pixels
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// BGRA rows (any stride ≥ 4·width) → RGB, alpha dropped (pdfium fills the page white).
+fn bgra_to_rgb(raw: &[u8], w: u32, h: u32) -> Option<RgbImage> {
+    if w == 0 || h == 0 {
+        return None;
+    }
+    let stride = raw.len() / h as usize;
+    if stride < 4 * w as usize {
+        return None;
+    }
+    let mut out = Vec::with_capacity(w as usize * h as usize * 3);
+    for row in raw.chunks_exact(stride).take(h as usize) {
+        for px in row[..4 * w as usize].chunks_exact(4) {
+            out.extend_from_slice(&[px[2], px[1], px[0]]);
+        }
+    }
+    RgbImage::from_raw(w, h, out)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Page structure analysis (lopdf)
+
+/// Looks a key up on the page or, for inheritable keys, the nearest ancestor that has it.
+fn inherited<'a>(doc: &'a Document, page: &'a Dictionary, key: &[u8]) -> Option<&'a Object> {
+    let mut node = page;
+    for _ in 0..64 {
+        if let Ok(v) = node.get(key) {
+            return doc.dereference(v).ok().map(|(_, o)| o);
+        }
+        let parent = node.get(b"Parent").and_then(Object::as_reference).ok()?;
+        node = doc.get_dictionary(parent).ok()?;
+    }
+    None
+}
+
+fn num(o: &Object) -> Option<f32> {
+    match o {
+        Object::Integer(i) => Some(*i as f32),
+        Object::Real(r) => Some(*r),
+        _ => None,
+    }
+}
+
+fn rect(doc: &Document, o: Option<&Object>) -> Option<[f32; 4]> {
+    let arr = o?.as_array().ok()?;
+    if arr.len() != 4 {
+        return None;
+    }
+    let mut v = [0f32; 4];
+    for (i, x) in arr.iter().enumerate() {
+        v[i] = num(doc.dereference(x).ok()?.1)?;
+    }
+    let r = [
+        v[0].min(v[2]),
+        v[1].min(v[3]),
+        v[0].max(v[2]),
+        v[1].max(v[3]),
+    ];
+    (r[2] - r[0] > 0.0 && r[3] - r[1] > 0.0 && r.iter().all(|x| x.is_finite())).then_some(r)
+}
+
+type Mat = [f32; 6];
+
+fn mul(m: &Mat, n: &Mat) -> Mat {
+    // m then n (PDF row-vector convention: [x y 1]·m·n).
+    [
+        m[0] * n[0] + m[1] * n[2],
+        m[0] * n[1] + m[1] * n[3],
+        m[2] * n[0] + m[3] * n[2],
+        m[2] * n[1] + m[3] * n[3],
+        m[4] * n[0] + m[5] * n[2] + n[4],
+        m[4] * n[1] + m[5] * n[3] + n[5],
+    ]
+}
+
+fn apply(m: &Mat, x: f32, y: f32) -> (f32, f32) {
+    (m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5])
+}
+
+/// Unit axis vector of (dx, dy) when it is axis-aligned, `None` when placed at an angle.
+fn axis(dx: f32, dy: f32) -> Option<(i8, i8)> {
+    let (ax, ay) = (dx.abs(), dy.abs());
+    if ax > 1000.0 * ay && ax > 0.0 {
+        Some((dx.signum() as i8, 0))
+    } else if ay > 1000.0 * ax && ay > 0.0 {
+        Some((0, dy.signum() as i8))
+    } else {
+        None
+    }
+}
+
+struct ImageXObject {
+    is_jpeg: bool,
+}
+
+fn xobject_image(
+    doc: &Document,
+    resources: Option<&Dictionary>,
+    name: &[u8],
+) -> Option<(ObjectId, Option<ImageXObject>)> {
+    let xobjects = resources?.get(b"XObject").ok()?;
+    let xobjects = doc.dereference(xobjects).ok()?.1.as_dict().ok()?;
+    let id = xobjects.get(name).ok()?.as_reference().ok()?;
+    let stream = doc.get_object(id).ok()?.as_stream().ok()?;
+    let subtype = stream.dict.get(b"Subtype").and_then(Object::as_name).ok()?;
+    if subtype != b"Image" {
+        return Some((id, None));
+    }
+    let filters: Vec<&[u8]> = match stream.dict.get(b"Filter") {
+        Ok(Object::Name(n)) => vec![n.as_slice()],
+        Ok(Object::Array(a)) => a.iter().filter_map(|o| o.as_name().ok()).collect(),
+        _ => Vec::new(),
+    };
+    Some((
+        id,
+        Some(ImageXObject {
+            is_jpeg: filters == [b"DCTDecode".as_slice()],
+        }),
+    ))
+}
+
+fn analyse_page(doc: &Document, id: ObjectId) -> std::result::Result<PageAnalysis, String> {
+    let page = doc
+        .get_dictionary(id)
+        .map_err(|e| format!("page object unreadable: {e}"))?;
+    let media = rect(doc, inherited(doc, page, b"MediaBox")).unwrap_or([0.0, 0.0, 612.0, 792.0]);
+    let crop = rect(doc, inherited(doc, page, b"CropBox"))
+        .map(|c| {
+            [
+                c[0].max(media[0]),
+                c[1].max(media[1]),
+                c[2].min(media[2]),
+                c[3].min(media[3]),
+            ]
+        })
+        .filter(|c| c[2] > c[0] && c[3] > c[1])
+        .unwrap_or(media);
+    let rotate = inherited(doc, page, b"Rotate")
+        .and_then(num)
+        .map(|r| (((r as i64 / 90) % 4 + 4) % 4 * 90) as u16)
+        .unwrap_or(0);
+    let (pw, ph) = (crop[2] - crop[0], crop[3] - crop[1]);
+    let mut info = PageInfo {
+        kind: PageKind::Other,
+        has_visible_text: false,
+        has_invisible_text: false,
+        rotate,
+        width_pt: pw,
+        height_pt: ph,
+    };
+
+    let content = doc
+        .get_page_content_with_limit(id, MAX_ANALYSED_CONTENT)
+        .ok();
+    let Some(content) = content else {
+        // Too large to analyse cheaply: certainly not a bare scan.
+        return Ok(PageAnalysis {
+            info,
+            placement: None,
+            empty: false,
+        });
+    };
+    let resources = doc.get_page_resources(id).ok().and_then(|(direct, ids)| {
+        direct.or_else(|| ids.first().and_then(|i| doc.get_dictionary(*i).ok()))
+    });
+    let ops = lopdf::content::Content::decode(&content)
+        .map(|c| c.operations)
+        .unwrap_or_default();
+
+    let page_area = pw * ph;
+    let mut ctm: Mat = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0];
+    let mut stack: Vec<Mat> = Vec::new();
+    let mut text_mode = 0i64;
+    let mut big: Option<Placement> = None;
+    let mut big_count = 0;
+    let mut drew_after_big = false;
+    let mut painted_anything = false;
+    for op in &ops {
+        let nums = || -> Vec<f32> { op.operands.iter().filter_map(num).collect() };
+        match op.operator.as_str() {
+            "q" if stack.len() < 256 => stack.push(ctm),
+            "Q" => ctm = stack.pop().unwrap_or(ctm),
+            "cm" => {
+                let v = nums();
+                if v.len() == 6 {
+                    ctm = mul(&[v[0], v[1], v[2], v[3], v[4], v[5]], &ctm);
+                }
+            }
+            "Tr" => {
+                text_mode = op
+                    .operands
+                    .first()
+                    .and_then(|o| o.as_i64().ok())
+                    .unwrap_or(0)
+            }
+            "Tj" | "TJ" | "'" | "\"" => {
+                painted_anything = true;
+                if text_mode == 3 || text_mode == 7 {
+                    info.has_invisible_text = true;
+                } else {
+                    info.has_visible_text = true;
+                    drew_after_big |= big.is_some();
+                }
+            }
+            "S" | "s" | "f" | "F" | "f*" | "B" | "B*" | "b" | "b*" | "sh" => {
+                painted_anything = true;
+                drew_after_big |= big.is_some();
+            }
+            "BI" | "EI" => {
+                painted_anything = true;
+                drew_after_big |= big.is_some();
+            }
+            "Do" => {
+                painted_anything = true;
+                let Some(name) = op.operands.first().and_then(|o| o.as_name().ok()) else {
+                    continue;
+                };
+                match xobject_image(doc, resources, name) {
+                    Some((xid, Some(img))) => {
+                        let corners = [(0.0, 0.0), (1.0, 0.0), (0.0, 1.0), (1.0, 1.0)]
+                            .map(|(x, y)| apply(&ctm, x, y));
+                        let (x0, x1) = corners
+                            .iter()
+                            .fold((f32::MAX, f32::MIN), |a, c| (a.0.min(c.0), a.1.max(c.0)));
+                        let (y0, y1) = corners
+                            .iter()
+                            .fold((f32::MAX, f32::MIN), |a, c| (a.0.min(c.1), a.1.max(c.1)));
+                        let ix = (x1.min(crop[2]) - x0.max(crop[0])).max(0.0);
+                        let iy = (y1.min(crop[3]) - y0.max(crop[1])).max(0.0);
+                        let cover = if page_area > 0.0 {
+                            ix * iy / page_area
+                        } else {
+                            0.0
+                        };
+                        if cover >= MIN_COVER {
+                            big_count += 1;
+                            // Device space has y down: image right = (a, −b), image down = (−c, d)
+                            // (image row 0 is at the top of the unit square).
+                            let right = axis(ctm[0], -ctm[1]);
+                            let down = axis(-ctm[2], ctm[3]);
+                            match (right, down) {
+                                (Some(r), Some(d)) if r.0 * d.0 + r.1 * d.1 == 0 => {
+                                    big = Some(Placement {
+                                        xobject: xid,
+                                        right: r,
+                                        down: d,
+                                        width_pt: (ctm[0] * ctm[0] + ctm[1] * ctm[1]).sqrt(),
+                                        height_pt: (ctm[2] * ctm[2] + ctm[3] * ctm[3]).sqrt(),
+                                        is_jpeg: img.is_jpeg,
+                                    });
+                                    drew_after_big = false;
+                                }
+                                _ => {} // placed at an angle: leave it to pdfium
+                            }
+                        } else if cover > MAX_EXTRA_IMAGE {
+                            drew_after_big |= big.is_some();
+                        }
+                    }
+                    // A form XObject can hold anything: leave the page to pdfium.
+                    Some((_, None)) | None => {
+                        drew_after_big |= big.is_some();
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let single = big_count == 1 && big.is_some() && !drew_after_big && !info.has_visible_text;
+    info.kind = if single {
+        PageKind::SingleImage
+    } else {
+        PageKind::Other
+    };
+    Ok(PageAnalysis {
+        info,
+        placement: big,
+        empty: !painted_anything && content.iter().all(|b| b.is_ascii_whitespace()),
+    })
+}
+
+/// Applies /Rotate (clockwise, in degrees) to the image's right/down axes on the page.
+fn rotate_axes(mut r: (i8, i8), mut d: (i8, i8), rotate: u16) -> ((i8, i8), (i8, i8)) {
+    for _ in 0..(rotate / 90) {
+        // Clockwise quarter turn with y pointing down: (x, y) → (−y, x).
+        r = (-r.1, r.0);
+        d = (-d.1, d.0);
+    }
+    (r, d)
+}
+
+/// Reorients decoded pixels so the image's right/down axes point where the page shows them.
+fn orient(img: RgbImage, right: (i8, i8), down: (i8, i8)) -> RgbImage {
+    use image::imageops::{flip_horizontal, flip_vertical, rotate180, rotate270, rotate90};
+    match (right, down) {
+        ((1, 0), (0, 1)) => img,
+        ((0, 1), (-1, 0)) => rotate90(&img),
+        ((-1, 0), (0, -1)) => rotate180(&img),
+        ((0, -1), (1, 0)) => rotate270(&img),
+        ((-1, 0), (0, 1)) => flip_horizontal(&img),
+        ((1, 0), (0, -1)) => flip_vertical(&img),
+        ((0, 1), (1, 0)) => flip_horizontal(&rotate90(&img)),
+        ((0, -1), (-1, 0)) => flip_horizontal(&rotate270(&img)),
+        _ => img,
+    }
+}
+
+fn decode_inverted(dict: &Dictionary) -> bool {
+    matches!(dict.get(b"Decode"), Ok(Object::Array(a))
+        if a.first().and_then(num) == Some(1.0) && a.get(1).and_then(num) == Some(0.0))
+}
+
+// ---------------------------------------------------------------------------------------------
+// JPEG helpers
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Sof {
+    width: u32,
+    height: u32,
+    components: u8,
+}
+
+/// Reads the frame header (SOFn) by walking the marker segments, so a page's pixel count is
+/// known before anything is decoded.
+fn jpeg_sof(data: &[u8]) -> Option<Sof> {
+    if data.len() < 4 || data[0] != 0xFF || data[1] != 0xD8 {
+        return None;
+    }
+    let mut i = 2;
+    while i + 4 <= data.len() {
+        if data[i] != 0xFF {
+            return None;
+        }
+        let marker = data[i + 1];
+        if marker == 0xFF {
+            i += 1;
+            continue;
+        }
+        if (0xD0..=0xD9).contains(&marker) || marker == 0x01 {
+            i += 2;
+            continue;
+        }
+        let len = u16::from_be_bytes([data[i + 2], data[i + 3]]) as usize;
+        if len < 2 {
+            return None;
+        }
+        let is_sof = matches!(marker, 0xC0..=0xCF) && !matches!(marker, 0xC4 | 0xC8 | 0xCC);
+        if is_sof {
+            let seg = data.get(i + 4..i + 2 + len)?;
+            if seg.len() < 6 {
+                return None;
+            }
+            let height = u16::from_be_bytes([seg[1], seg[2]]) as u32;
+            let width = u16::from_be_bytes([seg[3], seg[4]]) as u32;
+            return (width > 0 && height > 0).then_some(Sof {
+                width,
+                height,
+                components: seg[5],
+            });
+        }
+        if marker == 0xDA {
+            return None;
+        }
+        i += 2 + len;
+    }
+    None
+}
+
+fn decode_jpeg(data: &[u8]) -> std::result::Result<DynamicImage, String> {
+    let dec =
+        image::codecs::jpeg::JpegDecoder::new(Cursor::new(data)).map_err(|e| e.to_string())?;
+    let img = catch_unwind(AssertUnwindSafe(|| DynamicImage::from_decoder(dec)))
+        .map_err(|_| "decoder failed".to_string())?
+        .map_err(|e| e.to_string())?;
+    Ok(img)
 }
 
 /// A JPEG/PNG/TIFF file as one page. Refuses absurd sizes before decoding.
 pub fn load_image(path: &Path, bytes: &[u8], cfg: &Config) -> Result<PageRaster> {
-    let _ = (bytes, cfg);
-    Err(Error::bad_input(
-        path,
-        Some(1),
-        Stage::Render,
-        "image input not implemented yet",
+    let t0 = Instant::now();
+    if bytes.is_empty() {
+        return Err(bad(path, Some(1), "empty file"));
+    }
+    if bytes.len() as u64 > cfg.limits.max_file_bytes {
+        return Err(Error::Limit {
+            path: path.into(),
+            page: None,
+            reason: format!(
+                "file is {} bytes, limit is {}",
+                bytes.len(),
+                cfg.limits.max_file_bytes
+            ),
+        });
+    }
+    let reader = image::ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|e| bad(path, Some(1), format!("unreadable image: {e}")))?;
+    if reader.format().is_none() {
+        return Err(bad(path, Some(1), "not a JPEG, PNG or TIFF image"));
+    }
+    // The JPEG frame header is read directly: the image crate's header pass wants the tables
+    // that follow it, and a bomb need not carry them to be refused.
+    let (w, h) = match jpeg_sof(bytes) {
+        Some(sof) => (sof.width, sof.height),
+        None => image::ImageReader::new(Cursor::new(bytes))
+            .with_guessed_format()
+            .map_err(|e| bad(path, Some(1), format!("unreadable image: {e}")))?
+            .into_dimensions()
+            .map_err(|e| bad(path, Some(1), format!("corrupt image header: {e}")))?,
+    };
+    check_pixels(path, Some(1), w as u64 * h as u64, cfg)?;
+    let decoded = catch_unwind(AssertUnwindSafe(
+        || -> std::result::Result<DynamicImage, String> {
+            let mut dec = reader.into_decoder().map_err(|e| e.to_string())?;
+            let orientation = dec.orientation().ok();
+            let mut img = DynamicImage::from_decoder(dec).map_err(|e| e.to_string())?;
+            if let Some(o) = orientation {
+                img.apply_orientation(o);
+            }
+            Ok(img)
+        },
     ))
+    .map_err(|_| bad(path, Some(1), "image decoder failed"))?
+    .map_err(|e| bad(path, Some(1), format!("corrupt image: {e}")))?;
+    Ok(PageRaster {
+        image: decoded.to_rgb8(),
+        dpi: None,
+        ms: t0.elapsed().as_millis() as u64,
+        from_jpeg: false,
+    })
 }
+
+#[cfg(test)]
+mod tests;
