@@ -169,13 +169,22 @@ pub fn repair_run(records: &mut [Record]) {
                     .iter()
                     .map(|e| (e.name.as_str(), e.value.as_str()))
                     .collect();
-                // Beyond the form itself, only a source printed with the same value counts.
+                // Beyond the form itself, only a source printed with the same value counts,
+                // and a complete name followed elsewhere by a note ("…满意度（%）") is not cut;
+                // from other documents, only a name seen cut at its column's width is repaired.
+                if t == 2 && !susp[k] {
+                    continue;
+                }
                 let cands: Vec<(&str, &str)> = if t == 0 {
                     cands
                 } else {
                     cands
                         .into_iter()
                         .filter(|(_, v)| !ind.value_raw.is_empty() && *v == ind.value_raw)
+                        .filter(|(n, _)| {
+                            !n.get(name.len()..)
+                                .is_some_and(|rest| rest.starts_with(['(', '（', '[', '【']))
+                        })
                         .collect()
                 };
                 if let Some(full) = choose(&name, &ind.value_raw, &cands) {
@@ -207,9 +216,9 @@ pub fn repair_run(records: &mut [Record]) {
 
 /// Organisation names end in a unit word; one that does not was probably cut by its cell.
 fn looks_complete_org(s: &str) -> bool {
-    const ENDS: [char; 20] = [
-        '局', '心', '院', '校', '会', '部', '厅', '委', '办', '站', '所', '处', '司', '队', '室',
-        '馆', '社', '府', '位', '行',
+    const ENDS: [char; 24] = [
+        '场', '科', '组', '团', '局', '心', '院', '校', '会', '部', '厅', '委', '办', '站', '所',
+        '处', '司', '队', '室', '馆', '社', '府', '位', '行',
     ];
     s.chars()
         .last()

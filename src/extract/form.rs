@@ -634,15 +634,18 @@ fn split_row<'a>(toks: &[Tok<'a>], lay: &Layout) -> Split<'a> {
             },
         }
     }
-    // A level name completed from a partial print ("服务对象满意度") followed by one value is
-    // the 三级 name of that value, not a level.
+    // A level name completed from a partial print ("服务对象满意度"), or a repeat of the level
+    // before it, followed by one value is the 三级 name of that value, not a level.
     for run in runs.iter_mut() {
-        let soft_last = matches!(run.0.last(), Some((LevelCell::L2 { exact: false, .. }, _)));
-        if soft_last
-            && run.0.len() >= 2
-            && run.1.len() == 1
-            && vocab::looks_like_value(&run.1[0].text)
-        {
+        let n = run.0.len();
+        let demote = match run.0.last() {
+            Some((LevelCell::L2 { exact: false, .. }, _)) => true,
+            Some((last, _)) if n >= 2 => {
+                l2_of(last).is_some() && l2_of(last) == l2_of(&run.0[n - 2].0)
+            }
+            _ => false,
+        };
+        if demote && run.1.len() == 1 && vocab::looks_like_value(&run.1[0].text) {
             if let Some((_, col)) = run.0.pop() {
                 if let Some(c) = toks.iter().find_map(|t| match t {
                     Tok::Level(_, c) if c.col == col => Some(*c),
@@ -653,6 +656,19 @@ fn split_row<'a>(toks: &[Tok<'a>], lay: &Layout) -> Split<'a> {
             }
         }
     }
+    // A run left without levels joins the texts before it.
+    let mut merged: Vec<Run<'a>> = Vec::new();
+    for run in runs {
+        if run.0.is_empty() {
+            match merged.last_mut() {
+                Some(prev) => prev.1.extend(run.1),
+                None => pre.extend(run.1),
+            }
+        } else {
+            merged.push(run);
+        }
+    }
+    let mut runs = merged;
     sp.has_levels = !runs.is_empty();
     if !lay.two_period {
         // One side: the first run holds the levels (一级 at most once, 二级 once); extra level
