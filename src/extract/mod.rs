@@ -187,6 +187,7 @@ pub fn extract_document(doc: &Document) -> Extracted {
         .filter(|&i| is_form_start(&items, i))
         .collect();
     let mut in_form = vec![false; tables.len()];
+    let mut form_title: Vec<Option<String>> = vec![None; tables.len()];
     // Heading region of each form: walk back over year, junk, title and a name printed above
     // its label, never past the previous form's 项目名称 row.
     let mut heads: Vec<(usize, FormInput)> = Vec::new();
@@ -257,10 +258,20 @@ pub fn extract_document(doc: &Document) -> Extracted {
         for &t in &fi.head_tables {
             in_form[t] = true;
         }
+        for t in fi
+            .rows
+            .iter()
+            .map(|(t, _)| *t)
+            .chain(fi.head_tables.iter().copied())
+        {
+            if form_title[t].is_none() {
+                form_title[t] = fi.title.clone();
+            }
+        }
         records.push(parse_form(doc, &tables, &fi));
         prev_end = e;
     }
-    let table_records = table_records(doc, &tables, &items, &in_form);
+    let table_records = table_records(doc, &tables, &items, &in_form, &form_title);
     Extracted {
         records,
         tables: table_records,
@@ -303,6 +314,7 @@ fn table_records(
     tables: &[TableRef<'_>],
     items: &[Item],
     in_form: &[bool],
+    form_title: &[Option<String>],
 ) -> Vec<TableRecord> {
     // Context lines before each table's first row.
     let mut ctx: Vec<Vec<String>> = vec![Vec::new(); tables.len()];
@@ -328,11 +340,14 @@ fn table_records(
         let lines: Vec<&String> = ctx[i].iter().filter(|l| !is_junk_line(l)).collect();
         let unit = lines.iter().rev().find_map(|l| unit_of(l));
         let department = lines.iter().rev().find_map(|l| department_of(l));
-        let title = lines
-            .iter()
-            .rev()
-            .find(|l| unit_of(l).is_none() && department_of(l).is_none())
-            .map(|l| vocab::tidy(l));
+        let title = match &form_title[i] {
+            Some(t) => Some(t.clone()),
+            None => lines
+                .iter()
+                .rev()
+                .find(|l| unit_of(l).is_none() && department_of(l).is_none() && !is_year_text(l))
+                .map(|l| vocab::tidy(l)),
+        };
         let source = Source {
             path: doc.display_path.clone(),
             sha256: Some(doc.sha256.clone()),
