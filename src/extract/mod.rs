@@ -176,9 +176,12 @@ pub fn narrative_line(t: &str) -> Option<(&'static str, String)> {
     let s = s[d.len()..]
         .trim_start_matches([')', '）', '.', '、'])
         .trim_start();
-    let (label, rest) = s.split_once('。')?;
+    // The label ends at its '。' (or a colon); the text after it is kept verbatim.
+    let cut = s.find(['。', '：', ':'])?;
+    let (label, rest) = s.split_at(cut);
+    let sep = rest.chars().next().map(char::len_utf8).unwrap_or(0);
     let key = form::narrative_key(&vocab::compact(label))?;
-    Some((key, rest.trim().to_string()))
+    Some((key, rest[sep..].trim().to_string()))
 }
 
 pub fn extract_document(doc: &Document) -> Extracted {

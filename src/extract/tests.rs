@@ -18,6 +18,10 @@ fn narrative_lines_are_recognised() {
         Some(("implementer_note", "旌德县人社局。".to_string()))
     );
     assert_eq!(narrative_line("(7) 绩效目标。"), None);
+    assert_eq!(
+        narrative_line("（6）年度预算安排：155 万元。"),
+        Some(("budget_note", "155 万元。".to_string()))
+    );
 }
 
 fn t(cells: &[&str]) -> String {
