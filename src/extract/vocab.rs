@@ -179,7 +179,8 @@ pub fn tidy(s: &str) -> String {
         if i > 0 {
             let prev = out.chars().last();
             let next = w.chars().next();
-            let join = matches!((prev, next), (Some(p), Some(n)) if !(p.is_ascii_alphanumeric() && n.is_ascii_alphanumeric()));
+            // A wrap inside Chinese text leaves a space between two CJK characters.
+            let join = matches!((prev, next), (Some(p), Some(n)) if !p.is_ascii() && !n.is_ascii() && !matches!(p, '。' | '；' | '！' | '？'));
             if !join {
                 out.push(' ');
             }
