@@ -122,11 +122,13 @@ fn is_form_start(items: &[Item], i: usize) -> bool {
     })
 }
 
-/// Lines that are never content of a form (signature prompts, page numbers).
+/// Lines that are never content of a form (signature prompts, page numbers "- 3 -", "第3页").
 pub fn is_junk_line(t: &str) -> bool {
     let c = vocab::compact(t);
     c.is_empty()
-        || c.chars().all(|ch| ch.is_ascii_digit() || ch == '-')
+        || c.chars()
+            .all(|ch| ch.is_ascii_digit() || ch == '-' || ch == '/')
+        || (c.starts_with('第') && c.ends_with('页') && c.chars().count() <= 8)
         || (c.chars().count() <= 12
             && ["负责人", "责任人", "盖章", "签字", "经办人"]
                 .iter()

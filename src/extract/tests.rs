@@ -245,3 +245,24 @@ fn budget_table_with_a_project_name_column_is_not_a_form() {
     assert_eq!(tr.unit.as_deref(), Some("万元"));
     assert_eq!(tr.n_rows, 3);
 }
+
+#[test]
+fn a_form_continues_across_a_page_break_and_page_number() {
+    let text = [
+        "项目支出绩效目标表".to_string(),
+        "(2024年度)".to_string(),
+        t(&["项目名称", "测试项目", "", "", ""]),
+        t(&["主管部门及代码", "[061]某局", "实施单位", "某局", ""]),
+        t(&["绩效指标", "一级指标", "二级指标", "三级指标", "指标值"]),
+        t(&["", "产出指标", "数量指标", "人数", "5人"]),
+        "- 3 -\x0c".to_string(),
+        t(&["", "", "质量指标", "合格率", "100%"]),
+    ]
+    .join("\n");
+    let ex = extract_document(&doc_of(&text));
+    let r = &ex.records[0];
+    assert_eq!(r.indicators.len(), 2);
+    assert_eq!(r.source.pages, vec![1, 2]);
+    assert_eq!(r.indicators[1].cell.as_ref().map(|c| c.page), Some(2));
+    assert!(is_junk_line("第 3 页"));
+}
