@@ -183,6 +183,47 @@ fn segments(cells: &[SCell]) -> Segs<'_> {
     out
 }
 
+/// Splits cells that print a label and its value together ("实施期资金总额：1,697,500",
+/// "其中：中央财政资金 0", "负责人：张三") into a label cell and a value cell.
+fn expand_cells(cells: &[SCell]) -> Vec<SCell> {
+    let mut out = Vec::with_capacity(cells.len());
+    for c in cells {
+        if label_of(&c.text).is_none() {
+            if let Some((head, tail)) = split_label_value(&c.text) {
+                out.push(SCell {
+                    text: head,
+                    ..c.clone()
+                });
+                out.push(SCell {
+                    text: tail,
+                    ..c.clone()
+                });
+                continue;
+            }
+        }
+        out.push(c.clone());
+    }
+    out
+}
+
+fn split_label_value(text: &str) -> Option<(String, String)> {
+    let t = text.trim();
+    // After the last colon ("其中：中央财政资金 0" has its label colon first).
+    if let Some(i) = t.rfind([':', '：']) {
+        let sep = t[i..].chars().next().map(char::len_utf8).unwrap_or(1);
+        let (head, tail) = (&t[..i + sep], t[i + sep..].trim());
+        if !tail.is_empty() && label_of(head).is_some() {
+            return Some((head.to_string(), tail.to_string()));
+        }
+    }
+    let (head, tail) = t.rsplit_once(char::is_whitespace)?;
+    let numeric = !tail.is_empty()
+        && tail
+            .chars()
+            .all(|ch| ch.is_ascii_digit() || matches!(ch, ',' | '.' | '-'));
+    (numeric && label_of(head).is_some()).then(|| (head.trim().to_string(), tail.to_string()))
+}
+
 fn local_fiscal_year(s: &str) -> Option<i32> {
     let c = compact(s);
     let i = c.find("年度")?;
@@ -329,7 +370,8 @@ fn value_text(vals: &[&SCell]) -> Option<String> {
 fn read_header(_ctx: &Ctx<'_>, rows: &[(usize, Vec<SCell>)], fi: &FormInput, r: &mut Record) {
     let mut unit: Option<MoneyUnit> = None;
     let mut unit_seen = false;
-    let two_period = rows.iter().any(|(_, cells)| {
+    let expanded: Vec<Vec<SCell>> = rows.iter().map(|(_, c)| expand_cells(c)).collect();
+    let two_period = expanded.iter().any(|cells| {
         cells.iter().any(|c| {
             matches!(
                 label_of(&c.text),
@@ -343,7 +385,7 @@ fn read_header(_ctx: &Ctx<'_>, rows: &[(usize, Vec<SCell>)], fi: &FormInput, r: 
     let mut fund_raw: Vec<(Period, FundKey, &SCell, Option<&SCell>)> = Vec::new();
     let mut pending_goals: Vec<(Period, usize)> = Vec::new();
     let mut goals_open = false;
-    for (ri, (_, cells)) in rows.iter().enumerate() {
+    for (ri, cells) in expanded.iter().enumerate() {
         let sg = segments(cells);
         // Orphan cells before any label: a unit line "(万元)" or goal texts under their labels.
         if !sg.pre.is_empty() {
@@ -963,7 +1005,8 @@ fn read_indicators(ctx: &Ctx<'_>, hcells: &[SCell], rows: &[(usize, Vec<SCell>)]
     // Body rows up to the footer; contact rows are read as labels.
     let mut body: Vec<(usize, usize, Vec<Tok<'_>>)> = Vec::new();
     for (i, (t, cells)) in rows.iter().enumerate() {
-        let sg = segments(cells);
+        let cells_x = expand_cells(cells);
+        let sg = segments(&cells_x);
         if sg.segs.iter().any(|(l, _, _)| matches!(l, Lab::Contact(_))) {
             for (lab, _, vals) in &sg.segs {
                 if let Lab::Contact(k) = lab {

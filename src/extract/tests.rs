@@ -266,3 +266,40 @@ fn a_form_continues_across_a_page_break_and_page_number() {
     assert_eq!(r.indicators[1].cell.as_ref().map(|c| c.page), Some(2));
     assert!(is_junk_line("第 3 页"));
 }
+
+#[test]
+fn labels_printed_with_their_values_are_split() {
+    let text = [
+        "项目支出绩效目标申报表".to_string(),
+        "(2023年度)".to_string(),
+        t(&["项目名称", "", "测试", "", ""]),
+        t(&["主管部门及代码", "", "054-某局", "实施单位", ""]),
+        t(&[
+            "项目资金（元）",
+            "",
+            "实施期资金总额：1,697,500",
+            "",
+            "年度资金总额：1,697,500",
+        ]),
+        t(&["", "", "其中：中央财政资金 0", "", "其中：中央财政资金 0"]),
+        t(&[
+            "",
+            "",
+            "市县（区）财政资金 1,697,500",
+            "",
+            "市县（区）财政资金 1,697,500",
+        ]),
+    ]
+    .join("\n");
+    let r = &extract_document(&doc_of(&text)).records[0];
+    use crate::model::FundKey::{Central, Local, Total};
+    let num = |p: &Option<crate::model::FundSet>, k| {
+        p.as_ref()
+            .and_then(|f| f.get(&k).copied().flatten())
+            .map(|n| n.0.to_string())
+    };
+    assert_eq!(num(&r.funds.midterm, Total).as_deref(), Some("1697500"));
+    assert_eq!(num(&r.funds.annual, Central).as_deref(), Some("0"));
+    assert_eq!(num(&r.funds.annual, Local).as_deref(), Some("1697500"));
+    assert_eq!(r.project.department_code.as_deref(), Some("054"));
+}
