@@ -724,16 +724,9 @@ fn split_row<'a>(toks: &[Tok<'a>], lay: &Layout) -> Split<'a> {
                     let has_l2 = keep.iter().any(|k| l2_of(k).is_some());
                     let ok = match l {
                         LevelCell::L1(_) => keep.is_empty(),
-                        LevelCell::L2 { .. } => {
-                            !has_l2
-                                || (keep.len() == 1
-                                    && can_be_l1(&keep[0])
-                                    && l2_of(&keep[0]).is_some()
-                                    && {
-                                        // "满意度指标 | 满意度指标": 一级 then 二级.
-                                        true
-                                    })
-                        }
+                        // A second 二级 only after one that can stand as 一级
+                        // ("满意度指标 | 满意度指标": 一级 then 二级).
+                        LevelCell::L2 { .. } => !has_l2 || (keep.len() == 1 && can_be_l1(&keep[0])),
                     };
                     if ok && keep.len() < 2 {
                         keep.push(l.clone());
