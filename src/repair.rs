@@ -86,10 +86,13 @@ fn suspected_in(r: &Record, i: &Indicator, widths: &HashMap<ColKey, usize>) -> b
 /// printed with the same value; the candidates must be one name or a chain of prefixes of the
 /// longest (which is then taken).
 fn choose<'a>(name: &str, value: &str, cands: &[(&'a str, &'a str)]) -> Option<&'a str> {
+    // A continuation carrying a percentage is a value merged into the name cell
+    // ("农民工欠薪追回完成率(100%"), not the rest of a clipped name.
     let cands: Vec<(&str, &str)> = cands
         .iter()
         .copied()
         .filter(|(n, _)| n.len() > name.len() && n.starts_with(name))
+        .filter(|(n, _)| !n[name.len()..].contains(['%', '％']))
         .collect();
     if cands.is_empty() {
         return None;
@@ -341,6 +344,7 @@ mod tests {
         );
         assert_eq!(choose("ab", "", &[("abc", ""), ("abcd", "")]), Some("abcd"));
         assert_eq!(choose("ab", "", &[("ab", "")]), None);
+        assert_eq!(choose("ab", "", &[("abc(100%", "")]), None);
     }
 
     #[test]
