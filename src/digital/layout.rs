@@ -315,9 +315,9 @@ pub fn find_grids(rules: &[Rule]) -> Vec<Grid> {
         }
     }
     let mut groups: std::collections::BTreeMap<usize, Vec<Rule>> = Default::default();
-    for i in 0..n {
+    for (i, r) in rules.iter().enumerate() {
         let root = find(&mut parent, i);
-        groups.entry(root).or_default().push(rules[i]);
+        groups.entry(root).or_default().push(*r);
     }
     let mut grids: Vec<Grid> = groups
         .into_values()
@@ -453,9 +453,9 @@ pub fn line_text(line: &[Glyph]) -> String {
         }
         if let Some(p) = prev {
             let gap = g.bbox.x0 - p.bbox.x1;
-            if gap > 0.25 * em && !(is_wide(p.ch) || is_wide(g.ch)) {
-                s.push(' ');
-            } else if gap > 1.5 * em && !(is_wide(p.ch) && is_wide(g.ch)) {
+            let latin = !(is_wide(p.ch) || is_wide(g.ch));
+            let mixed = !(is_wide(p.ch) && is_wide(g.ch));
+            if (latin && gap > 0.25 * em) || (mixed && gap > 1.5 * em) {
                 s.push(' ');
             }
         }
@@ -484,7 +484,9 @@ pub fn split_runs(line: &[Glyph]) -> Vec<Vec<Glyph>> {
     let cut = (2.0 * em).max(3.0 * median + 0.5 * em);
     let mut out = vec![Vec::new()];
     for (i, g) in line.iter().enumerate() {
-        if i > 0 && gaps[i - 1] > cut {
+        // A label ending in a colon keeps its value however far away it is printed.
+        let after_label = i > 0 && matches!(line[i - 1].ch, '：' | ':');
+        if i > 0 && gaps[i - 1] > cut && !after_label {
             out.push(Vec::new());
         }
         if let Some(last) = out.last_mut() {
@@ -604,4 +606,202 @@ pub fn layout(page: u32, w: f32, h: f32, glyphs: &[Glyph], rules: &[Rule]) -> Ve
             b
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Glyphs for `text` starting at (x, y), each `size` wide and high.
+    fn word(text: &str, x: f32, y: f32, size: f32) -> Vec<Glyph> {
+        text.chars()
+            .enumerate()
+            .map(|(i, ch)| {
+                let x0 = x + i as f32 * size;
+                Glyph {
+                    ch,
+                    bbox: Rect::new(x0, y, x0 + size, y + size),
+                }
+            })
+            .collect()
+    }
+
+    /// A full grid: horizontal rules at `ys`, vertical at `xs`, all spanning the table.
+    fn full_grid(xs: &[f32], ys: &[f32]) -> Vec<Rule> {
+        let (x0, x1) = (xs[0], xs[xs.len() - 1]);
+        let (y0, y1) = (ys[0], ys[ys.len() - 1]);
+        let mut r: Vec<Rule> = ys.iter().map(|&y| Rule::h(y, x0, x1)).collect();
+        r.extend(xs.iter().map(|&x| Rule::v(x, y0, y1)));
+        r
+    }
+
+    fn tables(blocks: &[Block]) -> Vec<&Table> {
+        blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Table(t) => Some(t),
+                Block::Line(_) => None,
+            })
+            .collect()
+    }
+
+    fn lines(blocks: &[Block]) -> Vec<&str> {
+        blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Line(l) => Some(l.text.as_str()),
+                Block::Table(_) => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn thin_filled_rects_are_rules_and_boxes_are_not() {
+        // A 1pt-high filled bar is a horizontal rule at its centre.
+        let bar = [(10.0, 100.0), (200.0, 100.0), (200.0, 101.0), (10.0, 101.0)];
+        assert_eq!(
+            rules_from_subpath(&bar, true, false),
+            vec![Rule::h(100.5, 10.0, 200.0)]
+        );
+        // A filled cell background is shading, not ruling.
+        let cell = [(10.0, 100.0), (200.0, 100.0), (200.0, 130.0), (10.0, 130.0)];
+        assert!(rules_from_subpath(&cell, true, false).is_empty());
+        // The same box stroked has four edges (the closing edge included).
+        assert_eq!(rules_from_subpath(&cell, false, true).len(), 4);
+        // A diagonal stroke is no rule.
+        assert!(rules_from_subpath(&[(0.0, 0.0), (50.0, 40.0)], false, true).is_empty());
+    }
+
+    #[test]
+    fn collinear_pieces_merge_and_duplicates_collapse() {
+        let rs = [
+            Rule::h(50.0, 0.0, 100.0),
+            Rule::h(50.4, 99.0, 200.0),
+            Rule::h(50.2, 10.0, 20.0),
+            Rule::h(80.0, 0.0, 200.0),
+        ];
+        let m = merge_rules(&rs);
+        assert_eq!(m.len(), 2);
+        assert!(m
+            .iter()
+            .any(|r| r.from == 0.0 && r.to == 200.0 && (r.pos - 50.2).abs() < 0.3));
+    }
+
+    #[test]
+    fn chars_fall_into_cells_with_thousands_separators_and_blanks() {
+        let rules = full_grid(&[50.0, 150.0, 250.0], &[100.0, 120.0, 140.0]);
+        let mut g = word("项目", 55.0, 104.0, 10.0);
+        g.extend(word("金额", 155.0, 104.0, 10.0));
+        g.extend(word("合计", 55.0, 124.0, 10.0));
+        // Row 2, column 2 left blank on purpose.
+        let blocks = layout(1, 600.0, 800.0, &g, &rules);
+        let t = tables(&blocks);
+        assert_eq!(t.len(), 1);
+        let t = t[0];
+        assert_eq!((t.n_rows, t.n_cols), (2, 2));
+        assert_eq!(t.cells.len(), 4, "blank cells are listed");
+        assert_eq!(t.cell_at(0, 1).map(|c| c.text.as_str()), Some("金额"));
+        assert_eq!(t.cell_at(1, 1).map(|c| c.text.as_str()), Some(""));
+        let g2 = word("1,234.50", 160.0, 124.0, 5.0);
+        let blocks = layout(1, 600.0, 800.0, &[g, g2].concat(), &rules);
+        assert_eq!(
+            tables(&blocks)[0].cell_at(1, 1).map(|c| c.text.as_str()),
+            Some("1,234.50")
+        );
+        // Boxes are fractions of the page.
+        let b = tables(&blocks)[0]
+            .cell_at(0, 0)
+            .and_then(|c| c.bbox)
+            .unwrap_or_default();
+        assert!((b[0] - 50.0 / 600.0).abs() < 1e-4 && (b[3] - 120.0 / 800.0).abs() < 1e-4);
+    }
+
+    #[test]
+    fn undrawn_boundaries_become_spans() {
+        // 3x3 grid; the top row has no inner verticals (a heading over all columns) and the
+        // left column has no rule between rows 1 and 2 (a label spanning two rows).
+        let xs = [0.0, 100.0, 200.0, 300.0];
+        let ys = [0.0, 20.0, 40.0, 60.0];
+        let mut rules = vec![
+            Rule::h(0.0, 0.0, 300.0),
+            Rule::h(20.0, 0.0, 300.0),
+            Rule::h(40.0, 100.0, 300.0),
+            Rule::h(60.0, 0.0, 300.0),
+            Rule::v(0.0, 0.0, 60.0),
+            Rule::v(300.0, 0.0, 60.0),
+        ];
+        rules.extend(xs[1..3].iter().map(|&x| Rule::v(x, 20.0, 60.0)));
+        let mut g = word("收支预算总表", 10.0, 5.0, 10.0);
+        g.extend(word("产出", 10.0, 25.0, 10.0));
+        g.extend(word("指标", 10.0, 45.0, 10.0));
+        let blocks = layout(1, 600.0, 800.0, &g, &rules);
+        let t = tables(&blocks)[0];
+        assert_eq!((t.n_rows, t.n_cols), (3, 3));
+        let head = t.cell_at(0, 2).unwrap();
+        assert_eq!((head.row, head.col, head.colspan), (0, 0, 3));
+        assert_eq!(head.text, "收支预算总表");
+        let label = t.cell_at(2, 0).unwrap();
+        assert_eq!((label.row, label.rowspan), (1, 2));
+        // Wrapped lines inside a cell are kept in reading order.
+        assert_eq!(label.text, "产出\n指标");
+        assert_eq!(t.cells.len(), 1 + 1 + 4);
+        let _ = ys;
+    }
+
+    #[test]
+    fn text_outside_tables_is_lines_in_reading_order() {
+        let rules = full_grid(&[50.0, 150.0, 250.0], &[100.0, 120.0, 140.0]);
+        let mut g = word("2023年预算收支总表", 100.0, 40.0, 16.0);
+        // Department on the left and unit on the right of one baseline.
+        g.extend(word("部门名称：某某局", 50.0, 80.0, 10.0));
+        g.extend(word("单位：万元", 400.0, 80.0, 10.0));
+        g.extend(word("注：本表为空表。", 50.0, 150.0, 10.0));
+        let blocks = layout(1, 600.0, 800.0, &g, &rules);
+        assert_eq!(
+            lines(&blocks),
+            vec![
+                "2023年预算收支总表",
+                "部门名称：某某局",
+                "单位：万元",
+                "注：本表为空表。"
+            ]
+        );
+        // Lines before the table, the table, then the note.
+        assert!(matches!(blocks[3], Block::Table(_)));
+        assert!(matches!(blocks[4], Block::Line(_)));
+        assert_eq!(tables(&blocks)[0].ordinal, 1);
+    }
+
+    #[test]
+    fn labels_keep_their_distant_values_and_latin_words_keep_spaces() {
+        let mut g = word("部门：", 50.0, 80.0, 10.0);
+        g.extend(word("江苏省某厅", 200.0, 80.0, 10.0));
+        let blocks = layout(1, 600.0, 800.0, &g, &[]);
+        assert_eq!(lines(&blocks), vec!["部门：江苏省某厅"]);
+        let mut g = word("Total", 50.0, 80.0, 6.0);
+        g.extend(word("2023", 86.0, 80.0, 6.0));
+        let blocks = layout(1, 600.0, 800.0, &g, &[]);
+        assert_eq!(lines(&blocks), vec!["Total 2023"]);
+    }
+
+    #[test]
+    fn a_lone_frame_or_underline_is_not_a_table() {
+        let frame = full_grid(&[50.0, 250.0], &[100.0, 140.0]);
+        let g = word("说明", 60.0, 110.0, 10.0);
+        let blocks = layout(1, 600.0, 800.0, &g, &frame);
+        assert!(tables(&blocks).is_empty());
+        assert_eq!(lines(&blocks), vec!["说明"]);
+        let underline = [Rule::h(90.0, 50.0, 250.0)];
+        assert!(find_grids(&underline).is_empty());
+    }
+
+    #[test]
+    fn separate_rule_sets_are_separate_tables() {
+        let mut rules = full_grid(&[50.0, 150.0, 250.0], &[100.0, 120.0, 140.0]);
+        rules.extend(full_grid(&[50.0, 150.0, 250.0], &[300.0, 320.0, 340.0]));
+        let blocks = layout(1, 600.0, 800.0, &[], &rules);
+        let t = tables(&blocks);
+        assert_eq!(t.len(), 2);
+        assert_eq!((t[0].ordinal, t[1].ordinal), (1, 2));
+    }
 }

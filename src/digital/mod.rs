@@ -270,14 +270,12 @@ fn walk_objects<'a>(
                     *out.invisible_objects += 1;
                 }
             }
-            PdfPageObject::XObjectForm(f) => {
-                if depth < MAX_FORM_DEPTH {
-                    let m = f
-                        .matrix()
-                        .map(|m| Affine::from_pdf(&m).then(&parent))
-                        .unwrap_or(parent);
-                    walk_objects(f.iter(), m, view, out, depth + 1);
-                }
+            PdfPageObject::XObjectForm(f) if depth < MAX_FORM_DEPTH => {
+                let m = f
+                    .matrix()
+                    .map(|m| Affine::from_pdf(&m).then(&parent))
+                    .unwrap_or(parent);
+                walk_objects(f.iter(), m, view, out, depth + 1);
             }
             _ => {}
         }

@@ -76,9 +76,10 @@ pub fn verdict(s: &LayerStats) -> Verdict {
             s.invisible, s.chars
         ));
     }
-    // A page that is mostly picture with only a few characters is a scan with a stamp,
-    // header or page number added: the characters do not describe the ink.
-    if (s.image_cover > 0.8 && s.chars_over_images < 40) || (s.image_cover > 0.5 && visible < 40) {
+    // A page-filling picture with few characters on it is a scan with a stamp, header or
+    // page number added; a sizeable picture with next to no text is too. Either way the
+    // characters do not describe the ink. (A decorated cover — picture plus a title — is not.)
+    if (s.image_cover > 0.85 && s.chars_over_images < 40) || (s.image_cover > 0.3 && visible < 10) {
         return Verdict::NeedsOcr(format!(
             "images cover {:.0}% of the page but only {} of {visible} visible characters lie on them",
             s.image_cover * 100.0,
@@ -149,6 +150,13 @@ mod tests {
             ..stats(0)
         };
         assert!(matches!(verdict(&outlined), Verdict::NeedsOcr(_)));
+        // A cover: a decorative picture under a printed title.
+        let cover = LayerStats {
+            image_cover: 0.54,
+            chars_over_images: 17,
+            ..stats(17)
+        };
+        assert_eq!(verdict(&cover), Verdict::TextLayer);
         // A page with a picture and real text keeps its text layer.
         let figure = LayerStats {
             image_cover: 0.6,
