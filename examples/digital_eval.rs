@@ -2,6 +2,8 @@
 //! OCR and why), the tables with their first rows, the lines, and the time per page.
 //!
 //! cargo run --release --example digital_eval -- [FILES…] [--page N] [--rows K] [--full]
+//!     [--dump DIR]   (writes DIR/<file stem>.pN.txt: each page's text, for comparing with
+//!                     `pdftotext`)
 //! Defaults to /work/shared/real/*.pdf, 3 rows per table.
 
 use std::path::PathBuf;
@@ -16,12 +18,14 @@ fn main() -> anyhow::Result<()> {
     let mut only_page: Option<u32> = None;
     let mut rows = 3usize;
     let mut full = false;
+    let mut dump: Option<PathBuf> = None;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
             "--page" => only_page = args.next().and_then(|s| s.parse().ok()),
             "--rows" => rows = args.next().and_then(|s| s.parse().ok()).unwrap_or(rows),
             "--full" => full = true,
+            "--dump" => dump = args.next().map(PathBuf::from),
             _ => files.push(a.into()),
         }
     }
@@ -72,6 +76,12 @@ fn main() -> anyhow::Result<()> {
                     println!("--- p{number}: OCR ({reason})");
                 }
                 DigitalPage::Page(page) => {
+                    if let Some(dir) = &dump {
+                        std::fs::create_dir_all(dir)?;
+                        let stem = f.file_stem().unwrap_or_default().to_string_lossy();
+                        let out = dir.join(format!("{stem}.p{}.txt", page.number));
+                        std::fs::write(out, page.text())?;
+                    }
                     println!(
                         "--- p{}: text layer, {} tables, {} ms {:?}",
                         page.number,

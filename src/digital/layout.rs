@@ -436,7 +436,11 @@ pub fn group_lines(glyphs: &[Glyph]) -> Vec<Vec<Glyph>> {
 }
 
 fn em(line: &[Glyph]) -> f32 {
-    let mut hs: Vec<f32> = line.iter().map(|g| g.bbox.h()).collect();
+    let mut hs: Vec<f32> = line
+        .iter()
+        .filter(|g| !g.ch.is_whitespace())
+        .map(|g| g.bbox.h())
+        .collect();
     hs.sort_by(f32::total_cmp);
     hs.get(hs.len() / 2).copied().unwrap_or(10.0).max(1.0)
 }
@@ -447,18 +451,21 @@ pub fn line_text(line: &[Glyph]) -> String {
     let em = em(line);
     let mut s = String::new();
     let mut prev: Option<&Glyph> = None;
+    let mut printed_space = false;
     for g in line {
         if g.ch.is_whitespace() {
+            printed_space = prev.is_some();
             continue;
         }
         if let Some(p) = prev {
             let gap = g.bbox.x0 - p.bbox.x1;
             let latin = !(is_wide(p.ch) || is_wide(g.ch));
             let mixed = !(is_wide(p.ch) && is_wide(g.ch));
-            if (latin && gap > 0.25 * em) || (mixed && gap > 1.5 * em) {
+            if (latin && (printed_space || gap > 0.25 * em)) || (mixed && gap > 1.5 * em) {
                 s.push(' ');
             }
         }
+        printed_space = false;
         s.push(g.ch);
         prev = Some(g);
     }

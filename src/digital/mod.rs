@@ -93,8 +93,30 @@ pub fn read_page(doc: &PdfDocument, n: u32, path: &Path) -> Result<DigitalPage> 
             continue;
         }
         let ch = c.unicode_char();
+        // Printed spaces separate Latin words: kept as glyphs for that, never counted.
         if ch.is_some_and(char::is_whitespace) {
+            if let Ok(b) = c.loose_bounds() {
+                let bbox = view.rect(
+                    b.left().value,
+                    b.bottom().value,
+                    b.right().value,
+                    b.top().value,
+                );
+                glyphs.push(Glyph { ch: ' ', bbox });
+            }
             continue;
+        }
+        // Text placed beyond the crop box (overflow of an export) is not on the printed page.
+        if let Ok(b) = c.loose_bounds() {
+            let r = view.rect(
+                b.left().value,
+                b.bottom().value,
+                b.right().value,
+                b.top().value,
+            );
+            if r.cx() < 0.0 || r.cy() < 0.0 || r.cx() > view.width() || r.cy() > view.height() {
+                continue;
+            }
         }
         stats.chars += 1;
         if quality::is_unmapped(ch) {
