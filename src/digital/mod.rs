@@ -6,6 +6,7 @@
 //! blocks ([`layout`]). Everything is converted to the page as displayed (after /Rotate,
 //! relative to the crop box), so boxes are fractions of the page a viewer shows.
 
+pub mod continuation;
 pub mod layout;
 pub mod quality;
 
@@ -53,7 +54,37 @@ pub fn read_pdf(path: &Path, bytes: &[u8], cfg: &Config) -> Result<Vec<DigitalPa
             reason: format!("{n} pages > limit {}", cfg.limits.max_pages),
         });
     }
-    (1..=n).map(|k| read_page(&doc, k, path)).collect()
+    let mut out = (1..=n)
+        .map(|k| read_page(&doc, k, path))
+        .collect::<Result<Vec<_>>>()?;
+    align_runs(&mut out);
+    Ok(out)
+}
+
+/// Gives the parts of a table broken across consecutive text-layer pages the same columns
+/// (see [`continuation`]). Pages sent to OCR break a run.
+pub fn align_runs(pages: &mut [DigitalPage]) {
+    let mut start = 0;
+    while start < pages.len() {
+        let mut end = start;
+        while end < pages.len() && matches!(pages[end], DigitalPage::Page(_)) {
+            end += 1;
+        }
+        if end > start + 1 {
+            let mut run: Vec<Page> = pages[start..end]
+                .iter_mut()
+                .filter_map(|p| match p {
+                    DigitalPage::Page(p) => Some(std::mem::take(p)),
+                    DigitalPage::NeedsOcr { .. } => None,
+                })
+                .collect();
+            continuation::align_continuations(&mut run);
+            for (slot, p) in pages[start..end].iter_mut().zip(run) {
+                *slot = DigitalPage::Page(p);
+            }
+        }
+        start = end + 1;
+    }
 }
 
 /// Reads page `n` (1-based) of an open document. `path` only names the file in errors.
