@@ -1,5 +1,6 @@
 //! Born-digital reading on PDFs built here with lopdf: ruled tables in a standard font,
-//! /Rotate, a scanned (image-only) page, an invisible OCR layer and a blank page.
+//! /Rotate, a scanned (image-only) page, an invisible OCR layer, a blank page and a font
+//! that maps to private-use code points.
 //! Skips cleanly when models/libpdfium.so is absent.
 
 use std::path::{Path, PathBuf};
@@ -53,8 +54,18 @@ fn build_pdf() -> Vec<u8> {
         },
         vec![120, 200, 200, 120],
     ));
+    // A font whose codes map to private-use code points, as unmapped CID fonts come out.
+    let names: Vec<Object> = (0..26)
+        .map(|i| Object::Name(format!("uniE0{:02X}", i).into_bytes()))
+        .collect();
+    let mut differences: Vec<Object> = vec![65.into()];
+    differences.extend(names);
+    let pua_font = doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
+        "Encoding" => dictionary! { "Type" => "Encoding", "Differences" => differences },
+    });
     let resources = dictionary! {
-        "Font" => dictionary! { "F1" => font_id },
+        "Font" => dictionary! { "F1" => font_id, "F2" => pua_font },
         "XObject" => dictionary! { "Im1" => image_id },
     };
     let scan = "q 595 0 0 842 0 0 cm /Im1 Do Q\n".to_string();
@@ -73,6 +84,12 @@ fn build_pdf() -> Vec<u8> {
         (scan, None),
         (ocr_layer, None),
         (String::new(), None),
+        (
+            "BT /F2 12 Tf 60 700 Td (ABCDEFGHIJKLMNOPQRSTUVWXYZ) Tj ET\n\
+             BT /F2 12 Tf 60 680 Td (ZYXWVUTSRQPONMLKJIHGFEDCBA) Tj ET\n"
+                .to_string(),
+            None,
+        ),
     ];
     let mut kids = Vec::new();
     for (content, rotate) in contents {
@@ -130,7 +147,7 @@ fn ruled_table_in_a_text_layer() {
         eprintln!("models/libpdfium.so absent: skipped");
         return;
     };
-    assert_eq!(pages.len(), 5);
+    assert_eq!(pages.len(), 6);
     let p = page(&pages[0]);
     assert_eq!(p.info.source, PageSource::BornDigital);
     let t = first_table(p);
@@ -200,4 +217,9 @@ fn scans_and_hidden_layers_go_to_ocr_and_blank_pages_do_not() {
     );
     let blank = page(&pages[4]);
     assert!(blank.blocks.is_empty());
+    assert!(
+        matches!(&pages[5], DigitalPage::NeedsOcr { number: 6, reason } if reason.contains("unicode")),
+        "{:?}",
+        pages[5]
+    );
 }

@@ -430,9 +430,27 @@ pub fn group_lines(glyphs: &[Glyph]) -> Vec<Vec<Glyph>> {
         .into_iter()
         .map(|(_, mut v)| {
             v.sort_by(|a, b| a.bbox.x0.total_cmp(&b.bbox.x0));
-            v
+            dedupe_overprint(v)
         })
         .collect()
+}
+
+/// Drops a glyph printed again over itself (poor man's bold: the same character drawn twice
+/// with a small offset), which would otherwise read "合合计计".
+fn dedupe_overprint(v: Vec<Glyph>) -> Vec<Glyph> {
+    let mut out: Vec<Glyph> = Vec::with_capacity(v.len());
+    for g in v {
+        let twin = out.last().is_some_and(|p| {
+            p.ch == g.ch
+                && !g.ch.is_whitespace()
+                && (p.bbox.x0 - g.bbox.x0).abs() < 0.3 * g.bbox.w().max(1.0)
+                && (p.bbox.y0 - g.bbox.y0).abs() < 0.3 * g.bbox.h().max(1.0)
+        });
+        if !twin {
+            out.push(g);
+        }
+    }
+    out
 }
 
 fn em(line: &[Glyph]) -> f32 {
@@ -518,6 +536,38 @@ fn bounds(glyphs: &[Glyph]) -> Option<Rect> {
     Some(glyphs.iter().fold(first.bbox, |r, g| r.union(&g.bbox)))
 }
 
+/// An unruled table as IR: one row per line, every grid position listed.
+fn aligned_table(page: u32, w: f32, h: f32, a: &super::unruled::Aligned) -> (Table, Rect) {
+    let mut cells = Vec::new();
+    let mut all: Option<Rect> = None;
+    for (r, runs) in a.rows.iter().enumerate() {
+        let y0 = runs.iter().map(|x| x.rect.y0).fold(f32::MAX, f32::min);
+        let y1 = runs.iter().map(|x| x.rect.y1).fold(f32::MIN, f32::max);
+        for (c, &(x0, x1)) in a.cols.iter().enumerate() {
+            let text: Vec<String> = runs
+                .iter()
+                .filter(|run| run.rect.cx() >= x0 && run.rect.cx() <= x1)
+                .map(|run| line_text(&run.glyphs))
+                .collect();
+            let rect = Rect::new(x0, y0, x1, y1);
+            all = Some(all.map_or(rect, |u| u.union(&rect)));
+            cells.push(Cell {
+                row: r,
+                col: c,
+                rowspan: 1,
+                colspan: 1,
+                text: text.join(" "),
+                conf: 1.0,
+                bbox: Some(frac(&rect, w, h)),
+            });
+        }
+    }
+    let rect = all.unwrap_or(Rect::new(0.0, 0.0, 0.0, 0.0));
+    let mut t = Table::from_cells(page, 0, cells);
+    t.bbox = Some(frac(&rect, w, h));
+    (t, rect)
+}
+
 /// The blocks of one page in reading order (top to bottom; lines beside each other left to
 /// right). `w`, `h`: the displayed page size in points.
 pub fn layout(page: u32, w: f32, h: f32, glyphs: &[Glyph], rules: &[Rule]) -> Vec<Block> {
@@ -570,7 +620,17 @@ pub fn layout(page: u32, w: f32, h: f32, glyphs: &[Glyph], rules: &[Rule]) -> Ve
         t.bbox = Some(frac(&b, w, h));
         placed.push((b.y0, b.x0, Block::Table(t)));
     }
-    for line in group_lines(&outside) {
+    let outside_lines = group_lines(&outside);
+    let aligned = super::unruled::find(&outside_lines);
+    for a in &aligned {
+        let (t, rect) = aligned_table(page, w, h, a);
+        placed.push((rect.y0, rect.x0, Block::Table(t)));
+    }
+    let taken = |i: usize| aligned.iter().any(|a| a.lines.contains(&i));
+    for (i, line) in outside_lines.into_iter().enumerate() {
+        if taken(i) {
+            continue;
+        }
         for run in split_runs(&line) {
             let text = line_text(&run);
             if text.is_empty() {
@@ -800,6 +860,45 @@ mod tests {
         assert_eq!(lines(&blocks), vec!["说明"]);
         let underline = [Rule::h(90.0, 50.0, 250.0)];
         assert!(find_grids(&underline).is_empty());
+    }
+
+    #[test]
+    fn an_unruled_table_is_read_by_alignment() {
+        let mut g = word("收入预算表", 100.0, 40.0, 16.0);
+        g.extend(word("单位：万元", 300.0, 70.0, 10.0));
+        for (i, (name, amount, x)) in [
+            ("项目", "金额", 250.0),
+            ("基本支出", "1,234.00", 210.0),
+            ("项目支出", "56.00", 240.0),
+        ]
+        .iter()
+        .enumerate()
+        {
+            let y = 100.0 + 15.0 * i as f32;
+            g.extend(word(name, 50.0, y, 10.0));
+            g.extend(word(amount, *x, y, 10.0));
+        }
+        let blocks = layout(1, 600.0, 800.0, &g, &[]);
+        assert_eq!(lines(&blocks), vec!["收入预算表", "单位：万元"]);
+        let t = tables(&blocks);
+        assert_eq!(t.len(), 1);
+        assert_eq!((t[0].n_rows, t[0].n_cols), (3, 2));
+        assert_eq!(
+            t[0].cell_at(1, 1).map(|c| c.text.as_str()),
+            Some("1,234.00")
+        );
+        assert_eq!(
+            t[0].cell_at(2, 0).map(|c| c.text.as_str()),
+            Some("项目支出")
+        );
+    }
+
+    #[test]
+    fn overprinted_bold_is_read_once() {
+        let mut g = word("合计", 50.0, 100.0, 10.0);
+        g.extend(word("合计", 50.4, 100.3, 10.0));
+        let blocks = layout(1, 600.0, 800.0, &g, &[]);
+        assert_eq!(lines(&blocks), vec!["合计"]);
     }
 
     #[test]

@@ -9,6 +9,7 @@
 pub mod continuation;
 pub mod layout;
 pub mod quality;
+pub mod unruled;
 
 use std::path::Path;
 use std::time::Instant;
