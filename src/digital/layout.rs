@@ -88,6 +88,11 @@ impl Rule {
 const THIN: f32 = 3.0;
 /// Shorter marks than this are not rules (corner dots, tick marks).
 const MIN_RULE: f32 = 3.0;
+/// Shortest stroked piece worth keeping before collinear pieces are joined.
+const MIN_PIECE: f32 = 0.8;
+/// Beyond this many rules a page is a drawing (chart, map, hatching), not a ruled table:
+/// grid search is skipped rather than spending quadratic time on it.
+const MAX_RULES: usize = 4000;
 /// Two rules closer than this across their direction are one line; also the reach for
 /// rules meeting at a corner.
 const SNAP: f32 = 2.5;
@@ -128,9 +133,11 @@ pub fn rules_from_subpath(points: &[(f32, f32)], filled: bool, stroked: bool) ->
     }
     for ((ax, ay), (bx, by)) in edges {
         let (dx, dy) = ((bx - ax).abs(), (by - ay).abs());
-        if dy <= 1.0 && dx >= MIN_RULE {
+        // Short pieces are kept: a dashed rule arrives as many of them and is joined by
+        // `merge_rules`; what stays short is dropped by `find_grids`.
+        if dy <= 1.0 && dx >= MIN_PIECE && dx > 2.0 * dy {
             out.push(Rule::h((ay + by) / 2.0, ax, bx));
-        } else if dx <= 1.0 && dy >= MIN_RULE {
+        } else if dx <= 1.0 && dy >= MIN_PIECE && dy > 2.0 * dx {
             out.push(Rule::v((ax + bx) / 2.0, ay, by));
         }
     }
@@ -298,6 +305,9 @@ pub fn find_grids(rules: &[Rule]) -> Vec<Grid> {
         .filter(|r| r.len() >= MIN_RULE)
         .copied()
         .collect();
+    if rules.len() > MAX_RULES {
+        return Vec::new();
+    }
     let n = rules.len();
     let mut parent: Vec<usize> = (0..n).collect();
     for i in 0..n {
@@ -737,6 +747,20 @@ mod tests {
         assert_eq!(rules_from_subpath(&cell, false, true).len(), 4);
         // A diagonal stroke is no rule.
         assert!(rules_from_subpath(&[(0.0, 0.0), (50.0, 40.0)], false, true).is_empty());
+    }
+
+    #[test]
+    fn a_dashed_rule_is_one_rule() {
+        let dashes: Vec<Rule> = (0..50)
+            .flat_map(|i| {
+                let x = 10.0 + 4.0 * i as f32;
+                rules_from_subpath(&[(x, 100.0), (x + 2.0, 100.0)], false, true)
+            })
+            .collect();
+        assert_eq!(dashes.len(), 50);
+        let m = merge_rules(&dashes);
+        assert_eq!(m.len(), 1);
+        assert!((m[0].from - 10.0).abs() < 1e-3 && (m[0].to - 208.0).abs() < 1e-3);
     }
 
     #[test]
