@@ -3,8 +3,18 @@
 //!
 //! Per page: gather the characters, the ruling segments of path objects (form XObjects
 //! included) and the image coverage; judge the text layer ([`quality`]); if sound, build the
-//! blocks ([`layout`]). Everything is converted to the page as displayed (after /Rotate,
-//! relative to the crop box), so boxes are fractions of the page a viewer shows.
+//! blocks ([`layout`]: ruled grids with merged cells, [`unruled`] tables found by column
+//! alignment, text lines in reading order). Everything is converted to the page as displayed
+//! (after /Rotate, relative to the crop box), so boxes are fractions of the page a viewer
+//! shows. Cell text keeps wrapped lines as '\n' (the IR contract), thousands separators and
+//! blank cells as printed; conf is 1.0.
+//!
+//! For the driver: [`read_pdf`] reads every page of a file (one thread; pdfium is serialised
+//! anyway and a page takes milliseconds) and returns, per page, either an `ir::Page`
+//! (`info.source = BornDigital`) or [`DigitalPage::NeedsOcr`] with the reason, for the pages
+//! the scanned path must handle. [`read_page`] does one page of an already opened document
+//! (then call [`align_runs`] over the results to give tables continued across pages the
+//! same columns).
 
 pub mod continuation;
 pub mod layout;

@@ -64,6 +64,13 @@ pub fn verdict(s: &LayerStats) -> Verdict {
         }
         return Verdict::TextLayer;
     }
+    // Glyphs drawn as outlines next to a stray page number or header.
+    if visible < 20 && s.path_segments > 2000 {
+        return Verdict::NeedsOcr(format!(
+            "only {visible} characters but {} drawn path segments (outlined text?)",
+            s.path_segments
+        ));
+    }
     if s.unmapped >= 3 && s.unmapped as f32 > 0.05 * s.chars as f32 {
         return Verdict::NeedsOcr(format!(
             "{} of {} characters have no unicode mapping (private-use/replacement/control)",
@@ -150,6 +157,14 @@ mod tests {
             ..stats(0)
         };
         assert!(matches!(verdict(&outlined), Verdict::NeedsOcr(_)));
+        let outlined_with_folio = LayerStats {
+            path_segments: 30_000,
+            ..stats(3)
+        };
+        assert!(matches!(
+            verdict(&outlined_with_folio),
+            Verdict::NeedsOcr(_)
+        ));
         // A cover: a decorative picture under a printed title.
         let cover = LayerStats {
             image_cover: 0.54,
