@@ -600,9 +600,25 @@ pub fn layout(page: u32, w: f32, h: f32, glyphs: &[Glyph], rules: &[Rule]) -> Ve
             None => outside.push(*g),
         }
     }
+    // A page border crossed by a header rule encloses a few huge "cells" of running text:
+    // that is a frame, and its text is read as lines.
+    let is_frame: Vec<bool> = in_cell
+        .iter()
+        .map(|cells| cells.len() <= 3 && cells.iter().any(|gl| group_lines(gl).len() > 8))
+        .collect();
+    for (k, cells) in in_cell.iter_mut().enumerate() {
+        if is_frame[k] {
+            for gl in cells.iter_mut() {
+                outside.append(gl);
+            }
+        }
+    }
     // (top, left, block) to sort into reading order.
     let mut placed: Vec<(f32, f32, Block)> = Vec::new();
     for (k, grid) in grids.iter().enumerate() {
+        if is_frame[k] {
+            continue;
+        }
         let cells: Vec<Cell> = grid
             .cells
             .iter()
@@ -923,6 +939,23 @@ mod tests {
         g.extend(word("合计", 50.4, 100.3, 10.0));
         let blocks = layout(1, 600.0, 800.0, &g, &[]);
         assert_eq!(lines(&blocks), vec!["合计"]);
+    }
+
+    #[test]
+    fn a_page_border_with_a_header_rule_is_a_frame() {
+        let rules = full_grid(&[40.0, 560.0], &[40.0, 100.0, 780.0]);
+        let mut g = word("某某局文件", 200.0, 60.0, 16.0);
+        for i in 0..12 {
+            g.extend(word(
+                "正文正文正文正文正文",
+                60.0,
+                120.0 + 20.0 * i as f32,
+                12.0,
+            ));
+        }
+        let blocks = layout(1, 600.0, 800.0, &g, &rules);
+        assert!(tables(&blocks).is_empty());
+        assert_eq!(lines(&blocks).len(), 13);
     }
 
     #[test]
