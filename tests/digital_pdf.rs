@@ -1,6 +1,6 @@
 //! Born-digital reading on PDFs built here with lopdf: ruled tables in a standard font,
-//! /Rotate, a scanned (image-only) page, an invisible OCR layer, a blank page and a font
-//! that maps to private-use code points.
+//! /Rotate, a scanned (image-only) page, an invisible OCR layer, a blank page, text
+//! hidden under a scan and a font that maps to private-use code points.
 //! Skips cleanly when models/libpdfium.so is absent.
 
 use std::path::{Path, PathBuf};
@@ -84,6 +84,11 @@ fn build_pdf() -> Vec<u8> {
         (scan, None),
         (ocr_layer, None),
         (String::new(), None),
+        // Text painted first, then a scan laid over the whole page: nothing of it shows.
+        (
+            format!("{}q 595 0 0 842 0 0 cm /Im1 Do Q\n", table_page()),
+            None,
+        ),
         (
             "BT /F2 12 Tf 60 700 Td (ABCDEFGHIJKLMNOPQRSTUVWXYZ) Tj ET\n\
              BT /F2 12 Tf 60 680 Td (ZYXWVUTSRQPONMLKJIHGFEDCBA) Tj ET\n"
@@ -147,7 +152,7 @@ fn ruled_table_in_a_text_layer() {
         eprintln!("models/libpdfium.so absent: skipped");
         return;
     };
-    assert_eq!(pages.len(), 6);
+    assert_eq!(pages.len(), 7);
     let p = page(&pages[0]);
     assert_eq!(p.info.source, PageSource::BornDigital);
     let t = first_table(p);
@@ -218,8 +223,13 @@ fn scans_and_hidden_layers_go_to_ocr_and_blank_pages_do_not() {
     let blank = page(&pages[4]);
     assert!(blank.blocks.is_empty());
     assert!(
-        matches!(&pages[5], DigitalPage::NeedsOcr { number: 6, reason } if reason.contains("unicode")),
+        matches!(&pages[5], DigitalPage::NeedsOcr { number: 6, .. }),
         "{:?}",
         pages[5]
+    );
+    assert!(
+        matches!(&pages[6], DigitalPage::NeedsOcr { number: 7, reason } if reason.contains("unicode")),
+        "{:?}",
+        pages[6]
     );
 }

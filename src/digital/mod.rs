@@ -115,6 +115,7 @@ pub fn read_page(doc: &PdfDocument, n: u32, path: &Path) -> Result<DigitalPage> 
     let mut images: Vec<Rect> = Vec::new();
     let mut invisible_objects = 0usize;
     let mut text_objects = 0usize;
+    let mut hidden_objects = 0usize;
     walk_objects(
         page.objects().iter(),
         Affine::IDENTITY,
@@ -125,6 +126,7 @@ pub fn read_page(doc: &PdfDocument, n: u32, path: &Path) -> Result<DigitalPage> 
             segments: &mut stats.path_segments,
             text_objects: &mut text_objects,
             invisible_objects: &mut invisible_objects,
+            hidden_objects: &mut hidden_objects,
         },
         0,
     );
@@ -189,10 +191,11 @@ pub fn read_page(doc: &PdfDocument, n: u32, path: &Path) -> Result<DigitalPage> 
         }
         glyphs.push(Glyph { ch, bbox });
     }
-    // Invisible text (render mode 3) is only known per text object: scale the object share
-    // to characters.
-    if text_objects > 0 && invisible_objects > 0 {
-        let share = invisible_objects as f32 / text_objects as f32;
+    // Invisible text (render mode 3, or painted under a page-filling image) is only known
+    // per text object: scale the object share to characters.
+    let unseen = invisible_objects.max(hidden_objects);
+    if text_objects > 0 && unseen > 0 {
+        let share = unseen as f32 / text_objects as f32;
         stats.invisible = stats
             .invisible
             .max((share * stats.chars as f32).round() as usize);
@@ -247,6 +250,8 @@ struct Gather<'a> {
     segments: &'a mut usize,
     text_objects: &'a mut usize,
     invisible_objects: &'a mut usize,
+    /// Text objects painted before a page-filling image, which then covers them.
+    hidden_objects: &'a mut usize,
 }
 
 /// Form XObjects nest; real files stay shallow, and a cycle must not recurse forever.
@@ -320,12 +325,20 @@ fn walk_objects<'a>(
                         .collect();
                     let xs = pts.iter().map(|p| p.0);
                     let ys = pts.iter().map(|p| p.1);
-                    out.images.push(Rect::new(
+                    let r = Rect::new(
                         xs.clone().fold(f32::MAX, f32::min),
                         ys.clone().fold(f32::MAX, f32::min),
                         xs.fold(f32::MIN, f32::max),
                         ys.fold(f32::MIN, f32::max),
-                    ));
+                    );
+                    // An opaque picture over the whole page hides the text painted before
+                    // it (a scan laid over its own OCR text); a watermark is translucent.
+                    if r.w() * r.h() >= 0.85 * view.width() * view.height()
+                        && !img.has_transparency()
+                    {
+                        *out.hidden_objects = *out.text_objects;
+                    }
+                    out.images.push(r);
                 }
             }
             PdfPageObject::Text(t) => {

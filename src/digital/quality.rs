@@ -12,7 +12,8 @@ pub struct LayerStats {
     pub chars: usize,
     /// Of those: private-use, U+FFFD, U+0000 or control characters, or no unicode at all.
     pub unmapped: usize,
-    /// Of those: drawn invisibly (render mode 3, or white fill).
+    /// Of those: drawn invisibly (render mode 3, white fill, or painted before an opaque
+    /// page-filling image).
     pub invisible: usize,
     /// Fraction of the page area covered by images (each clipped to the page; overlaps may
     /// double-count, capped at 1).
@@ -79,7 +80,7 @@ pub fn verdict(s: &LayerStats) -> Verdict {
     }
     if s.invisible as f32 > 0.5 * s.chars as f32 {
         return Verdict::NeedsOcr(format!(
-            "{} of {} characters are invisible (an OCR layer over an image?)",
+            "{} of {} characters are invisible or hidden under an image (an OCR layer?)",
             s.invisible, s.chars
         ));
     }
