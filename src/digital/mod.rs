@@ -65,9 +65,16 @@ pub fn read_pdf(path: &Path, bytes: &[u8], cfg: &Config) -> Result<Vec<DigitalPa
             reason: format!("{n} pages > limit {}", cfg.limits.max_pages),
         });
     }
-    let mut out = (1..=n)
-        .map(|k| read_page(&doc, k, path))
-        .collect::<Result<Vec<_>>>()?;
+    // A page pdfium cannot read goes down the scanned path, which reports its own error if
+    // it fails too; the rest of the file is not lost to it.
+    let mut out: Vec<DigitalPage> = (1..=n)
+        .map(|k| {
+            read_page(&doc, k, path).unwrap_or_else(|e| DigitalPage::NeedsOcr {
+                number: k,
+                reason: format!("text layer unreadable: {e}"),
+            })
+        })
+        .collect();
     align_runs(&mut out);
     Ok(out)
 }
