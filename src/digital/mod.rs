@@ -144,30 +144,26 @@ pub fn read_page(doc: &PdfDocument, n: u32, path: &Path) -> Result<DigitalPage> 
             continue;
         }
         let ch = c.unicode_char();
+        let bbox = c.loose_bounds().ok().map(|b| {
+            view.rect(
+                b.left().value,
+                b.bottom().value,
+                b.right().value,
+                b.top().value,
+            )
+        });
         // Printed spaces separate Latin words: kept as glyphs for that, never counted.
         if ch.is_some_and(char::is_whitespace) {
-            if let Ok(b) = c.loose_bounds() {
-                let bbox = view.rect(
-                    b.left().value,
-                    b.bottom().value,
-                    b.right().value,
-                    b.top().value,
-                );
+            if let Some(bbox) = bbox {
                 glyphs.push(Glyph { ch: ' ', bbox });
             }
             continue;
         }
         // Text placed beyond the crop box (overflow of an export) is not on the printed page.
-        if let Ok(b) = c.loose_bounds() {
-            let r = view.rect(
-                b.left().value,
-                b.bottom().value,
-                b.right().value,
-                b.top().value,
-            );
-            if r.cx() < 0.0 || r.cy() < 0.0 || r.cx() > view.width() || r.cy() > view.height() {
-                continue;
-            }
+        if bbox.is_some_and(|r| {
+            r.cx() < 0.0 || r.cy() < 0.0 || r.cx() > view.width() || r.cy() > view.height()
+        }) {
+            continue;
         }
         stats.chars += 1;
         if quality::is_unmapped(ch) {
@@ -182,15 +178,9 @@ pub fn read_page(doc: &PdfDocument, n: u32, path: &Path) -> Result<DigitalPage> 
             stats.invisible += 1;
             continue;
         }
-        let (Some(ch), Ok(b)) = (ch, c.loose_bounds()) else {
+        let (Some(ch), Some(bbox)) = (ch, bbox) else {
             continue;
         };
-        let bbox = view.rect(
-            b.left().value,
-            b.bottom().value,
-            b.right().value,
-            b.top().value,
-        );
         if images.iter().any(|r| {
             bbox.cx() >= r.x0 && bbox.cx() <= r.x1 && bbox.cy() >= r.y0 && bbox.cy() <= r.y1
         }) {
