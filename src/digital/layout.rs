@@ -385,9 +385,12 @@ fn grid_from_rules(rules: &[Rule]) -> Option<Grid> {
                 cs += 1;
             }
             let mut rs = 1;
+            // Grow down while no rule closes the span below and no rule splits it in the
+            // next row (the merged region must stay a rectangle).
             'down: while r + rs < nr {
                 for cc in c..c + cs {
-                    if hdrawn(r + rs - 1, cc) || taken[(r + rs) * nc + cc] {
+                    let split = cc + 1 < c + cs && vdrawn(r + rs, cc);
+                    if hdrawn(r + rs - 1, cc) || taken[(r + rs) * nc + cc] || split {
                         break 'down;
                     }
                 }
