@@ -50,6 +50,20 @@ impl DigitalPage {
     }
 }
 
+/// Separates the pages read from the text layer from those to OCR (number, reason), both in
+/// page order.
+pub fn split(pages: Vec<DigitalPage>) -> (Vec<Page>, Vec<(u32, String)>) {
+    let mut read = Vec::new();
+    let mut ocr = Vec::new();
+    for p in pages {
+        match p {
+            DigitalPage::Page(p) => read.push(p),
+            DigitalPage::NeedsOcr { number, reason } => ocr.push((number, reason)),
+        }
+    }
+    (read, ocr)
+}
+
 /// Reads every page of a PDF given as bytes. Pages that need OCR are reported as such; the
 /// caller sends them down the scanned path.
 pub fn read_pdf(path: &Path, bytes: &[u8], cfg: &Config) -> Result<Vec<DigitalPage>> {
@@ -496,6 +510,26 @@ mod tests {
         let r = View { quarter: 3, ..v };
         assert_eq!(r.point(600.0, 800.0), (0.0, 0.0));
         assert_eq!(r.point(600.0, 0.0), (800.0, 0.0));
+    }
+
+    #[test]
+    fn split_keeps_page_order_on_both_sides() {
+        let page = |n| {
+            DigitalPage::Page(Page {
+                number: n,
+                ..Default::default()
+            })
+        };
+        let ocr = |n| DigitalPage::NeedsOcr {
+            number: n,
+            reason: "scan".into(),
+        };
+        let (read, to_ocr) = split(vec![page(1), ocr(2), page(3), ocr(4)]);
+        assert_eq!(
+            read.iter().map(|p| p.number).collect::<Vec<_>>(),
+            vec![1, 3]
+        );
+        assert_eq!(to_ocr.iter().map(|p| p.0).collect::<Vec<_>>(), vec![2, 4]);
     }
 
     #[test]
