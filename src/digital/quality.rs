@@ -94,6 +94,14 @@ pub fn verdict(s: &LayerStats) -> Verdict {
             s.chars_over_images
         ));
     }
+    // A large picture with no text on it — a scanned table pasted into a typed report —
+    // holds content only OCR can read; the whole page goes there.
+    if s.image_cover > 0.4 && s.chars_over_images < 5 {
+        return Verdict::NeedsOcr(format!(
+            "images cover {:.0}% of the page and carry no text layer",
+            s.image_cover * 100.0
+        ));
+    }
     Verdict::TextLayer
 }
 
@@ -173,6 +181,18 @@ mod tests {
             ..stats(17)
         };
         assert_eq!(verdict(&cover), Verdict::TextLayer);
+        // A typed page with a pasted scan of a table half a page high.
+        let pasted = LayerStats {
+            image_cover: 0.45,
+            ..stats(400)
+        };
+        assert!(matches!(verdict(&pasted), Verdict::NeedsOcr(_)));
+        // A logo beside real text does not.
+        let logo = LayerStats {
+            image_cover: 0.05,
+            ..stats(400)
+        };
+        assert_eq!(verdict(&logo), Verdict::TextLayer);
         // A page with a picture and real text keeps its text layer.
         let figure = LayerStats {
             image_cover: 0.6,
