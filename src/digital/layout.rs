@@ -605,9 +605,16 @@ pub fn layout(page: u32, w: f32, h: f32, glyphs: &[Glyph], rules: &[Rule]) -> Ve
     }
     // A page border crossed by a header rule encloses a few huge "cells" of running text:
     // that is a frame, and its text is read as lines.
+    // (A boxed paragraph smaller than the page stays a table: that box is the print.)
     let is_frame: Vec<bool> = in_cell
         .iter()
-        .map(|cells| cells.len() <= 3 && cells.iter().any(|gl| group_lines(gl).len() > 8))
+        .zip(&grids)
+        .map(|(cells, grid)| {
+            let b = grid.bbox();
+            cells.len() <= 3
+                && b.w() * b.h() >= 0.6 * w * h
+                && cells.iter().any(|gl| group_lines(gl).len() > 8)
+        })
         .collect();
     for (k, cells) in in_cell.iter_mut().enumerate() {
         if is_frame[k] {
@@ -959,6 +966,24 @@ mod tests {
         let blocks = layout(1, 600.0, 800.0, &g, &rules);
         assert!(tables(&blocks).is_empty());
         assert_eq!(lines(&blocks).len(), 13);
+    }
+
+    #[test]
+    fn a_boxed_paragraph_stays_a_table() {
+        let rules = full_grid(&[50.0, 400.0], &[100.0, 120.0, 400.0]);
+        let mut g = word("项目概况", 60.0, 105.0, 10.0);
+        for i in 0..12 {
+            g.extend(word(
+                "正文正文正文正文正文",
+                60.0,
+                130.0 + 20.0 * i as f32,
+                12.0,
+            ));
+        }
+        let blocks = layout(1, 600.0, 800.0, &g, &rules);
+        let t = tables(&blocks);
+        assert_eq!(t.len(), 1);
+        assert_eq!(t[0].cell_at(1, 0).map(|c| c.text.lines().count()), Some(12));
     }
 
     #[test]
