@@ -140,7 +140,11 @@ fn mask_beyond_rules(text: &mut [bool], rule: &[bool], w: usize, h: usize) -> Op
     let mut slopes = Vec::new();
     // Horizontal sides: per column, the rule pixels in the top (bottom) 40%.
     for top in [true, false] {
-        let (lo, hi) = if top { (0, h * 2 / 5) } else { (h - h * 2 / 5, h) };
+        let (lo, hi) = if top {
+            (0, h * 2 / 5)
+        } else {
+            (h - h * 2 / 5, h)
+        };
         let mut pts = Vec::new();
         let mut thick = Vec::new();
         for x in w / 10..w - w / 10 {
@@ -155,12 +159,18 @@ fn mask_beyond_rules(text: &mut [bool], rule: &[bool], w: usize, h: usize) -> Op
         if pts.len() * 10 < w * 3 {
             continue;
         }
-        let Some((a, b)) = fit_line(&pts) else { continue };
+        let Some((a, b)) = fit_line(&pts) else {
+            continue;
+        };
         slopes.push(b);
         for x in 0..w {
             let edge = (a + b * x as f32).round();
             for y in 0..h {
-                let beyond = if top { y as f32 <= edge + 1.0 } else { y as f32 >= edge - 1.0 };
+                let beyond = if top {
+                    y as f32 <= edge + 1.0
+                } else {
+                    y as f32 >= edge - 1.0
+                };
                 if beyond {
                     text[y * w + x] = false;
                 }
@@ -169,7 +179,11 @@ fn mask_beyond_rules(text: &mut [bool], rule: &[bool], w: usize, h: usize) -> Op
     }
     // Vertical sides: per row, the rule pixels in the left (right) 30%.
     for left in [true, false] {
-        let (lo, hi) = if left { (0, w * 3 / 10) } else { (w - w * 3 / 10, w) };
+        let (lo, hi) = if left {
+            (0, w * 3 / 10)
+        } else {
+            (w - w * 3 / 10, w)
+        };
         let mut pts = Vec::new();
         for y in h / 10..h - h / 10 {
             let xs: Vec<usize> = (lo..hi).filter(|&x| rule[y * w + x]).collect();
@@ -180,11 +194,17 @@ fn mask_beyond_rules(text: &mut [bool], rule: &[bool], w: usize, h: usize) -> Op
         if pts.len() * 10 < h * 5 {
             continue;
         }
-        let Some((a, b)) = fit_line(&pts) else { continue };
+        let Some((a, b)) = fit_line(&pts) else {
+            continue;
+        };
         for y in 0..h {
             let edge = (a + b * y as f32).round();
             for x in 0..w {
-                let beyond = if left { x as f32 <= edge + 1.0 } else { x as f32 >= edge - 1.0 };
+                let beyond = if left {
+                    x as f32 <= edge + 1.0
+                } else {
+                    x as f32 >= edge - 1.0
+                };
                 if beyond {
                     text[y * w + x] = false;
                 }
@@ -346,10 +366,7 @@ impl Component {
     /// Crumbs of a neighbour's text or of a rule's end, cut by the crop edge: small, or thin
     /// slivers, touching the border.
     fn is_crumb(&self, w: usize, h: usize, char_size: f32) -> bool {
-        let (lo, hi) = (
-            self.width().min(self.height()) as f32,
-            self.size() as f32,
-        );
+        let (lo, hi) = (self.width().min(self.height()) as f32, self.size() as f32);
         self.touches_border(w, h)
             && (hi < 0.3 * char_size || (lo <= (0.2 * char_size).max(3.0) && hi >= 3.0 * lo))
     }
@@ -641,6 +658,55 @@ mod tests {
         bar(&mut img, 44, 38, 76, 42);
         bar(&mut img, 36, 55, 84, 59);
         assert_eq!(split_lines(&img).len(), 1);
+    }
+
+    #[test]
+    fn tall_thin_punctuation_is_text_not_a_rule() {
+        // "(" and "/"-like strokes as tall as the line in a single-line cell
+        let mut img = page(300, 70);
+        bar(&mut img, 20, 12, 24, 58);
+        glyphs(&mut img, 40, 14, 40, 2);
+        for k in 0..44 {
+            bar(&mut img, 150 + k / 3, 57 - k, 154 + k / 3, 58 - k);
+        }
+        let lines = split_lines(&img);
+        assert_eq!(lines.len(), 1);
+        assert!(
+            lines[0].bbox[0] <= 20 && lines[0].bbox[2] >= 164,
+            "{:?}",
+            lines[0].bbox
+        );
+    }
+
+    #[test]
+    fn text_beyond_the_cells_own_rule_is_ignored() {
+        // a neighbour's text above the top rule, the cell's own text below it
+        let mut img = page(400, 120);
+        glyphs(&mut img, 30, 0, 30, 5);
+        bar(&mut img, 0, 36, 400, 39);
+        glyphs(&mut img, 30, 60, 40, 4);
+        let lines = split_lines(&img);
+        assert_eq!(lines.len(), 1);
+        assert!(lines[0].bbox[1] > 39);
+    }
+
+    #[test]
+    fn skewed_lines_are_separated() {
+        // two lines of glyphs tilted by ~1.5° across a wide cell, close together
+        let mut img = page(900, 150);
+        for line in 0..2u32 {
+            for k in 0..14u32 {
+                let x = 20 + k * 60;
+                let y = 15 + line * 52 + (x as f32 * 0.026) as u32;
+                glyphs(&mut img, x, y, 40, 1);
+            }
+        }
+        let lines = split_lines(&img);
+        assert_eq!(lines.len(), 2);
+        // straightened: each crop is one glyph height plus margins, not the tilt's drift
+        for l in &lines {
+            assert!(l.img.height() <= 64, "{}", l.img.height());
+        }
     }
 
     #[test]
