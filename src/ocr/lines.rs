@@ -138,80 +138,106 @@ fn fit_line(pts: &[(f32, f32)]) -> Option<(f32, f32)> {
 /// Returns the mean slope of the horizontal rules found (dy/dx), if any.
 fn mask_beyond_rules(text: &mut [bool], rule: &[bool], w: usize, h: usize) -> Option<f32> {
     let mut slopes = Vec::new();
-    // Horizontal sides: per column, the rule pixels in the top (bottom) 40%.
+    // Horizontal sides: per column, the innermost run of rule pixels in the top (bottom) 40%,
+    // unless that run is long (a crossing vertical rule, not the horizontal one).
+    let max_run = |n: usize| (n / 10).max(8);
     for top in [true, false] {
-        let (lo, hi) = if top {
-            (0, h * 2 / 5)
-        } else {
-            (h - h * 2 / 5, h)
-        };
+        let band = h * 2 / 5;
         let mut pts = Vec::new();
-        let mut thick = Vec::new();
         for x in w / 10..w - w / 10 {
-            let ys: Vec<usize> = (lo..hi).filter(|&y| rule[y * w + x]).collect();
-            if let (Some(&a), Some(&b)) = (ys.first(), ys.last()) {
-                // the innermost run only: a neighbour's rule may lie further out
-                let edge = if top { b } else { a };
-                pts.push((x as f32, edge as f32));
-                thick.push(ys.len());
+            let inward: Vec<usize> = if top {
+                (0..band).rev().collect()
+            } else {
+                (h - band..h).collect()
+            };
+            if let Some((edge, run)) = innermost_run(inward.iter().map(|&y| (y, rule[y * w + x]))) {
+                if run <= max_run(h) {
+                    pts.push((x as f32, edge as f32));
+                }
             }
         }
-        if pts.len() * 10 < w * 3 {
-            continue;
-        }
-        let Some((a, b)) = fit_line(&pts) else {
+        let Some((a, b)) = robust_line(&pts, w) else {
             continue;
         };
         slopes.push(b);
         for x in 0..w {
-            let edge = (a + b * x as f32).round();
+            let edge = a + b * x as f32;
             for y in 0..h {
-                let beyond = if top {
-                    y as f32 <= edge + 1.0
-                } else {
-                    y as f32 >= edge - 1.0
-                };
-                if beyond {
+                let yf = y as f32;
+                if (top && yf <= edge + 1.0) || (!top && yf >= edge - 1.0) {
                     text[y * w + x] = false;
                 }
             }
         }
     }
-    // Vertical sides: per row, the rule pixels in the left (right) 30%.
+    // Vertical sides: per row, the innermost run in the left (right) 30%.
     for left in [true, false] {
-        let (lo, hi) = if left {
-            (0, w * 3 / 10)
-        } else {
-            (w - w * 3 / 10, w)
-        };
+        let band = w * 3 / 10;
         let mut pts = Vec::new();
         for y in h / 10..h - h / 10 {
-            let xs: Vec<usize> = (lo..hi).filter(|&x| rule[y * w + x]).collect();
-            if let (Some(&a), Some(&b)) = (xs.first(), xs.last()) {
-                pts.push((y as f32, if left { b } else { a } as f32));
+            let inward: Vec<usize> = if left {
+                (0..band).rev().collect()
+            } else {
+                (w - band..w).collect()
+            };
+            if let Some((edge, run)) = innermost_run(inward.iter().map(|&x| (x, rule[y * w + x]))) {
+                if run <= max_run(w) {
+                    pts.push((y as f32, edge as f32));
+                }
             }
         }
-        if pts.len() * 10 < h * 5 {
-            continue;
-        }
-        let Some((a, b)) = fit_line(&pts) else {
+        let Some((a, b)) = robust_line(&pts, h) else {
             continue;
         };
         for y in 0..h {
-            let edge = (a + b * y as f32).round();
+            let edge = a + b * y as f32;
             for x in 0..w {
-                let beyond = if left {
-                    x as f32 <= edge + 1.0
-                } else {
-                    x as f32 >= edge - 1.0
-                };
-                if beyond {
+                let xf = x as f32;
+                if (left && xf <= edge + 1.0) || (!left && xf >= edge - 1.0) {
                     text[y * w + x] = false;
                 }
             }
         }
     }
     (!slopes.is_empty()).then(|| slopes.iter().sum::<f32>() / slopes.len() as f32)
+}
+
+/// Walking inward from the crop's edge, the first rule pixel met from inside — i.e. scanning
+/// `(pos, is_rule)` from the inside out — and the length of its run.
+fn innermost_run(inward_to_out: impl Iterator<Item = (usize, bool)>) -> Option<(usize, usize)> {
+    let mut edge = None;
+    let mut run = 0;
+    for (pos, r) in inward_to_out {
+        match (edge, r) {
+            (None, true) => {
+                edge = Some(pos);
+                run = 1;
+            }
+            (Some(_), true) => run += 1,
+            (Some(_), false) => break,
+            (None, false) => {}
+        }
+    }
+    edge.map(|e| (e, run))
+}
+
+/// A line through points that cover at least 30% of the side (`len`), refitted without points
+/// more than 3 px off; nearly axis-parallel or nothing.
+fn robust_line(pts: &[(f32, f32)], len: usize) -> Option<(f32, f32)> {
+    if pts.len() * 10 < len * 3 {
+        return None;
+    }
+    let (a, b) = fit_line(pts)?;
+    let near: Vec<(f32, f32)> = pts
+        .iter()
+        .copied()
+        .filter(|&(x, y)| (a + b * x - y).abs() <= 3.0)
+        .collect();
+    if near.len() * 10 < len * 3 {
+        return None;
+    }
+    let (a, b) = fit_line(&near)?;
+    (b.abs() <= 0.06).then_some((a, b))
 }
 
 /// Skew of the text (dy/dx) within ±3°: the shear that makes the row profile sharpest.
