@@ -717,6 +717,24 @@ mod tests {
     }
 
     #[test]
+    fn text_next_to_a_tilted_frame_is_kept() {
+        // a closed frame whose top and bottom rules tilt by ~1°, text starting near the left rule
+        let mut img = page(600, 110);
+        for x in 0..600 {
+            let dy = x * 2 / 100;
+            bar(&mut img, x, 2 + dy, x + 1, 5 + dy);
+            bar(&mut img, x, 95 + dy, x + 1, 98 + dy);
+        }
+        bar(&mut img, 0, 2, 3, 98);
+        bar(&mut img, 597, 14, 600, 110);
+        glyphs(&mut img, 12, 35, 40, 8);
+        let lines = split_lines(&img);
+        assert_eq!(lines.len(), 1);
+        assert!(lines[0].bbox[0] <= 12, "{:?}", lines[0].bbox);
+        assert!(lines[0].bbox[2] >= 12 + 7 * 50 + 40, "{:?}", lines[0].bbox);
+    }
+
+    #[test]
     fn skewed_lines_are_separated() {
         // two lines of glyphs tilted by ~1.5° across a wide cell, close together
         let mut img = page(900, 150);
