@@ -1,11 +1,14 @@
 //! Splitting a cell crop into single text lines for a line recogniser.
 //!
 //! Cells hold wrapped multi-line text, and a crop taken from a cell's box usually carries remnants
-//! of the ruling lines around it. The crop is binarised (Otsu), its ink split into connected
-//! components, components shaped like ruling lines and specks are dropped, and the rest is cut
-//! into lines by the horizontal projection profile. Bands thinner than a line (the strokes of
-//! 三, a lone 一) are merged with their neighbours when the result still fits one line height;
-//! bands taller than about two lines (touching lines) are cut at the profile's valleys.
+//! of the ruling lines around it (and, when the cell is tilted, slivers of its neighbours). The
+//! crop is binarised (Otsu); its ink is split into connected components; components shaped like
+//! ruling lines and specks are dropped, and everything beyond the cell's own rules is cleared.
+//! Tilted text is straightened by a small vertical shear (slope from the rules, else from the
+//! sharpest row profile), then cut into lines by the horizontal projection profile. Bands thinner
+//! than a line (the strokes of 三, the top of 元) are merged with their neighbours when the result
+//! still fits one character height; bands taller than ~1.6 lines (touching lines) are cut at the
+//! profile's valleys.
 
 use image::{Rgb, RgbImage};
 
@@ -13,13 +16,13 @@ use image::{Rgb, RgbImage};
 const MIN_CONTRAST: f32 = 60.0;
 /// Components smaller than this many pixels are scanner noise.
 const MIN_COMPONENT_AREA: usize = 4;
-/// A component at least this many times longer than its mean thickness, spanning at least half
-/// of the crop, is a ruling line (a Chinese character's longest stroke is ~10× its width at most
-/// relative to the crop, and never spans a cell padded around it).
+/// A ruling line is at least this many times longer than its mean thickness (see
+/// [`Component::is_rule`] for the other conditions).
 const RULE_ELONGATION: f32 = 12.0;
 
 /// One text line cut out of a block: the crop (ink of other lines and ruling lines painted over
-/// with the background colour) and its box `[x0, y0, x1, y1)` in the block's pixels.
+/// with the background colour) and its box `[x0, y0, x1, y1)` in the block's pixels (for tilted
+/// text the box is that of the straightened line, so it is off by up to the tilt's drift).
 #[derive(Debug, Clone)]
 pub struct LineCrop {
     pub img: RgbImage,
