@@ -1,11 +1,14 @@
 //! Splitting a cell crop into single text lines for a line recogniser.
 //!
 //! Cells hold wrapped multi-line text, and a crop taken from a cell's box usually carries remnants
-//! of the ruling lines around it. The crop is binarised (Otsu), its ink split into connected
-//! components, components shaped like ruling lines and specks are dropped, and the rest is cut
-//! into lines by the horizontal projection profile. Bands thinner than a line (the strokes of
-//! 三, a lone 一) are merged with their neighbours when the result still fits one line height;
-//! bands taller than about two lines (touching lines) are cut at the profile's valleys.
+//! of the ruling lines around it (and, when the cell is tilted, slivers of its neighbours). The
+//! crop is binarised (Otsu); its ink is split into connected components; components shaped like
+//! ruling lines and specks are dropped, and everything beyond the cell's own rules is cleared.
+//! Tilted text is straightened by a small vertical shear (slope from the rules, else from the
+//! sharpest row profile), then cut into lines by the horizontal projection profile. Bands thinner
+//! than a line (the strokes of 三, the top of 元) are merged with their neighbours when the result
+//! still fits one character height; bands taller than ~1.6 lines (touching lines) are cut at the
+//! profile's valleys.
 
 use image::{Rgb, RgbImage};
 
@@ -13,13 +16,13 @@ use image::{Rgb, RgbImage};
 const MIN_CONTRAST: f32 = 60.0;
 /// Components smaller than this many pixels are scanner noise.
 const MIN_COMPONENT_AREA: usize = 4;
-/// A component at least this many times longer than its mean thickness, spanning at least half
-/// of the crop, is a ruling line (a Chinese character's longest stroke is ~10× its width at most
-/// relative to the crop, and never spans a cell padded around it).
+/// A ruling line is at least this many times longer than its mean thickness (see
+/// [`Component::is_rule`] for the other conditions).
 const RULE_ELONGATION: f32 = 12.0;
 
 /// One text line cut out of a block: the crop (ink of other lines and ruling lines painted over
-/// with the background colour) and its box `[x0, y0, x1, y1)` in the block's pixels.
+/// with the background colour) and its box `[x0, y0, x1, y1)` in the block's pixels (for tilted
+/// text the box is that of the straightened line, so it is off by up to the tilt's drift).
 #[derive(Debug, Clone)]
 pub struct LineCrop {
     pub img: RgbImage,
@@ -40,39 +43,36 @@ pub fn split_lines(img: &RgbImage) -> Vec<LineCrop> {
     let (w, h) = (w as usize, h as usize);
     let ink: Vec<bool> = gray.iter().map(|&g| g <= threshold).collect();
     let (comps, labels) = components(&ink, w, h);
-
-    // Character size from the components away from the crop's border (text intruding from a
-    // neighbouring cell or cut by the crop would skew it).
-    let inner: Vec<&Component> = comps
-        .iter()
-        .filter(|c| c.area >= MIN_COMPONENT_AREA && !c.touches_border(w, h) && !c.is_rule(w, h))
-        .collect();
-    let sizes: Vec<usize> = if inner.is_empty() {
-        comps
-            .iter()
-            .filter(|c| c.area >= MIN_COMPONENT_AREA && !c.is_rule(w, h))
-            .map(Component::size)
-            .collect()
-    } else {
-        inner.iter().map(|c| c.size()).collect()
-    };
-    let Some(char_size) = percentile(sizes, 0.8) else {
+    let rule: Vec<bool> = comps.iter().map(|c| c.is_rule(w, h)).collect();
+    let Some(char_size) = char_size(&comps, &rule, w, h) else {
         return Vec::new();
     };
-    let char_size = char_size.max(4) as f32;
 
     // Keep text components; paint everything else over.
-    let mut keep = vec![false; comps.len()];
-    for (k, c) in comps.iter().enumerate() {
-        let speck = c.area < MIN_COMPONENT_AREA;
-        // Crumbs of a neighbour's text or of a ruling line's end, cut by the crop edge.
-        let crumb = c.touches_border(w, h) && (c.size() as f32) < 0.3 * char_size;
-        keep[k] = !(speck || crumb || c.is_rule(w, h));
-    }
+    let keep: Vec<bool> = comps
+        .iter()
+        .zip(&rule)
+        .map(|(c, &r)| !(r || c.area < MIN_COMPONENT_AREA || c.is_crumb(w, h, char_size)))
+        .collect();
     let mut text: Vec<bool> = labels
         .iter()
         .map(|&l| keep.get(l as usize).copied().unwrap_or(false))
         .collect();
+    let rule_px: Vec<bool> = labels
+        .iter()
+        .map(|&l| rule.get(l as usize).copied().unwrap_or(false))
+        .collect();
+    let slope = mask_beyond_rules(&mut text, &rule_px, w, h);
+
+    // Straighten skewed text by shifting columns (a vertical shear): rows of a tilted line
+    // otherwise blur into their neighbours in the projection.
+    let slope = slope.unwrap_or_else(|| text_slope(&text, w, h));
+    let bg = background(img, &gray, threshold);
+    let (img, mut text, h, shift) = if (slope * w as f32).abs() >= 3.0 {
+        shear(img, &text, w, h, slope, bg)
+    } else {
+        (img.clone(), text, h, 0)
+    };
     trim_edge_rules(&mut text, w, h);
 
     let mut rows = vec![0usize; h];
@@ -80,14 +80,225 @@ pub fn split_lines(img: &RgbImage) -> Vec<LineCrop> {
         *r = text[y * w..(y + 1) * w].iter().filter(|&&t| t).count();
     }
     let bands = line_bands(&rows, char_size);
-    if bands.is_empty() {
-        return Vec::new();
-    }
-    let bg = background(img, &gray, threshold);
     bands
         .into_iter()
-        .filter_map(|(y0, y1)| crop_line(img, &text, w, h, y0, y1, char_size, bg))
+        .filter_map(|(y0, y1)| crop_line(&img, &text, w, h, y0, y1, char_size, bg))
+        .map(|mut l| {
+            let [_, y0, _, y1] = &mut l.bbox;
+            *y0 = y0.saturating_sub(shift);
+            *y1 = y1.saturating_sub(shift).max(*y0 + 1);
+            l
+        })
         .collect()
+}
+
+/// Character size (em, in pixels) from the text components away from the crop's border (text
+/// intruding from a neighbouring cell or cut by the crop would skew it). The 80th percentile
+/// of component sizes, raised to the tallest component not far above it: a line of digits
+/// (0.7 em) with one Chinese character must not make that character taller than "a line".
+fn char_size(comps: &[Component], rule: &[bool], w: usize, h: usize) -> Option<f32> {
+    let text = |inner: bool| {
+        comps
+            .iter()
+            .zip(rule)
+            .filter(move |(c, &r)| {
+                !r && c.area >= MIN_COMPONENT_AREA && (!inner || !c.touches_border(w, h))
+            })
+            .map(|(c, _)| c)
+    };
+    let inner = text(true).next().is_some();
+    let sizes: Vec<usize> = text(inner).map(Component::size).collect();
+    let p80 = percentile(sizes, 0.8)? as f32;
+    let tallest = text(inner)
+        .map(|c| c.height() as f32)
+        .filter(|&ch| ch <= 1.5 * p80)
+        .fold(p80, f32::max);
+    Some(tallest.max(4.0))
+}
+
+/// Points of a straight line through `pts` (least squares): `(intercept, slope)`.
+fn fit_line(pts: &[(f32, f32)]) -> Option<(f32, f32)> {
+    let n = pts.len() as f32;
+    if pts.len() < 2 {
+        return None;
+    }
+    let (sx, sy) = pts.iter().fold((0.0, 0.0), |a, p| (a.0 + p.0, a.1 + p.1));
+    let (mx, my) = (sx / n, sy / n);
+    let (mut sxx, mut sxy) = (0.0, 0.0);
+    for &(x, y) in pts {
+        sxx += (x - mx) * (x - mx);
+        sxy += (x - mx) * (y - my);
+    }
+    if sxx <= f32::EPSILON {
+        return None;
+    }
+    let b = sxy / sxx;
+    Some((my - b * mx, b))
+}
+
+/// Finds the cell's own ruling lines among the rule pixels (the innermost along each side) and
+/// clears text beyond them: a box around a tilted cell takes in slivers of its neighbours.
+/// Returns the mean slope of the horizontal rules found (dy/dx), if any.
+fn mask_beyond_rules(text: &mut [bool], rule: &[bool], w: usize, h: usize) -> Option<f32> {
+    let mut slopes = Vec::new();
+    // Horizontal sides: per column, the innermost run of rule pixels in the top (bottom) 40%,
+    // unless that run is long (a crossing vertical rule, not the horizontal one).
+    let max_run = |n: usize| (n / 10).max(8);
+    for top in [true, false] {
+        let band = h * 2 / 5;
+        let mut pts = Vec::new();
+        for x in w / 10..w - w / 10 {
+            let inward: Vec<usize> = if top {
+                (0..band).rev().collect()
+            } else {
+                (h - band..h).collect()
+            };
+            if let Some((edge, run)) = innermost_run(inward.iter().map(|&y| (y, rule[y * w + x]))) {
+                if run <= max_run(h) {
+                    pts.push((x as f32, edge as f32));
+                }
+            }
+        }
+        let Some((a, b)) = robust_line(&pts, w) else {
+            continue;
+        };
+        slopes.push(b);
+        for x in 0..w {
+            let edge = a + b * x as f32;
+            for y in 0..h {
+                let yf = y as f32;
+                if (top && yf <= edge + 1.0) || (!top && yf >= edge - 1.0) {
+                    text[y * w + x] = false;
+                }
+            }
+        }
+    }
+    // Vertical sides: per row, the innermost run in the left (right) 30%.
+    for left in [true, false] {
+        let band = w * 3 / 10;
+        let mut pts = Vec::new();
+        for y in h / 10..h - h / 10 {
+            let inward: Vec<usize> = if left {
+                (0..band).rev().collect()
+            } else {
+                (w - band..w).collect()
+            };
+            if let Some((edge, run)) = innermost_run(inward.iter().map(|&x| (x, rule[y * w + x]))) {
+                if run <= max_run(w) {
+                    pts.push((y as f32, edge as f32));
+                }
+            }
+        }
+        let Some((a, b)) = robust_line(&pts, h) else {
+            continue;
+        };
+        for y in 0..h {
+            let edge = a + b * y as f32;
+            for x in 0..w {
+                let xf = x as f32;
+                if (left && xf <= edge + 1.0) || (!left && xf >= edge - 1.0) {
+                    text[y * w + x] = false;
+                }
+            }
+        }
+    }
+    (!slopes.is_empty()).then(|| slopes.iter().sum::<f32>() / slopes.len() as f32)
+}
+
+/// Walking inward from the crop's edge, the first rule pixel met from inside — i.e. scanning
+/// `(pos, is_rule)` from the inside out — and the length of its run.
+fn innermost_run(inward_to_out: impl Iterator<Item = (usize, bool)>) -> Option<(usize, usize)> {
+    let mut edge = None;
+    let mut run = 0;
+    for (pos, r) in inward_to_out {
+        match (edge, r) {
+            (None, true) => {
+                edge = Some(pos);
+                run = 1;
+            }
+            (Some(_), true) => run += 1,
+            (Some(_), false) => break,
+            (None, false) => {}
+        }
+    }
+    edge.map(|e| (e, run))
+}
+
+/// A line through points that cover at least 30% of the side (`len`), refitted without points
+/// more than 3 px off; nearly axis-parallel or nothing.
+fn robust_line(pts: &[(f32, f32)], len: usize) -> Option<(f32, f32)> {
+    if pts.len() * 10 < len * 3 {
+        return None;
+    }
+    let (a, b) = fit_line(pts)?;
+    let near: Vec<(f32, f32)> = pts
+        .iter()
+        .copied()
+        .filter(|&(x, y)| (a + b * x - y).abs() <= 3.0)
+        .collect();
+    if near.len() * 10 < len * 3 {
+        return None;
+    }
+    let (a, b) = fit_line(&near)?;
+    (b.abs() <= 0.06).then_some((a, b))
+}
+
+/// Skew of the text (dy/dx) within ±3°: the shear that makes the row profile sharpest.
+fn text_slope(text: &[bool], w: usize, h: usize) -> f32 {
+    let px: Vec<(usize, usize)> = (0..h)
+        .flat_map(|y| (0..w).map(move |x| (x, y)))
+        .filter(|&(x, y)| text[y * w + x])
+        .collect();
+    if px.len() < 50 || w < 3 * h / 2 {
+        return 0.0;
+    }
+    let margin = (0.05 * w as f32).ceil() as usize + 1;
+    let mut hist = vec![0u32; h + 2 * margin];
+    let mut best = (0.0f32, 0u64);
+    for k in -20i32..=20 {
+        let b = k as f32 * 0.0025;
+        hist.fill(0);
+        for &(x, y) in &px {
+            let r = y as f32 - b * (x as f32 - w as f32 / 2.0) + margin as f32;
+            if let Some(v) = hist.get_mut(r.round().max(0.0) as usize) {
+                *v += 1;
+            }
+        }
+        let score: u64 = hist.iter().map(|&v| v as u64 * v as u64).sum();
+        // prefer no shear on ties
+        if score > best.1 || (score == best.1 && b.abs() < best.0.abs()) {
+            best = (b, score);
+        }
+    }
+    best.0
+}
+
+/// Shifts each column up by `slope * (x - w/2)`, padding top and bottom so nothing is lost.
+/// Returns the new image, mask, height and the padding added at the top.
+fn shear(
+    img: &RgbImage,
+    text: &[bool],
+    w: usize,
+    h: usize,
+    slope: f32,
+    bg: Rgb<u8>,
+) -> (RgbImage, Vec<bool>, usize, u32) {
+    let m = (slope.abs() * w as f32 / 2.0).ceil() as usize + 1;
+    let nh = h + 2 * m;
+    let mut out = RgbImage::from_pixel(w as u32, nh as u32, bg);
+    let mut mask = vec![false; w * nh];
+    for x in 0..w {
+        let s = (slope * (x as f32 - w as f32 / 2.0)).round() as isize;
+        for y in 0..h {
+            let ny = y as isize - s + m as isize;
+            if (0..nh as isize).contains(&ny) {
+                let ny = ny as usize;
+                out.put_pixel(x as u32, ny as u32, *img.get_pixel(x as u32, y as u32));
+                mask[ny * w + x] = text[y * w + x];
+            }
+        }
+    }
+    (out, mask, nh, m as u32)
 }
 
 fn to_gray(img: &RgbImage) -> Vec<u8> {
@@ -117,9 +328,9 @@ pub(crate) fn ink_threshold(gray: &[u8]) -> Option<u8> {
         .sum();
     let (mut w0, mut sum0) = (0u64, 0f64);
     let mut best: Option<(f64, u8, f32)> = None;
-    for t in 0..255usize {
-        w0 += hist[t];
-        sum0 += t as f64 * hist[t] as f64;
+    for (t, &n) in hist.iter().enumerate().take(255) {
+        w0 += n;
+        sum0 += t as f64 * n as f64;
         let w1 = total - w0;
         if w0 == 0 || w1 == 0 {
             continue;
@@ -159,14 +370,34 @@ impl Component {
     fn touches_border(&self, w: usize, h: usize) -> bool {
         self.x0 == 0 || self.y0 == 0 || self.x1 + 1 == w || self.y1 + 1 == h
     }
-    /// Long and thin along either axis and spanning at least half the crop. Mean thickness
-    /// (area / length) rather than the box's other side, so skewed lines and the L/T-shaped
-    /// corners of a cell's frame count too.
+    /// A ruling line or a piece of the cell's frame. Straight rules are long (most of the crop),
+    /// thin (mean thickness = area / length, so skewed lines count too) and nearly axis-parallel
+    /// (so a tall "(" or "/" is not one), and reach the crop's border unless they span it.
+    /// Frame pieces (L, U or closed frames of joined rules) touch the border, span most of the
+    /// crop and are thin for their extent.
     fn is_rule(&self, w: usize, h: usize) -> bool {
         let (cw, ch, area) = (self.width() as f32, self.height() as f32, self.area as f32);
-        let horizontal = cw >= 0.5 * w as f32 && area / cw <= cw / RULE_ELONGATION;
-        let vertical = ch >= 0.5 * h as f32 && area / ch <= ch / RULE_ELONGATION;
-        horizontal || vertical
+        let (w, h) = (w as f32, h as f32);
+        let border = self.touches_border(w as usize, h as usize);
+        let horizontal = cw >= 0.6 * w
+            && area / cw <= cw / RULE_ELONGATION
+            && ch <= 0.1 * cw + 4.0
+            && (border || cw >= 0.9 * w);
+        let vertical = ch >= 0.75 * h
+            && area / ch <= ch / RULE_ELONGATION
+            && cw <= 0.15 * ch + 4.0
+            && (border || ch >= 0.9 * h);
+        let frame = border
+            && (cw >= 0.6 * w || ch >= 0.75 * h)
+            && area / (cw + ch) <= (0.1 * w.min(h)).max(8.0);
+        horizontal || vertical || frame
+    }
+    /// Crumbs of a neighbour's text or of a rule's end, cut by the crop edge: small, or thin
+    /// slivers, touching the border.
+    fn is_crumb(&self, w: usize, h: usize, char_size: f32) -> bool {
+        let (lo, hi) = (self.width().min(self.height()) as f32, self.size() as f32);
+        self.touches_border(w, h)
+            && (hi < 0.3 * char_size || (lo <= (0.2 * char_size).max(3.0) && hi >= 3.0 * lo))
     }
 }
 
@@ -296,8 +527,15 @@ pub(crate) fn line_bands(rows: &[usize], char_size: f32) -> Vec<(usize, usize)> 
         }
         out.push((y0, y1));
     }
-    // A band of a pixel or two is residue (a dot, an underline crumb), not a line.
-    out.retain(|&(a, b)| b - a >= 2 && rows[a..b].iter().sum::<usize>() >= MIN_COMPONENT_AREA);
+    // A band of a pixel or two is residue (a dot, an underline crumb), not a line; so is a thin
+    // band with a tenth of the ink of the fullest line (a stray rule end beside real lines).
+    let ink = |&(a, b): &(usize, usize)| rows[a..b].iter().sum::<usize>();
+    let fullest = out.iter().map(ink).max().unwrap_or(0);
+    out.retain(|band| {
+        let (a, b) = *band;
+        let thin_and_faint = ((b - a) as f32) < 0.3 * char_size && ink(band) * 10 < fullest;
+        b - a >= 2 && ink(band) >= MIN_COMPONENT_AREA && !thin_and_faint
+    });
     out
 }
 
@@ -306,8 +544,8 @@ fn background(img: &RgbImage, gray: &[u8], threshold: u8) -> Rgb<u8> {
     let (mut s, mut n) = ([0u64; 3], 0u64);
     for (p, &g) in img.pixels().zip(gray) {
         if g > threshold {
-            for c in 0..3 {
-                s[c] += p.0[c] as u64;
+            for (acc, &v) in s.iter_mut().zip(&p.0) {
+                *acc += v as u64;
             }
             n += 1;
         }
@@ -449,6 +687,73 @@ mod tests {
         bar(&mut img, 44, 38, 76, 42);
         bar(&mut img, 36, 55, 84, 59);
         assert_eq!(split_lines(&img).len(), 1);
+    }
+
+    #[test]
+    fn tall_thin_punctuation_is_text_not_a_rule() {
+        // "(" and "/"-like strokes as tall as the line in a single-line cell
+        let mut img = page(300, 70);
+        bar(&mut img, 20, 12, 24, 58);
+        glyphs(&mut img, 40, 14, 40, 2);
+        for k in 0..44 {
+            bar(&mut img, 150 + k / 3, 57 - k, 154 + k / 3, 58 - k);
+        }
+        let lines = split_lines(&img);
+        assert_eq!(lines.len(), 1);
+        assert!(
+            lines[0].bbox[0] <= 20 && lines[0].bbox[2] >= 164,
+            "{:?}",
+            lines[0].bbox
+        );
+    }
+
+    #[test]
+    fn text_beyond_the_cells_own_rule_is_ignored() {
+        // a neighbour's text above the top rule, the cell's own text below it
+        let mut img = page(400, 120);
+        glyphs(&mut img, 30, 0, 30, 5);
+        bar(&mut img, 0, 36, 400, 39);
+        glyphs(&mut img, 30, 60, 40, 4);
+        let lines = split_lines(&img);
+        assert_eq!(lines.len(), 1);
+        assert!(lines[0].bbox[1] > 39);
+    }
+
+    #[test]
+    fn text_next_to_a_tilted_frame_is_kept() {
+        // a closed frame whose top and bottom rules tilt by ~1°, text starting near the left rule
+        let mut img = page(600, 110);
+        for x in 0..600 {
+            let dy = x * 2 / 100;
+            bar(&mut img, x, 2 + dy, x + 1, 5 + dy);
+            bar(&mut img, x, 95 + dy, x + 1, 98 + dy);
+        }
+        bar(&mut img, 0, 2, 3, 98);
+        bar(&mut img, 597, 14, 600, 110);
+        glyphs(&mut img, 12, 35, 40, 8);
+        let lines = split_lines(&img);
+        assert_eq!(lines.len(), 1);
+        assert!(lines[0].bbox[0] <= 12, "{:?}", lines[0].bbox);
+        assert!(lines[0].bbox[2] >= 12 + 7 * 50 + 40, "{:?}", lines[0].bbox);
+    }
+
+    #[test]
+    fn skewed_lines_are_separated() {
+        // two lines of glyphs tilted by ~1.5° across a wide cell, close together
+        let mut img = page(900, 150);
+        for line in 0..2u32 {
+            for k in 0..14u32 {
+                let x = 20 + k * 60;
+                let y = 15 + line * 52 + (x as f32 * 0.026) as u32;
+                glyphs(&mut img, x, y, 40, 1);
+            }
+        }
+        let lines = split_lines(&img);
+        assert_eq!(lines.len(), 2);
+        // straightened: each crop is one glyph height plus margins, not the tilt's drift
+        for l in &lines {
+            assert!(l.img.height() <= 64, "{}", l.img.height());
+        }
     }
 
     #[test]
