@@ -526,7 +526,7 @@ pub(crate) fn process_bytes(
         Default::default()
     });
     stage_ms.insert("extract".into(), ms(t_extract));
-    let pages = outputs::page_records(&doc);
+    let pages = crate::emit::page_records(&doc);
     FileResult {
         format: store::FORMAT,
         sha256,
