@@ -133,11 +133,7 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
         Err(p) => {
-            let msg = p
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| p.downcast_ref::<String>().cloned())
-                .unwrap_or_default();
+            let msg = jixiao::pipeline::panic_message(p.as_ref());
             eprintln!("internal error: {msg}");
             ExitCode::from(2)
         }

@@ -70,7 +70,7 @@ fn assert_same_outputs(a: &Path, b: &Path) {
 fn kill_mid_run_then_rerun_equals_a_clean_run() {
     const N: usize = 200;
     let d = tempfile::tempdir().unwrap();
-    let c = corpus(d.path(), N, 40);
+    let c = corpus(d.path(), N, 3);
     let (killed, clean) = (d.path().join("killed"), d.path().join("clean"));
 
     let mut child = bin()

@@ -124,6 +124,20 @@ struct Outcome {
     held: Held,
 }
 
+impl Outcome {
+    fn new(input: &InputFile) -> Self {
+        Outcome {
+            input: input.clone(),
+            sha256: None,
+            bytes: 0,
+            kind: None,
+            reused: false,
+            duplicate_of: None,
+            held: Held::Nothing(Vec::new()),
+        }
+    }
+}
+
 /// What a run did, returned to the caller and written to `run.json`.
 #[derive(Debug, Default, Clone, Serialize)]
 pub struct RunSummary {
@@ -270,15 +284,7 @@ fn ms(t: Instant) -> u64 {
 
 /// Phase 1 for one input. `held` is `Nothing(vec![])` for an input still to be processed.
 fn probe(inp: &InputFile, cfg: &Config, versions: &Versions, state: &Path, force: bool) -> Outcome {
-    let mut o = Outcome {
-        input: inp.clone(),
-        sha256: None,
-        bytes: 0,
-        kind: None,
-        reused: false,
-        duplicate_of: None,
-        held: Held::Nothing(Vec::new()),
-    };
+    let mut o = Outcome::new(inp);
     let fail = |o: &mut Outcome, e: ErrorLine| o.held = Held::Nothing(vec![e]);
     let head = match read_head_and_hash(&inp.path, cfg.limits.max_file_bytes) {
         Ok((sha, n, head)) => {
@@ -359,15 +365,7 @@ fn mark_duplicates(outcomes: &mut [Outcome]) {
 
 /// Phase 2 for one input: read, process, store.
 fn process_input(inp: &InputFile, ctx: &Ctx, versions: &Versions, state: &Path) -> Outcome {
-    let mut o = Outcome {
-        input: inp.clone(),
-        sha256: None,
-        bytes: 0,
-        kind: None,
-        reused: false,
-        duplicate_of: None,
-        held: Held::Nothing(Vec::new()),
-    };
+    let mut o = Outcome::new(inp);
     let bytes = std::fs::metadata(&inp.path)
         .map_err(|e| Error::io(&inp.path, e))
         .and_then(|md| check_size(&inp.path, md.len(), ctx.cfg.limits.max_file_bytes))
@@ -421,13 +419,18 @@ fn guarded<T>(
     f: impl FnOnce() -> T,
 ) -> std::result::Result<T, ErrorLine> {
     catch_unwind(AssertUnwindSafe(f)).map_err(|p| {
-        let msg = p
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| p.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "unknown panic".into());
+        let msg = panic_message(p.as_ref());
         ErrorLine::new(file, page, stage, format!("internal error (panic): {msg}"))
     })
+}
+
+/// The message a panic was raised with, if it was a string.
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into())
 }
 
 /// One file's bytes to its result. Never panics; every failure is an error line.
@@ -523,7 +526,7 @@ pub(crate) fn process_bytes(
         Default::default()
     });
     stage_ms.insert("extract".into(), ms(t_extract));
-    let pages = outputs::page_records(&doc);
+    let pages = crate::emit::page_records(&doc);
     FileResult {
         format: store::FORMAT,
         sha256,
@@ -707,16 +710,11 @@ mod tests {
     #[test]
     fn later_inputs_with_the_same_bytes_are_duplicates() {
         let mk = |name: &str, sha: &str| Outcome {
-            input: InputFile {
+            sha256: Some(sha.into()),
+            ..Outcome::new(&InputFile {
                 path: name.into(),
                 display: name.into(),
-            },
-            sha256: Some(sha.into()),
-            bytes: 1,
-            kind: Some(InputKind::Text),
-            reused: false,
-            duplicate_of: None,
-            held: Held::Nothing(vec![]),
+            })
         };
         let mut v = vec![mk("a", "1"), mk("b", "2"), mk("c", "1")];
         mark_duplicates(&mut v);

@@ -10,8 +10,7 @@ use serde::Serialize;
 
 use crate::config::Config;
 use crate::error::{Error, Result};
-use crate::ir::Document;
-use crate::model::{PageRecord, Record, Source};
+use crate::model::Record;
 
 use super::store::{self, AtomicFile, FileResult};
 use super::versions::Versions;
@@ -202,7 +201,7 @@ pub(super) fn assemble(
         crate::emit::write_jsonl(w, &records)
     })?;
     store::write_atomic(&out.join("indicators.csv"), |w| {
-        write_indicators_csv(w, &records)
+        crate::emit::write_indicators_csv(w, &records)
     })?;
     store::write_atomic(&out.join("errors.jsonl"), |w| {
         crate::emit::write_jsonl(w, &errors)
@@ -240,129 +239,11 @@ pub(super) fn collect_garbage(
     }
 }
 
-/// `pages.jsonl` lines of a document.
-// Local until emit provides `emit::page_records`.
-pub(crate) fn page_records(doc: &Document) -> Vec<PageRecord> {
-    doc.pages
-        .iter()
-        .map(|p| PageRecord {
-            kind: "page".into(),
-            source: Source {
-                path: doc.display_path.clone(),
-                sha256: Some(doc.sha256.clone()),
-                pages: vec![p.number],
-                tables: Vec::new(),
-            },
-            width_px: p.info.width_px,
-            height_px: p.info.height_px,
-            dpi: p.info.dpi,
-            skew_deg: p.info.skew_deg,
-            text: p.text(),
-            mean_conf: p.info.mean_conf,
-            ms: p.info.ms.clone(),
-            warnings: p.info.warnings.clone(),
-        })
-        .collect()
-}
-
-/// `indicators.csv`: one row per indicator with its record's project and source.
-// Local until emit provides `emit::write_indicators_csv`.
-fn write_indicators_csv(w: &mut dyn Write, records: &[Record]) -> std::io::Result<()> {
-    let mut c = csv::Writer::from_writer(w);
-    c.write_record([
-        "record_id",
-        "path",
-        "pages",
-        "fiscal_year",
-        "project",
-        "department",
-        "period",
-        "level1",
-        "level2",
-        "name",
-        "name_raw",
-        "value_raw",
-        "op",
-        "number",
-        "unit",
-        "date",
-        "value_kind",
-    ])?;
-    let json_str = |v: serde_json::Value| match v {
-        serde_json::Value::Null => String::new(),
-        serde_json::Value::String(s) => s,
-        other => other.to_string(),
-    };
-    for r in records {
-        let pages: Vec<String> = r.source.pages.iter().map(u32::to_string).collect();
-        for i in &r.indicators {
-            let v = i.value.as_ref();
-            c.write_record([
-                r.id.clone(),
-                r.source.path.clone(),
-                pages.join(";"),
-                r.fiscal_year.map(|y| y.to_string()).unwrap_or_default(),
-                r.project.name.clone().unwrap_or_default(),
-                r.project.department.clone().unwrap_or_default(),
-                json_str(serde_json::to_value(i.period).unwrap_or_default()),
-                i.level1.clone().unwrap_or_default(),
-                i.level2.clone().unwrap_or_default(),
-                i.name.clone(),
-                i.name_raw.clone(),
-                i.value_raw.clone(),
-                json_str(serde_json::to_value(v.and_then(|v| v.op)).unwrap_or_default()),
-                json_str(serde_json::to_value(v.and_then(|v| v.number)).unwrap_or_default()),
-                v.and_then(|v| v.unit.clone()).unwrap_or_default(),
-                v.and_then(|v| v.date.clone()).unwrap_or_default(),
-                json_str(serde_json::to_value(v.map(|v| v.kind)).unwrap_or_default()),
-            ])?;
-        }
-    }
-    c.flush()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Indicator, Period};
-    use crate::normalise::{Num, Op, Value, ValueKind};
-
-    #[test]
-    fn indicators_csv_has_one_row_per_indicator_with_parsed_value() {
-        let mut r = Record {
-            id: "abcd1234-p1-t1".into(),
-            ..Record::default()
-        };
-        r.indicators.push(Indicator {
-            period: Period::Annual,
-            level1: Some("产出指标".into()),
-            level2: Some("数量指标".into()),
-            level2_code: None,
-            name: "参保人数".into(),
-            name_raw: "参保人数".into(),
-            value_raw: ">135万人".into(),
-            value: Some(Value {
-                op: Some(Op::Gt),
-                number: Some(Num(1_350_000.into())),
-                unit: Some("人".into()),
-                date: None,
-                kind: ValueKind::Quantity,
-            }),
-            cell: None,
-        });
-        let mut buf = Vec::new();
-        write_indicators_csv(&mut buf, &[r]).unwrap();
-        let s = String::from_utf8(buf).unwrap();
-        let lines: Vec<&str> = s.lines().collect();
-        assert_eq!(lines.len(), 2);
-        assert!(
-            lines[1].contains(
-                ",annual,产出指标,数量指标,参保人数,参保人数,>135万人,>,1350000,人,,quantity"
-            ),
-            "{}",
-            lines[1]
-        );
-    }
+    use crate::emit::page_records;
+    use crate::ir::Document;
 
     #[test]
     fn a_result_with_some_failed_pages_is_partial() {
