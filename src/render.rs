@@ -256,7 +256,7 @@ impl PdfFile {
         )?;
         let img = decode_jpeg(data)
             .map_err(|e| bad(&self.path, Some(n), format!("corrupt JPEG stream: {e}")))?;
-        let mut rgb = img.to_rgb8();
+        let mut rgb = img.into_rgb8();
         if decode_inverted(&stream.dict) && sof.components != 4 {
             image::imageops::invert(&mut rgb);
         }
@@ -763,7 +763,7 @@ pub fn load_image(path: &Path, bytes: &[u8], cfg: &Config) -> Result<PageRaster>
     .map_err(|_| bad(path, Some(1), "image decoder failed"))?
     .map_err(|e| bad(path, Some(1), format!("corrupt image: {e}")))?;
     Ok(PageRaster {
-        image: decoded.to_rgb8(),
+        image: decoded.into_rgb8(),
         dpi: None,
         ms: t0.elapsed().as_millis() as u64,
         from_jpeg: false,
