@@ -433,8 +433,9 @@ pub fn estimate_skew(grey: &GrayImage) -> f64 {
     let fine = scan(&mut score, lo, step, 60, 1);
     let (bi, best) = argmax(&fine);
     let floor = fine.iter().cloned().fold(f64::MAX, f64::min);
-    // Thick lines leave a plateau of equally good angles around the true one: take its middle.
-    let near = |i: usize| fine[i] >= best - 0.002 * (best - floor);
+    // Thick lines leave a flat-topped peak: fit a parabola to its upper part (contiguous
+    // around the best angle) and take the vertex, which sits in the plateau's middle.
+    let near = |i: usize| fine[i] >= best - 0.15 * (best - floor);
     let mut a = bi;
     while a > 0 && near(a - 1) {
         a -= 1;
@@ -443,12 +444,52 @@ pub fn estimate_skew(grey: &GrayImage) -> f64 {
     while b + 1 < fine.len() && near(b + 1) {
         b += 1;
     }
-    let theta = lo + (a + b) as f64 / 2.0 * step;
+    let mid = (a + b) as f64 / 2.0;
+    let vertex = quadratic_vertex(&(a..=b).map(|i| (i as f64 - mid, fine[i])).collect::<Vec<_>>())
+        .filter(|v| v.abs() <= (b - a) as f64 / 2.0)
+        .unwrap_or(0.0);
+    let theta = lo + (mid + vertex) * step;
     if !theta.is_finite() {
         return 0.0;
     }
     // The projection angle θ that levels the lines is minus the content's rotation.
     -theta
+}
+
+/// Vertex x of the least-squares parabola through `pts`, if it opens downwards.
+fn quadratic_vertex(pts: &[(f64, f64)]) -> Option<f64> {
+    if pts.len() < 3 {
+        return None;
+    }
+    // Normal equations for y = a·x² + b·x + c.
+    let mut m = [[0f64; 4]; 3];
+    for &(x, y) in pts {
+        let row = [x * x, x, 1.0];
+        for r in 0..3 {
+            for c in 0..3 {
+                m[r][c] += row[r] * row[c];
+            }
+            m[r][3] += row[r] * y;
+        }
+    }
+    for col in 0..3 {
+        let piv = (col..3).max_by(|&i, &j| m[i][col].abs().total_cmp(&m[j][col].abs()))?;
+        if m[piv][col].abs() < 1e-12 {
+            return None;
+        }
+        m.swap(col, piv);
+        let p = m[col];
+        for (r, row) in m.iter_mut().enumerate() {
+            if r != col {
+                let f = row[col] / p[col];
+                for (v, q) in row.iter_mut().zip(p.iter()) {
+                    *v -= f * q;
+                }
+            }
+        }
+    }
+    let (a, b) = (m[0][3] / m[0][0], m[1][3] / m[1][1]);
+    (a < 0.0 && a.is_finite() && b.is_finite()).then(|| -b / (2.0 * a))
 }
 
 #[cfg(test)]
