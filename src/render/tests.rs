@@ -441,3 +441,38 @@ fn non_jpeg_pages_render_through_pdfium_when_available() {
     assert!(is_dark(&r.image, 10, 10), "top-left should be black");
     assert!(!is_dark(&r.image, 300, 400), "page should be white");
 }
+
+#[test]
+fn pages_are_served_to_several_threads_from_one_parse() {
+    let bytes = pdf((0..6).map(|_| scan_page(120, 170)).collect(), None);
+    let f = open(&bytes).unwrap();
+    let sizes: Vec<(u32, u32)> = std::thread::scope(|s| {
+        let handles: Vec<_> = (1..=6)
+            .map(|n| {
+                let f = &f;
+                s.spawn(move || f.page_raster(n, &cfg()).map(|r| r.image.dimensions()))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap().unwrap())
+            .collect()
+    });
+    assert_eq!(sizes, vec![(120, 170); 6]);
+}
+
+#[test]
+fn dev_scan_pages_come_straight_from_their_jpeg() {
+    let path = Path::new("/work/shared/dev/001-02-camscanner.pdf");
+    let Ok(bytes) = std::fs::read(path) else {
+        eprintln!("skipping: {} absent", path.display());
+        return;
+    };
+    let f = PdfFile::open(path, &bytes, &cfg()).unwrap();
+    assert!(f.n_pages() > 1);
+    assert_eq!(f.page_kind(1).unwrap(), PageKind::SingleImage);
+    let r = f.page_raster(1, &cfg()).unwrap();
+    assert!(r.from_jpeg);
+    let dpi = r.dpi.unwrap();
+    assert!((dpi - 220.0).abs() < 1.0, "dpi {dpi}");
+}
