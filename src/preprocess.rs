@@ -445,9 +445,13 @@ pub fn estimate_skew(grey: &GrayImage) -> f64 {
         b += 1;
     }
     let mid = (a + b) as f64 / 2.0;
-    let vertex = quadratic_vertex(&(a..=b).map(|i| (i as f64 - mid, fine[i])).collect::<Vec<_>>())
-        .filter(|v| v.abs() <= (b - a) as f64 / 2.0)
-        .unwrap_or(0.0);
+    let vertex = quadratic_vertex(
+        &(a..=b)
+            .map(|i| (i as f64 - mid, fine[i]))
+            .collect::<Vec<_>>(),
+    )
+    .filter(|v| v.abs() <= (b - a) as f64 / 2.0)
+    .unwrap_or(0.0);
     let theta = lo + (mid + vertex) * step;
     if !theta.is_finite() {
         return 0.0;
