@@ -21,6 +21,7 @@
 
 pub mod check;
 pub mod config;
+pub mod digital;
 pub mod emit;
 pub mod error;
 pub mod extract;

@@ -1,7 +1,24 @@
 //! Value and unit normalisation: 指标值 strings to typed values, fund cells to exact yuan,
 //! department codes, dates, level names and text clean-up. Pure functions, no I/O.
 //!
-//! STUB: signatures are the contract other stages code against; bodies are being written.
+//! - `text`: `clean_text` for display text (markup out, Chinese line-wrap spaces out, full-width
+//!   punctuation kept) and `fold_width` for parsing only.
+//! - `level`: the closed vocabulary of 一级/二级 names; precision first, since the extractor
+//!   decides cell roles by it.
+//! - `fields`: fund amounts (exact yuan), department codes, fiscal year, dates.
+//! - `value`: 指标值 → [`Value`], SCHEMA.md's `value` rules.
+
+mod fields;
+mod level;
+#[cfg(test)]
+mod props;
+mod text;
+mod value;
+
+pub use fields::{compact_datetime, fiscal_year, iso_date, parse_amount, split_department};
+pub use level::{canonical_level1, canonical_level2, canonical_level2_loose, LEVEL1, LEVEL2};
+pub use text::{clean_text, fold_width};
+pub use value::parse_value;
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize, Serializer};
@@ -104,76 +121,4 @@ impl Value {
 pub enum MoneyUnit {
     Yuan,
     Wan,
-}
-
-/// Parses a 指标值 cell. `None` for an empty cell.
-pub fn parse_value(raw: &str) -> Option<Value> {
-    if raw.trim().is_empty() {
-        None
-    } else {
-        Some(Value::text())
-    }
-}
-
-/// Parses a fund cell ("370.00", "1,697,500", "0.7416") in the declared unit into exact yuan.
-/// `Ok(None)` for an empty cell; `Err` with the reason for text that is not an amount.
-pub fn parse_amount(raw: &str, unit: MoneyUnit) -> Result<Option<Num>, String> {
-    let t: String = raw
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != ',')
-        .collect();
-    if t.is_empty() {
-        return Ok(None);
-    }
-    let d: Decimal = t.parse().map_err(|_| format!("not an amount: {raw:?}"))?;
-    Ok(Some(Num(match unit {
-        MoneyUnit::Yuan => d,
-        MoneyUnit::Wan => d * Decimal::from(10_000),
-    })))
-}
-
-/// "[073]六安市…" → ("073", "六安市…"); "054-吕梁市…" → ("054", "吕梁市…"); "044001" → ("044001", "").
-pub fn split_department(raw: &str) -> (Option<String>, String) {
-    (None, raw.trim().to_string())
-}
-
-/// "(2024年度)", "( 2023 年度)", "2023年度" → 2023.
-pub fn fiscal_year(s: &str) -> Option<i32> {
-    let _ = s;
-    None
-}
-
-/// "20221125155932" → "2022-11-25T15:59:32"; also accepts dates already in ISO form.
-pub fn compact_datetime(s: &str) -> Option<String> {
-    let _ = s;
-    None
-}
-
-/// A printed date ("2023-01-01", "2023年1月1日", "20230101", "2023/1/1") → "2023-01-01".
-pub fn iso_date(s: &str) -> Option<String> {
-    let _ = s;
-    None
-}
-
-/// Cell text to plain text: HTML tags, markdown marks and LaTeX removed, full-width spaces
-/// folded, line-wrap spaces inside Chinese text removed, other whitespace runs collapsed.
-pub fn clean_text(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// Folds full-width digits, letters and punctuation to ASCII (for parsing, not for display).
-pub fn fold_width(s: &str) -> String {
-    s.to_string()
-}
-
-/// Canonical 一级指标 for a cell text, if it names one (codes, notes and typos tolerated).
-pub fn canonical_level1(s: &str) -> Option<&'static str> {
-    let _ = s;
-    None
-}
-
-/// Canonical 二级指标 and its printed code ("11-数量指标" → (Some("11"), "数量指标")).
-pub fn canonical_level2(s: &str) -> Option<(Option<String>, &'static str)> {
-    let _ = s;
-    None
 }

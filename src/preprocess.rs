@@ -287,7 +287,7 @@ fn box_blur(src: &[u8], w: u32, h: u32, r: i64) -> Vec<u8> {
 pub fn remove_light_marks(img: &mut GrayImage) {
     let (w, h) = img.dimensions();
     let (w, h) = (w as usize, h as usize);
-    let px = img.as_mut();
+    let px: &mut [u8] = img.as_mut();
     // Ink level of the page: the darkest pixels decide how dark real print is here.
     let mut hist = [0u64; 256];
     for &v in px.iter() {

@@ -1,10 +1,19 @@
 //! OCR behind one engine interface: PP-OCRv6 through ONNX Runtime (default) and Tesseract.
 //! One engine instance per worker thread (engines hold mutable session state).
 //!
-//! STUB: signatures are the contract; bodies are being written (issue 3).
+//! Both engines read single lines; [`recognize_block`] / [`recognize_blocks`] split a cell or
+//! text region into lines first ([`lines::split_lines`]) and skip blank regions without running
+//! the recogniser.
 
-use crate::config::OcrConfig;
+pub mod ctc;
+pub mod lines;
+pub mod ppocr;
+pub mod tesseract;
+
+use crate::config::{EngineKind, OcrConfig};
 use crate::error::{Error, Result};
+
+pub use lines::{split_lines, LineCrop};
 
 /// Text read from an image region, with the recogniser's confidence in 0..1.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -17,19 +26,217 @@ pub trait OcrEngine: Send {
     fn name(&self) -> &'static str;
     /// Reads one line of text (a crop holding a single line).
     fn recognize_line(&mut self, img: &image::RgbImage) -> Result<Recognized>;
+    /// Reads several single-line crops; results in input order. Engines that can batch
+    /// (ppocr) do so, which is markedly faster than one call per line.
+    fn recognize_lines(&mut self, imgs: &[image::RgbImage]) -> Result<Vec<Recognized>> {
+        imgs.iter().map(|i| self.recognize_line(i)).collect()
+    }
+    /// Longest text accepted from one block (`OcrConfig::max_cell_chars`).
+    fn max_chars(&self) -> usize {
+        usize::MAX
+    }
 }
 
 /// Reads a cell or text region that may hold several wrapped lines: splits it into lines and
-/// recognises each; lines joined with '\n'. Blank regions give empty text without running the
-/// recogniser.
+/// recognises each; lines joined with '\n'. Blank regions give empty text (confidence 1)
+/// without running the recogniser. The confidence is the lowest of the lines', so one garbled
+/// line flags the whole cell.
 pub fn recognize_block(engine: &mut dyn OcrEngine, img: &image::RgbImage) -> Result<Recognized> {
-    engine.recognize_line(img)
+    Ok(recognize_blocks(engine, std::slice::from_ref(img))?
+        .pop()
+        .unwrap_or_default())
+}
+
+/// [`recognize_block`] for many regions at once (e.g. every cell of a page): the lines of all
+/// regions go to the engine in one [`OcrEngine::recognize_lines`] call so they batch well.
+pub fn recognize_blocks(
+    engine: &mut dyn OcrEngine,
+    imgs: &[image::RgbImage],
+) -> Result<Vec<Recognized>> {
+    let mut owner = Vec::new();
+    let mut crops = Vec::new();
+    for (k, img) in imgs.iter().enumerate() {
+        for line in split_lines(img) {
+            owner.push(k);
+            crops.push(line.img);
+        }
+    }
+    let read = if crops.is_empty() {
+        Vec::new()
+    } else {
+        engine.recognize_lines(&crops)?
+    };
+    if read.len() != crops.len() {
+        return Err(Error::Engine {
+            engine: engine.name().into(),
+            reason: format!("{} results for {} lines", read.len(), crops.len()),
+        });
+    }
+    let mut parts: Vec<Vec<Recognized>> = vec![Vec::new(); imgs.len()];
+    for (k, r) in owner.into_iter().zip(read) {
+        parts[k].push(r);
+    }
+    let cap = engine.max_chars();
+    Ok(parts.into_iter().map(|p| join_lines(p, cap)).collect())
+}
+
+fn join_lines(lines: Vec<Recognized>, cap: usize) -> Recognized {
+    if lines.is_empty() {
+        return Recognized {
+            text: String::new(),
+            conf: 1.0,
+        };
+    }
+    let conf = lines
+        .iter()
+        .filter(|l| !l.text.trim().is_empty())
+        .map(|l| l.conf)
+        .fold(None, |m: Option<f32>, c| Some(m.map_or(c, |m| m.min(c))))
+        .unwrap_or_else(|| lines.iter().map(|l| l.conf).fold(1.0, f32::min));
+    let text: Vec<&str> = lines
+        .iter()
+        .map(|l| l.text.trim())
+        .filter(|t| !t.is_empty())
+        .collect();
+    let capped: String = text.join("\n").chars().take(cap).collect();
+    Recognized {
+        text: capped.trim_end().to_owned(),
+        conf,
+    }
 }
 
 /// A new engine of the configured kind (call once per worker thread).
 pub fn new_engine(cfg: &OcrConfig) -> Result<Box<dyn OcrEngine>> {
-    Err(Error::Engine {
-        engine: format!("{:?}", cfg.engine),
-        reason: "not implemented yet".into(),
+    Ok(match cfg.engine {
+        EngineKind::Ppocr => Box::new(ppocr::PpOcr::new(cfg)?),
+        EngineKind::Tesseract => Box::new(tesseract::Tesseract::new(cfg)?),
     })
+}
+
+/// Tesseract's OpenMP reads `OMP_THREAD_LIMIT` only at process start, and without a limit of 1
+/// page-parallel workers oversubscribe the cores and run 3–4× slower. Call first thing in
+/// `main`: when the variable is unset this re-executes the current program with the same
+/// arguments and `OMP_THREAD_LIMIT=1` (it does not return then); when set it returns at once.
+/// An error means the re-exec failed and the process goes on unlimited.
+pub fn ensure_omp_thread_limit() -> Result<()> {
+    use std::os::unix::process::CommandExt;
+    if std::env::var_os("OMP_THREAD_LIMIT").is_some() {
+        return Ok(());
+    }
+    let exe = std::env::current_exe().map_err(|e| Error::io("/proc/self/exe", e))?;
+    let mut args = std::env::args_os();
+    let mut cmd = std::process::Command::new(&exe);
+    if let Some(arg0) = args.next() {
+        cmd.arg0(arg0);
+    }
+    let err = cmd.args(args).env("OMP_THREAD_LIMIT", "1").exec();
+    Err(Error::io(exe, err))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    /// Counts its calls; reads every line as "字".
+    struct Fake(usize);
+    impl OcrEngine for Fake {
+        fn name(&self) -> &'static str {
+            "fake"
+        }
+        fn recognize_line(&mut self, _: &image::RgbImage) -> Result<Recognized> {
+            self.0 += 1;
+            Ok(Recognized {
+                text: "字".into(),
+                conf: 0.5 + 0.1 * self.0 as f32,
+            })
+        }
+        fn max_chars(&self) -> usize {
+            2
+        }
+    }
+
+    fn blank() -> image::RgbImage {
+        image::RgbImage::from_pixel(300, 80, image::Rgb([250, 250, 250]))
+    }
+
+    fn two_lines() -> image::RgbImage {
+        let mut img = blank();
+        for (y0, y1) in [(10, 34), (46, 70)] {
+            for y in y0..y1 {
+                for x in 20..200 {
+                    if x % 30 < 24 && (y % 6 < 3 || x % 30 < 3) {
+                        img.put_pixel(x, y, image::Rgb([10, 10, 10]));
+                    }
+                }
+            }
+        }
+        img
+    }
+
+    #[test]
+    fn blank_block_is_empty_without_running_the_engine() {
+        let mut e = Fake(0);
+        let r = recognize_block(&mut e, &blank()).unwrap();
+        assert_eq!(r.text, "");
+        assert_eq!(e.0, 0);
+    }
+
+    #[test]
+    fn lines_are_joined_capped_and_take_the_lowest_confidence() {
+        let mut e = Fake(0);
+        let r = recognize_blocks(&mut e, &[two_lines(), blank(), two_lines()]).unwrap();
+        assert_eq!(e.0, 4);
+        assert_eq!(r[0].text, "字");
+        assert_eq!(r[1].text, "");
+        assert!((r[0].conf - 0.6).abs() < 1e-6);
+        assert!((r[2].conf - 0.8).abs() < 1e-6);
+    }
+
+    fn cfg(engine: EngineKind) -> OcrConfig {
+        OcrConfig {
+            engine,
+            models_dir: Path::new(env!("CARGO_MANIFEST_DIR")).join("models"),
+            ..OcrConfig::default()
+        }
+    }
+
+    /// Model files are fetched by a script, not committed: skip when absent.
+    fn ppocr_available() -> bool {
+        let c = cfg(EngineKind::Ppocr);
+        c.models_dir.join(ppocr::MODEL_FILE).is_file()
+            && c.models_dir.join(ppocr::RUNTIME_FILE).is_file()
+    }
+
+    #[test]
+    fn missing_models_are_an_engine_error() {
+        let mut c = cfg(EngineKind::Ppocr);
+        c.models_dir = "/nonexistent".into();
+        assert!(matches!(new_engine(&c), Err(Error::Engine { .. })));
+    }
+
+    #[test]
+    fn ppocr_reads_nothing_from_a_blank_line_and_blank_block() {
+        if !ppocr_available() {
+            eprintln!("skipped: models/ absent");
+            return;
+        }
+        let mut e = new_engine(&cfg(EngineKind::Ppocr)).unwrap();
+        assert_eq!(e.name(), "ppocr");
+        let r = e.recognize_line(&blank()).unwrap();
+        assert_eq!(r.text, "");
+        assert!(r.conf > 0.5, "{}", r.conf);
+        assert_eq!(recognize_block(e.as_mut(), &blank()).unwrap().text, "");
+        let many = e.recognize_lines(&[blank(), blank()]).unwrap();
+        assert_eq!(many.len(), 2);
+    }
+
+    #[test]
+    fn tesseract_reads_nothing_from_a_blank_line() {
+        let Ok(mut e) = new_engine(&cfg(EngineKind::Tesseract)) else {
+            eprintln!("skipped: tesseract chi_sim unavailable");
+            return;
+        };
+        assert_eq!(e.recognize_line(&blank()).unwrap().text, "");
+    }
 }

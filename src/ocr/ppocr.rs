@@ -1,0 +1,238 @@
+//! PP-OCRv6 small text-line recogniser run with ONNX Runtime (loaded at run time from
+//! `models/libonnxruntime.so`). Model: `PP-OCRv6_rec_small.onnx` from the rapidocr wheel
+//! (Apache-2.0, see `models/LICENSE.rapidocr`).
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use image::RgbImage;
+use ort::environment::Environment;
+use ort::session::builder::GraphOptimizationLevel;
+use ort::session::Session;
+use ort::value::TensorRef;
+
+use super::ctc::{greedy_decode, Charset};
+use super::{OcrEngine, Recognized};
+use crate::config::OcrConfig;
+use crate::error::{Error, Result};
+
+pub const MODEL_FILE: &str = "PP-OCRv6_rec_small.onnx";
+pub const RUNTIME_FILE: &str = "libonnxruntime.so";
+
+/// The model's input height.
+const HEIGHT: u32 = 48;
+/// Narrower lines are padded to this width (the width the model was trained at).
+const MIN_WIDTH: u32 = 320;
+/// Guards the tensor size against degenerate crops (a 48-px line this wide holds ~100 characters).
+const MAX_WIDTH: u32 = 4800;
+/// Lines per inference call: batching amortises the per-run overhead, and lines are sorted by
+/// aspect ratio first so a batch pads little.
+const BATCH: usize = 8;
+
+/// ONNX Runtime allows one environment per process and the library can be loaded only once, so
+/// both are set up on first use and shared read-only by every engine afterwards.
+static ENVIRONMENT: OnceLock<std::result::Result<Environment, String>> = OnceLock::new();
+
+fn environment(runtime: &Path) -> Result<Environment> {
+    ENVIRONMENT
+        .get_or_init(|| {
+            let builder = ort::init_from(runtime).map_err(|e| e.to_string())?;
+            builder
+                .with_name("jixiao")
+                .build()
+                .map_err(|e| e.to_string())
+        })
+        .clone()
+        .map_err(|reason| engine_err(format!("loading {}: {reason}", runtime.display())))
+}
+
+fn engine_err(reason: impl Into<String>) -> Error {
+    Error::Engine {
+        engine: "ppocr".into(),
+        reason: reason.into(),
+    }
+}
+
+pub struct PpOcr {
+    session: Session,
+    charset: Charset,
+    max_chars: usize,
+}
+
+impl PpOcr {
+    /// Loads the recogniser from `cfg.models_dir` (one session, one intra-op thread: parallelism
+    /// comes from running one engine per page worker).
+    pub fn new(cfg: &OcrConfig) -> Result<Self> {
+        let dir = absolute(&cfg.models_dir);
+        let model = dir.join(MODEL_FILE);
+        if !model.is_file() {
+            return Err(engine_err(format!(
+                "{} not found (run scripts/fetch-models.sh)",
+                model.display()
+            )));
+        }
+        let env = environment(&dir.join(RUNTIME_FILE))?;
+        let session = build_session(&env, &model)
+            .map_err(|e| engine_err(format!("{}: {e}", model.display())))?;
+        let n_classes = output_classes(&session)?;
+        let dict = session
+            .metadata()
+            .map_err(|e| engine_err(e.to_string()))?
+            .custom("character")
+            .ok_or_else(|| engine_err("model has no `character` metadata"))?;
+        let charset = Charset::from_metadata(&dict, n_classes)?;
+        Ok(PpOcr {
+            session,
+            charset,
+            max_chars: cfg.max_cell_chars,
+        })
+    }
+
+    /// Runs one batch of lines (all padded to the widest) and decodes each.
+    fn run_batch(&mut self, lines: &[&RgbImage]) -> Result<Vec<Recognized>> {
+        let widths: Vec<u32> = lines.iter().map(|l| scaled_width(l)).collect();
+        let width = widths
+            .iter()
+            .copied()
+            .max()
+            .unwrap_or(MIN_WIDTH)
+            .max(MIN_WIDTH);
+        let mut input = vec![0f32; lines.len() * 3 * (HEIGHT * width) as usize];
+        let plane = (HEIGHT * width) as usize;
+        for (k, (img, &w)) in lines.iter().zip(&widths).enumerate() {
+            fill_input(
+                img,
+                w,
+                width,
+                &mut input[k * 3 * plane..(k + 1) * 3 * plane],
+            );
+        }
+        let shape = [lines.len(), 3, HEIGHT as usize, width as usize];
+        let tensor = TensorRef::from_array_view((shape, &input[..]))
+            .map_err(|e| engine_err(e.to_string()))?;
+        let outputs = self
+            .session
+            .run(ort::inputs![tensor])
+            .map_err(|e| engine_err(e.to_string()))?;
+        let (shape, probs) = outputs[0]
+            .try_extract_tensor::<f32>()
+            .map_err(|e| engine_err(e.to_string()))?;
+        let dims: Vec<usize> = shape.iter().map(|&d| d.max(0) as usize).collect();
+        let [n, t, c] = dims[..] else {
+            return Err(engine_err(format!("unexpected output shape {dims:?}")));
+        };
+        if n != lines.len() || c != self.charset.len() || probs.len() != n * t * c {
+            return Err(engine_err(format!("unexpected output shape {dims:?}")));
+        }
+        Ok(probs
+            .chunks_exact(t * c)
+            .map(|p| greedy_decode(p, t, c, &self.charset, self.max_chars))
+            .collect())
+    }
+}
+
+impl OcrEngine for PpOcr {
+    fn name(&self) -> &'static str {
+        "ppocr"
+    }
+
+    fn recognize_line(&mut self, img: &RgbImage) -> Result<Recognized> {
+        if img.width() == 0 || img.height() == 0 {
+            return Ok(Recognized::default());
+        }
+        Ok(self.run_batch(&[img])?.pop().unwrap_or_default())
+    }
+
+    fn recognize_lines(&mut self, imgs: &[RgbImage]) -> Result<Vec<Recognized>> {
+        let mut out = vec![Recognized::default(); imgs.len()];
+        let mut order: Vec<usize> = (0..imgs.len())
+            .filter(|&i| imgs[i].width() > 0 && imgs[i].height() > 0)
+            .collect();
+        order.sort_by_key(|&i| scaled_width(&imgs[i]));
+        for chunk in order.chunks(BATCH) {
+            let batch: Vec<&RgbImage> = chunk.iter().map(|&i| &imgs[i]).collect();
+            for (&i, r) in chunk.iter().zip(self.run_batch(&batch)?) {
+                out[i] = r;
+            }
+        }
+        Ok(out)
+    }
+}
+
+fn build_session(env: &Environment, model: &Path) -> std::result::Result<Session, String> {
+    let s = |e: &dyn std::fmt::Display| e.to_string();
+    Session::builder(env)
+        .map_err(|e| s(&e))?
+        .with_intra_threads(1)
+        .map_err(|e| s(&e))?
+        .with_inter_threads(1)
+        .map_err(|e| s(&e))?
+        .with_optimization_level(GraphOptimizationLevel::All)
+        .map_err(|e| s(&e))?
+        .commit_from_file(model)
+        .map_err(|e| s(&e))
+}
+
+fn absolute(p: &Path) -> PathBuf {
+    std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())
+}
+
+fn output_classes(session: &Session) -> Result<usize> {
+    session
+        .outputs()
+        .first()
+        .and_then(|o| o.dtype().tensor_shape())
+        .and_then(|s| s.last().copied())
+        .filter(|&c| c > 0)
+        .map(|c| c as usize)
+        .ok_or_else(|| engine_err("model output has no fixed class dimension"))
+}
+
+/// Width of `img` scaled to the model's height, keeping its aspect ratio.
+fn scaled_width(img: &RgbImage) -> u32 {
+    let (w, h) = img.dimensions();
+    if h == 0 {
+        return 1;
+    }
+    let sw = (HEIGHT as f64 * w as f64 / h as f64).ceil();
+    (sw as u32).clamp(1, MAX_WIDTH)
+}
+
+/// Writes `img` resized to `HEIGHT` × `w` into one CHW slot of width `width`, as PaddleOCR
+/// does: BGR channel order, (x/255 − 0.5)/0.5, and the padding on the right left at 0 (mid-grey
+/// after normalisation — what the model saw in training).
+fn fill_input(img: &RgbImage, w: u32, width: u32, out: &mut [f32]) {
+    let resized = image::imageops::resize(img, w, HEIGHT, image::imageops::FilterType::Triangle);
+    let plane = (HEIGHT * width) as usize;
+    for (x, y, p) in resized.enumerate_pixels() {
+        let i = (y * width + x) as usize;
+        let [r, g, b] = p.0;
+        for (ch, v) in [b, g, r].into_iter().enumerate() {
+            out[ch * plane + i] = v as f32 / 127.5 - 1.0;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn input_is_bgr_normalised_and_padded_with_zero() {
+        let img = RgbImage::from_pixel(10, 48, image::Rgb([255, 0, 127]));
+        let mut out = vec![9f32; 3 * 48 * 320];
+        out.fill(0.0);
+        fill_input(&img, 10, 320, &mut out);
+        let plane = 48 * 320;
+        assert!((out[0] - (127.0 / 127.5 - 1.0)).abs() < 1e-6); // B
+        assert!((out[plane] + 1.0).abs() < 1e-6); // G
+        assert!((out[2 * plane] - 1.0).abs() < 1e-6); // R
+        assert_eq!(out[15], 0.0); // padding
+    }
+
+    #[test]
+    fn width_keeps_aspect() {
+        assert_eq!(scaled_width(&RgbImage::new(200, 50)), 192);
+        assert_eq!(scaled_width(&RgbImage::new(100_000, 1)), MAX_WIDTH);
+    }
+}
