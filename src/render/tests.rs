@@ -476,3 +476,23 @@ fn dev_scan_pages_come_straight_from_their_jpeg() {
     let dpi = r.dpi.unwrap();
     assert!((dpi - 220.0).abs() < 1.0, "dpi {dpi}");
 }
+
+#[test]
+fn grey_jpeg_pages_come_out_as_grey_rgb() {
+    let img =
+        image::GrayImage::from_fn(64, 90, |x, _| image::Luma([if x < 32 { 20 } else { 230 }]));
+    let mut data = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut data, 95)
+        .encode_image(&img)
+        .unwrap();
+    let p = PageSpec {
+        image: Some((data, 64, 90)),
+        content: b"q 595 0 0 842 0 0 cm /Im0 Do Q".to_vec(),
+        rotate: None,
+    };
+    let f = open(&pdf(vec![p], None)).unwrap();
+    let r = f.page_raster(1, &cfg()).unwrap();
+    let px = r.image.get_pixel(5, 5).0;
+    assert!(px[0] < 60 && px[0] == px[1] && px[1] == px[2], "{px:?}");
+    assert!(r.image.get_pixel(60, 5).0[0] > 200);
+}
