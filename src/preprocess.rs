@@ -13,6 +13,11 @@ use crate::error::Result;
 
 mod geometry;
 pub use geometry::Homography;
+#[doc(hidden)]
+pub use geometry::{
+    keystone as geometry_keystone, rotation_canvas as geometry_rotation_canvas,
+    warp as geometry_warp,
+};
 
 /// Maps pixel coordinates of the prepared image back to the original raster.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -71,7 +76,7 @@ pub fn prepare(raster: &RgbImage, cfg: &Config) -> Result<Prepared> {
     if w < 32 || h < 32 {
         // Too small to estimate anything from; passed through so the caller decides.
         return Ok(Prepared {
-            rgb: image::DynamicImage::ImageLuma8(grey.clone()).to_rgb8(),
+            rgb: grey_to_rgb(&grey),
             gray: grey,
             transform: Transform::default(),
             skew_deg: 0.0,
@@ -98,13 +103,22 @@ pub fn prepare(raster: &RgbImage, cfg: &Config) -> Result<Prepared> {
             },
         )
     };
-    let rgb = image::DynamicImage::ImageLuma8(gray.clone()).to_rgb8();
+    let rgb = grey_to_rgb(&gray);
     Ok(Prepared {
         gray,
         rgb,
         transform,
         skew_deg: skew as f32,
     })
+}
+
+fn grey_to_rgb(g: &GrayImage) -> RgbImage {
+    let (w, h) = g.dimensions();
+    let mut v = Vec::with_capacity(g.as_raw().len() * 3);
+    for &p in g.as_raw() {
+        v.extend_from_slice(&[p, p, p]);
+    }
+    RgbImage::from_raw(w, h, v).unwrap_or_else(|| RgbImage::new(w, h))
 }
 
 /// Grey conversion in which red and pink marks (seals, stamps, red-ink annotations) become
@@ -348,7 +362,8 @@ pub fn remove_light_marks(img: &mut GrayImage) {
 /// downsampled ink map: coarse over ±5°, then fine, then a parabola through the best three.
 pub fn estimate_skew(grey: &GrayImage) -> f64 {
     let (w, h) = grey.dimensions();
-    let f = (w / 1000).max(1);
+    // ~800 px wide is enough: the fine search still resolves 0.01° through the plateau centre.
+    let f = w.div_ceil(800).max(1);
     let (sw, sh) = (w / f, h / f);
     if sw < 16 || sh < 16 {
         return 0.0;
@@ -379,10 +394,11 @@ pub fn estimate_skew(grey: &GrayImage) -> f64 {
     let mut bins = vec![0u32; nb];
     // Each point is split between its two nearest bins so the score varies smoothly with the
     // angle instead of in steps.
-    let mut score = |deg: f64| -> f64 {
+    // The coarse pass only has to land within ±0.3° of the peak: a quarter of the points do.
+    let mut score = |deg: f64, stride: usize| -> f64 {
         let t = (deg.to_radians().tan()) as f32;
         bins.iter_mut().for_each(|b| *b = 0);
-        for &(x, y) in &pts {
+        for &(x, y) in pts.iter().step_by(stride) {
             let yy = y - x * t + margin as f32;
             if yy < 0.0 {
                 continue;
@@ -397,8 +413,10 @@ pub fn estimate_skew(grey: &GrayImage) -> f64 {
         }
         bins.iter().map(|&c| (c as f64) * (c as f64)).sum()
     };
-    let scan = |score: &mut dyn FnMut(f64) -> f64, lo: f64, step: f64, n: usize| -> Vec<f64> {
-        (0..=n).map(|i| score(lo + i as f64 * step)).collect()
+    let scan = |score: &mut dyn FnMut(f64, usize) -> f64, lo: f64, step: f64, n: usize, stride| {
+        (0..=n)
+            .map(|i| score(lo + i as f64 * step, stride))
+            .collect::<Vec<f64>>()
     };
     let argmax = |v: &[f64]| {
         v.iter().enumerate().fold(
@@ -408,15 +426,16 @@ pub fn estimate_skew(grey: &GrayImage) -> f64 {
     };
     let coarse_step = 0.2;
     let n = (2.0 * MAX_SKEW_DEG / coarse_step).round() as usize;
-    let coarse = scan(&mut score, -MAX_SKEW_DEG, coarse_step, n);
+    let coarse = scan(&mut score, -MAX_SKEW_DEG, coarse_step, n, 4);
     let centre = -MAX_SKEW_DEG + argmax(&coarse).0 as f64 * coarse_step;
     let step = 0.01;
     let lo = centre - 0.3;
-    let fine = scan(&mut score, lo, step, 60);
+    let fine = scan(&mut score, lo, step, 60, 1);
     let (bi, best) = argmax(&fine);
     let floor = fine.iter().cloned().fold(f64::MAX, f64::min);
-    // Thick lines leave a plateau of equally good angles around the true one: take its middle.
-    let near = |i: usize| fine[i] >= best - 0.002 * (best - floor);
+    // Thick lines leave a flat-topped peak: fit a parabola to its upper part (contiguous
+    // around the best angle) and take the vertex, which sits in the plateau's middle.
+    let near = |i: usize| fine[i] >= best - 0.15 * (best - floor);
     let mut a = bi;
     while a > 0 && near(a - 1) {
         a -= 1;
@@ -425,12 +444,56 @@ pub fn estimate_skew(grey: &GrayImage) -> f64 {
     while b + 1 < fine.len() && near(b + 1) {
         b += 1;
     }
-    let theta = lo + (a + b) as f64 / 2.0 * step;
+    let mid = (a + b) as f64 / 2.0;
+    let vertex = quadratic_vertex(
+        &(a..=b)
+            .map(|i| (i as f64 - mid, fine[i]))
+            .collect::<Vec<_>>(),
+    )
+    .filter(|v| v.abs() <= (b - a) as f64 / 2.0)
+    .unwrap_or(0.0);
+    let theta = lo + (mid + vertex) * step;
     if !theta.is_finite() {
         return 0.0;
     }
     // The projection angle θ that levels the lines is minus the content's rotation.
     -theta
+}
+
+/// Vertex x of the least-squares parabola through `pts`, if it opens downwards.
+fn quadratic_vertex(pts: &[(f64, f64)]) -> Option<f64> {
+    if pts.len() < 3 {
+        return None;
+    }
+    // Normal equations for y = a·x² + b·x + c.
+    let mut m = [[0f64; 4]; 3];
+    for &(x, y) in pts {
+        let row = [x * x, x, 1.0];
+        for r in 0..3 {
+            for c in 0..3 {
+                m[r][c] += row[r] * row[c];
+            }
+            m[r][3] += row[r] * y;
+        }
+    }
+    for col in 0..3 {
+        let piv = (col..3).max_by(|&i, &j| m[i][col].abs().total_cmp(&m[j][col].abs()))?;
+        if m[piv][col].abs() < 1e-12 {
+            return None;
+        }
+        m.swap(col, piv);
+        let p = m[col];
+        for (r, row) in m.iter_mut().enumerate() {
+            if r != col {
+                let f = row[col] / p[col];
+                for (v, q) in row.iter_mut().zip(p.iter()) {
+                    *v -= f * q;
+                }
+            }
+        }
+    }
+    let (a, b) = (m[0][3] / m[0][0], m[1][3] / m[1][1]);
+    (a < 0.0 && a.is_finite() && b.is_finite()).then(|| -b / (2.0 * a))
 }
 
 #[cfg(test)]

@@ -127,31 +127,40 @@ pub fn warp(src: &GrayImage, h_prep_to_src: &Homography, w: u32, h: u32) -> Gray
     let (sw, sh) = (src.width() as i64, src.height() as i64);
     let data = src.as_raw();
     let m = &h_prep_to_src.0;
+    let affine = m[6] == 0.0 && m[7] == 0.0 && m[8] == 1.0;
     let mut out = vec![255u8; w as usize * h as usize];
+    let (maxx, maxy) = (sw as f64 - 0.5, sh as f64 - 0.5);
     for y in 0..h {
         let yf = y as f64;
         // Numerators and denominator are linear in x: step them instead of recomputing.
         let (mut nx, mut ny, mut d) = (m[1] * yf + m[2], m[4] * yf + m[5], m[7] * yf + m[8]);
         let row = &mut out[(y * w) as usize..((y + 1) * w) as usize];
         for o in row.iter_mut() {
-            let dd = if d.abs() < 1e-12 { 1e-12 } else { d };
-            let (sx, sy) = (nx / dd, ny / dd);
+            let (sx, sy) = if affine {
+                (nx, ny)
+            } else {
+                let dd = if d.abs() < 1e-12 { 1e-12 } else { d };
+                (nx / dd, ny / dd)
+            };
             nx += m[0];
             ny += m[3];
             d += m[6];
-            if sx < -0.5 || sy < -0.5 || sx > sw as f64 - 0.5 || sy > sh as f64 - 0.5 {
+            if !(-0.5..=maxx).contains(&sx) || !(-0.5..=maxy).contains(&sy) {
                 continue;
             }
-            let x0 = (sx.floor() as i64).clamp(0, sw - 1);
-            let y0 = (sy.floor() as i64).clamp(0, sh - 1);
+            // 8-bit fixed-point bilinear weights.
+            let fx = (sx.max(0.0) * 256.0) as i64;
+            let fy = (sy.max(0.0) * 256.0) as i64;
+            let (x0, y0) = ((fx >> 8).min(sw - 1), (fy >> 8).min(sh - 1));
+            let (tx, ty) = ((fx & 255) as u32, (fy & 255) as u32);
             let x1 = (x0 + 1).min(sw - 1);
-            let y1 = (y0 + 1).min(sh - 1);
-            let tx = (sx - x0 as f64).clamp(0.0, 1.0) as f32;
-            let ty = (sy - y0 as f64).clamp(0.0, 1.0) as f32;
-            let p = |x: i64, y: i64| data[(y * sw + x) as usize] as f32;
-            let top = p(x0, y0) * (1.0 - tx) + p(x1, y0) * tx;
-            let bot = p(x0, y1) * (1.0 - tx) + p(x1, y1) * tx;
-            *o = (top * (1.0 - ty) + bot * ty + 0.5) as u8;
+            let i0 = (y0 * sw) as usize;
+            let i1 = ((y0 + 1).min(sh - 1) * sw) as usize;
+            let (a, b) = (data[i0 + x0 as usize] as u32, data[i0 + x1 as usize] as u32);
+            let (c, e) = (data[i1 + x0 as usize] as u32, data[i1 + x1 as usize] as u32);
+            let top = a * (256 - tx) + b * tx;
+            let bot = c * (256 - tx) + e * tx;
+            *o = ((top * (256 - ty) + bot * ty + (1 << 15)) >> 16) as u8;
         }
     }
     GrayImage::from_raw(w, h, out).unwrap_or_else(|| GrayImage::new(w, h))
@@ -312,7 +321,7 @@ fn cross(hz: Fit, vt: Fit) -> Option<(f64, f64)> {
 /// maps to a rectangle. Returns the map from the corrected canvas to the deskewed canvas, or
 /// `None` when the lines are missing or the correction would be negligible or implausible.
 pub fn keystone(flat: &GrayImage, rot: &Homography, cw: u32, ch: u32) -> Option<Homography> {
-    let f = flat.width().div_ceil(1300).max(1);
+    let f = flat.width().div_ceil(1000).max(1);
     let small = block_min(flat, f);
     let (sw, sh) = (cw.div_ceil(f), ch.div_ceil(f));
     // Small canvas → full canvas → original → small original.
@@ -330,7 +339,12 @@ pub fn keystone(flat: &GrayImage, rot: &Homography, cw: u32, ch: u32) -> Option<
     ]);
     let to_small = to_full.inverse()?;
     let m = to_small.compose(&rot.compose(&to_full));
-    let deskewed = warp(&small, &m, sw, sh);
+    let deskewed = if m.is_identity(1e-12) {
+        small
+    } else {
+        warp(&small, &m, sw, sh)
+    };
+    let (sw, sh) = deskewed.dimensions();
     let (w, h) = (sw as usize, sh as usize);
     let bin: Vec<bool> = deskewed.as_raw().iter().map(|&v| v < 160).collect();
     let hmask = long_runs(&bin, w, h, true, (w / 25).max(12));

@@ -441,3 +441,58 @@ fn non_jpeg_pages_render_through_pdfium_when_available() {
     assert!(is_dark(&r.image, 10, 10), "top-left should be black");
     assert!(!is_dark(&r.image, 300, 400), "page should be white");
 }
+
+#[test]
+fn pages_are_served_to_several_threads_from_one_parse() {
+    let bytes = pdf((0..6).map(|_| scan_page(120, 170)).collect(), None);
+    let f = open(&bytes).unwrap();
+    let sizes: Vec<(u32, u32)> = std::thread::scope(|s| {
+        let handles: Vec<_> = (1..=6)
+            .map(|n| {
+                let f = &f;
+                s.spawn(move || f.page_raster(n, &cfg()).map(|r| r.image.dimensions()))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap().unwrap())
+            .collect()
+    });
+    assert_eq!(sizes, vec![(120, 170); 6]);
+}
+
+#[test]
+fn dev_scan_pages_come_straight_from_their_jpeg() {
+    let path = Path::new("/work/shared/dev/001-02-camscanner.pdf");
+    let Ok(bytes) = std::fs::read(path) else {
+        eprintln!("skipping: {} absent", path.display());
+        return;
+    };
+    let f = PdfFile::open(path, &bytes, &cfg()).unwrap();
+    assert!(f.n_pages() > 1);
+    assert_eq!(f.page_kind(1).unwrap(), PageKind::SingleImage);
+    let r = f.page_raster(1, &cfg()).unwrap();
+    assert!(r.from_jpeg);
+    let dpi = r.dpi.unwrap();
+    assert!((dpi - 220.0).abs() < 1.0, "dpi {dpi}");
+}
+
+#[test]
+fn grey_jpeg_pages_come_out_as_grey_rgb() {
+    let img =
+        image::GrayImage::from_fn(64, 90, |x, _| image::Luma([if x < 32 { 20 } else { 230 }]));
+    let mut data = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut data, 95)
+        .encode_image(&img)
+        .unwrap();
+    let p = PageSpec {
+        image: Some((data, 64, 90)),
+        content: b"q 595 0 0 842 0 0 cm /Im0 Do Q".to_vec(),
+        rotate: None,
+    };
+    let f = open(&pdf(vec![p], None)).unwrap();
+    let r = f.page_raster(1, &cfg()).unwrap();
+    let px = r.image.get_pixel(5, 5).0;
+    assert!(px[0] < 60 && px[0] == px[1] && px[1] == px[2], "{px:?}");
+    assert!(r.image.get_pixel(60, 5).0[0] > 200);
+}
