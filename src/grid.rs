@@ -1117,6 +1117,23 @@ mod tests {
     }
 
     #[test]
+    fn open_sides_end_at_the_lines_extent() {
+        // No left/right frame: the outer columns end where the horizontal rules end.
+        let mut img = GrayImage::from_pixel(1654, 2339, Luma([240]));
+        for y in [500.0, 600.0, 700.0] {
+            line(&mut img, (200.0, y), (1400.0, y), 3.0);
+        }
+        for x in [600.0, 1000.0] {
+            line(&mut img, (x, 500.0), (x, 700.0), 3.0);
+        }
+        let g = detect(&img);
+        assert_eq!(g.tables.len(), 1);
+        let t = &g.tables[0];
+        assert_eq!((t.n_rows, t.n_cols, t.cells.len()), (2, 3, 6));
+        assert!((t.bbox[0] - 200.0).abs() < 6.0 && (t.bbox[2] - 1400.0).abs() < 6.0);
+    }
+
+    #[test]
     fn blank_page_has_no_tables() {
         let g = detect(&GrayImage::from_pixel(800, 1100, Luma([250])));
         assert!(g.tables.is_empty());
