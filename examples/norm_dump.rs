@@ -1,11 +1,11 @@
 //! Review aid: prints how normalise reads every distinct cell of the given text files.
-//! `cargo run --example norm_dump -- levels FILE...` or `-- values FILE...`.
+//! `cargo run --example norm_dump -- levels|values|clean FILE...`.
 use std::collections::BTreeSet;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some((mode, files)) = args.split_first() else {
-        eprintln!("usage: norm_dump levels|values FILE...");
+        eprintln!("usage: norm_dump levels|values|clean FILE...");
         return;
     };
     let mut cells = BTreeSet::new();
@@ -29,6 +29,7 @@ fn main() {
     }
     for c in cells {
         match mode.as_str() {
+            "clean" => println!("{c}\n  → {}", jixiao::normalise::clean_text(&c)),
             "levels" => {
                 let l1 = jixiao::normalise::canonical_level1(&c);
                 let l2 = jixiao::normalise::canonical_level2(&c);

@@ -125,6 +125,31 @@ impl Config {
         toml::from_str(s).map_err(|e| Error::Config(e.to_string()))
     }
 
+    /// Rejects values no run can use (reported as a configuration error, exit status 2).
+    pub fn validate(&self) -> Result<()> {
+        let bad = |what: &str| Err(Error::Config(what.to_string()));
+        let l = &self.limits;
+        if !(l.page_seconds.is_finite() && l.page_seconds > 0.0) {
+            return bad("limits.page_seconds must be a positive number of seconds");
+        }
+        if l.max_pixels == 0 || l.max_pages == 0 || l.max_file_bytes == 0 {
+            return bad("limits.max_pixels, max_pages and max_file_bytes must be positive");
+        }
+        if !(self.render.dpi.is_finite() && self.render.dpi >= 36.0 && self.render.dpi <= 1200.0) {
+            return bad("render.dpi must be between 36 and 1200");
+        }
+        if !(0.0..=1.0).contains(&self.ocr.low_conf) {
+            return bad("ocr.low_conf must be between 0 and 1");
+        }
+        if self.ocr.max_cell_chars == 0 {
+            return bad("ocr.max_cell_chars must be positive");
+        }
+        if self.threads > 1024 {
+            return bad("threads must be at most 1024 (0 = all cores)");
+        }
+        Ok(())
+    }
+
     /// Reads `path`; a missing file means the defaults.
     pub fn load(path: &Path) -> Result<Self> {
         match std::fs::read_to_string(path) {
@@ -144,5 +169,14 @@ mod tests {
         assert!(Config::from_toml_str("[ocr]\nengin = \"ppocr\"").is_err());
         let c = Config::from_toml_str("[ocr]\nengine = \"tesseract\"").unwrap();
         assert_eq!(c.ocr.engine, EngineKind::Tesseract);
+    }
+
+    #[test]
+    fn defaults_validate_and_nonsense_limits_do_not() {
+        assert!(Config::default().validate().is_ok());
+        let c = Config::from_toml_str("[limits]\npage_seconds = 0").unwrap();
+        assert!(c.validate().is_err());
+        let c = Config::from_toml_str("[render]\ndpi = -3").unwrap();
+        assert!(c.validate().is_err());
     }
 }

@@ -1,8 +1,16 @@
 //! The `jixiao` command line. Library errors become anyhow errors only here, at the edge.
+//!
+//! Exit status: 0 every input succeeded; 1 some inputs failed (see OUT/errors.jsonl) but the
+//! rest were processed; 2 usage or configuration error (or nothing could be written).
 
-use std::path::PathBuf;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+
+use jixiao::config::{Config, EngineKind};
 
 #[derive(Parser)]
 #[command(
@@ -15,44 +23,200 @@ struct Cli {
     cmd: Cmd,
 }
 
+/// Settings shared by `run` and `bench`; each overrides its `pipeline.toml` counterpart.
+#[derive(Args)]
+struct Common {
+    /// Configuration file [default: pipeline.toml if present, else built-in defaults].
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// OCR engine for scanned pages.
+    #[arg(long, value_parser = ["ppocr", "tesseract"])]
+    engine: Option<String>,
+    /// Worker threads (0 = all cores).
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Directory of models and native libraries.
+    #[arg(long)]
+    models_dir: Option<PathBuf>,
+}
+
 #[derive(Subcommand)]
 enum Cmd {
     /// Extract records and tables from PDFs, images and OCR'd text files.
     Run {
-        /// Files or directories.
+        /// Files or directories (walked recursively).
         #[arg(required = true)]
         inputs: Vec<PathBuf>,
         /// Output directory.
         #[arg(short, long)]
         out: PathBuf,
-        /// Configuration file.
-        #[arg(long, default_value = "pipeline.toml")]
-        config: PathBuf,
+        #[command(flatten)]
+        common: Common,
+        /// Redo every file, ignoring results stored by earlier runs.
+        #[arg(long)]
+        force: bool,
+        /// Glob of files to take from directories (repeatable; replaces input.include).
+        #[arg(long = "include", value_name = "GLOB")]
+        include: Vec<String>,
+        /// Glob of files to skip in directories (repeatable; adds to input.exclude).
+        #[arg(long = "exclude", value_name = "GLOB")]
+        exclude: Vec<String>,
+        /// Never draw the progress bar.
+        #[arg(long)]
+        no_progress: bool,
+    },
+    /// Throughput and memory benchmark (pages/s at 1 and 2 workers, per-stage times, peak RSS,
+    /// ratio to a plain `tesseract` CLI pass; optionally memory flatness over many pages).
+    Bench {
+        /// PDFs, images or text files.
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+        #[command(flatten)]
+        common: Common,
+        /// Worker counts to measure.
+        #[arg(long, value_delimiter = ',', default_value = "1,2")]
+        workers: Vec<usize>,
+        /// Also time `tesseract PAGE -l chi_sim --psm 3` over the same page images.
+        #[arg(long)]
+        tesseract_cli: bool,
+        /// Memory-flatness mode: process this many pages (cycling the inputs' pages) and report
+        /// peak RSS at 100 pages and at the end.
+        #[arg(long)]
+        pages: Option<usize>,
+        /// Write the JSON report here as well as to stdout.
+        #[arg(long)]
+        report: Option<PathBuf>,
     },
 }
 
-fn main() -> anyhow::Result<()> {
+fn build_config(c: &Common) -> anyhow::Result<Config> {
+    let mut cfg = match &c.config {
+        Some(p) => {
+            let s = std::fs::read_to_string(p)
+                .with_context(|| format!("cannot read configuration {}", p.display()))?;
+            Config::from_toml_str(&s).with_context(|| p.display().to_string())?
+        }
+        None => Config::load(Path::new("pipeline.toml"))?,
+    };
+    if let Some(e) = &c.engine {
+        cfg.ocr.engine = e.parse::<EngineKind>().map_err(anyhow::Error::msg)?;
+    }
+    if let Some(t) = c.threads {
+        cfg.threads = t;
+    }
+    if let Some(d) = &c.models_dir {
+        cfg.ocr.models_dir = d.clone();
+    }
+    cfg.validate()?;
+    Ok(cfg)
+}
+
+/// Tesseract needs OMP_THREAD_LIMIT=1 from process start (it re-executes us when unset); a
+/// failure only costs speed, so it is a warning.
+fn ensure_omp_thread_limit() {
+    if let Err(e) = jixiao::ocr::ensure_omp_thread_limit() {
+        eprintln!("warning: {e}");
+    }
+}
+
+fn main() -> ExitCode {
+    // Panics inside the pipeline are caught per page and reported in errors.jsonl; the default
+    // hook would also print them raw to stderr. RUST_BACKTRACE keeps them visible for debugging.
+    if std::env::var_os("RUST_BACKTRACE").is_none() {
+        std::panic::set_hook(Box::new(|_| {}));
+    }
     let cli = Cli::parse();
+    match std::panic::catch_unwind(|| real_main(cli)) {
+        Ok(Ok(code)) => ExitCode::from(code),
+        Ok(Err(e)) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+        Err(p) => {
+            let msg = p
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| p.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            eprintln!("internal error: {msg}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn real_main(cli: Cli) -> anyhow::Result<u8> {
     match cli.cmd {
         Cmd::Run {
             inputs,
             out,
-            config,
+            common,
+            force,
+            include,
+            exclude,
+            no_progress,
         } => {
-            let config = jixiao::config::Config::load(&config)?;
+            let mut config = build_config(&common)?;
+            if !include.is_empty() {
+                config.input.include = include;
+            }
+            config.input.exclude.extend(exclude);
+            if config.ocr.engine == EngineKind::Tesseract {
+                ensure_omp_thread_limit();
+            }
             let s = jixiao::pipeline::run(&jixiao::pipeline::RunOptions {
                 inputs,
-                out,
+                out: out.clone(),
                 config,
+                force,
+                progress: !no_progress && std::io::stderr().is_terminal(),
             })?;
-            for e in &s.errors {
-                eprintln!("error: {e}");
-            }
             eprintln!(
-                "{} files, {} records, {} tables",
-                s.files, s.records, s.tables
+                "{} inputs ({} processed, {} reused), {} pages, {} records, {} tables, {} errors → {}",
+                s.inputs,
+                s.processed,
+                s.reused,
+                s.pages,
+                s.records,
+                s.tables,
+                s.errors,
+                out.display()
             );
+            if s.failed + s.partial > 0 {
+                eprintln!(
+                    "{} inputs failed, {} partly: see {}",
+                    s.failed,
+                    s.partial,
+                    out.join("errors.jsonl").display()
+                );
+            }
+            Ok(s.exit_code() as u8)
+        }
+        Cmd::Bench {
+            inputs,
+            common,
+            workers,
+            tesseract_cli,
+            pages,
+            report,
+        } => {
+            let config = build_config(&common)?;
+            if config.ocr.engine == EngineKind::Tesseract || tesseract_cli {
+                ensure_omp_thread_limit();
+            }
+            let r = jixiao::pipeline::bench::run(&jixiao::pipeline::bench::BenchOptions {
+                inputs,
+                config,
+                workers,
+                tesseract_cli,
+                pages,
+            })?;
+            let text = serde_json::to_string_pretty(&r)?;
+            println!("{text}");
+            if let Some(p) = report {
+                std::fs::write(&p, format!("{text}\n"))
+                    .with_context(|| format!("cannot write {}", p.display()))?;
+            }
+            Ok(0)
         }
     }
-    Ok(())
 }

@@ -1,15 +1,22 @@
 //! Value and unit normalisation: 指标值 strings to typed values, fund cells to exact yuan,
 //! department codes, dates, level names and text clean-up. Pure functions, no I/O.
 //!
+//! - `text`: `clean_text` for display text (markup out, Chinese line-wrap spaces out, full-width
+//!   punctuation kept) and `fold_width` for parsing only.
+//! - `level`: the closed vocabulary of 一级/二级 names; precision first, since the extractor
+//!   decides cell roles by it.
+//! - `fields`: fund amounts (exact yuan), department codes, fiscal year, dates.
+//! - `value`: 指标值 → [`Value`], SCHEMA.md's `value` rules.
 
 mod fields;
 mod level;
+#[cfg(test)]
+mod props;
 mod text;
 mod value;
 
 pub use fields::{compact_datetime, fiscal_year, iso_date, parse_amount, split_department};
-
-pub use level::{canonical_level1, canonical_level2, LEVEL1, LEVEL2};
+pub use level::{canonical_level1, canonical_level2, canonical_level2_loose, LEVEL1, LEVEL2};
 pub use text::{clean_text, fold_width};
 pub use value::parse_value;
 

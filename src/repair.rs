@@ -1,10 +1,364 @@
 //! Clipped-name repair across a run (twin in the other period, same indicator elsewhere in the
-//! document, the run's corpus, canonical level names). Never invents characters.
+//! document, the run's corpus). Never invents characters: a name is only ever replaced by a
+//! longer name printed elsewhere of which it is a strict prefix.
 //!
-//! STUB: being written (issue 2).
+//! A source must be the same indicator, not one that merely starts the same way: it has the
+//! same 二级指标, and either the same printed value or it is the only candidate. A name is
+//! suspected clipped when it fills its column: it is as long as the longest names of its
+//! period in the form, and at least two different names reach that length (an exporter cuts
+//! every long cell at the same width). A suspected name that finds no source, or whose source
+//! is itself suspected, keeps a warning.
 
-use crate::model::Record;
+use std::collections::{HashMap, HashSet};
+
+use crate::model::{Indicator, Period, Record};
+
+fn chars(s: &str) -> usize {
+    s.chars().count()
+}
+
+fn ws_free(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+type ColKey = (Period, Option<(String, usize)>);
+
+fn col_key(i: &Indicator) -> ColKey {
+    (i.period, i.cell.as_ref().map(|c| (c.table.clone(), c.col)))
+}
+
+/// Per printed column (period, table, column), the length at which names are cut, if the
+/// column shows one: the largest length (of at least 12 characters) that three or more
+/// different names share exactly. Longer names in the same column happen (rows exported from
+/// a wider cell), so the longest name is not the width. The width is only believed when one
+/// of the names at it is visibly cut: a strict prefix of a longer name of the form.
+fn clip_widths(r: &Record) -> HashMap<ColKey, usize> {
+    let mut groups: HashMap<ColKey, HashSet<String>> = HashMap::new();
+    for i in &r.indicators {
+        groups
+            .entry(col_key(i))
+            .or_default()
+            .insert(ws_free(&i.name_raw));
+    }
+    let mut out = HashMap::new();
+    for (k, names) in groups {
+        let mut by_len: HashMap<usize, usize> = HashMap::new();
+        for n in &names {
+            *by_len.entry(chars(n)).or_default() += 1;
+        }
+        let Some(w) = by_len
+            .iter()
+            .filter(|(l, n)| **l >= 12 && **n >= 3)
+            .map(|(l, _)| *l)
+            .max()
+        else {
+            continue;
+        };
+        let all: Vec<String> = r.indicators.iter().map(|i| i.name.clone()).collect();
+        let visibly_cut = names.iter().filter(|n| chars(n) == w).any(|n| {
+            let bare = crate::extract::vocab::indicator_name(n);
+            all.iter()
+                .any(|o| o.len() > bare.len() && o.starts_with(bare.as_str()))
+        });
+        if visibly_cut {
+            out.insert(k, w);
+        }
+    }
+    out
+}
+
+fn at_width(i: &Indicator, widths: &HashMap<ColKey, usize>) -> bool {
+    widths
+        .get(&col_key(i))
+        .is_some_and(|w| chars(&ws_free(&i.name_raw)) == *w)
+}
+
+/// At its column's width, and not printed identically somewhere it was not cut.
+fn suspected_in(r: &Record, i: &Indicator, widths: &HashMap<ColKey, usize>) -> bool {
+    at_width(i, widths)
+        && !r
+            .indicators
+            .iter()
+            .any(|o| o.name == i.name && !at_width(o, widths))
+}
+
+/// The one repair among candidates (names of which `name` is a strict prefix): prefer those
+/// printed with the same value; the candidates must be one name or a chain of prefixes of the
+/// longest (which is then taken).
+fn choose<'a>(name: &str, value: &str, cands: &[(&'a str, &'a str)]) -> Option<&'a str> {
+    // A continuation carrying a percentage is a value merged into the name cell
+    // ("农民工欠薪追回完成率(100%"), not the rest of a clipped name.
+    let cands: Vec<(&str, &str)> = cands
+        .iter()
+        .copied()
+        .filter(|(n, _)| n.len() > name.len() && n.starts_with(name))
+        .filter(|(n, _)| !n[name.len()..].contains(['%', '％']))
+        .collect();
+    if cands.is_empty() {
+        return None;
+    }
+    let same: Vec<&str> = cands
+        .iter()
+        .filter(|(_, v)| !value.is_empty() && *v == value)
+        .map(|(n, _)| *n)
+        .collect();
+    let pool: Vec<&str> = if same.is_empty() {
+        cands.iter().map(|(n, _)| *n).collect()
+    } else {
+        same
+    };
+    let longest = pool.iter().copied().max_by_key(|n| n.len())?;
+    pool.iter()
+        .all(|n| longest.starts_with(n))
+        .then_some(longest)
+}
 
 pub fn repair_run(records: &mut [Record]) {
-    let _ = records;
+    type Tier<'a> = Box<dyn Fn(&&Entry) -> bool + 'a>;
+    let widths: Vec<HashMap<ColKey, usize>> = records.iter().map(clip_widths).collect();
+    // Snapshot of every indicator: (record, period, level2, name, value, suspected).
+    struct Entry {
+        rec: usize,
+        period: Period,
+        level2: Option<String>,
+        name: String,
+        value: String,
+        suspected: bool,
+    }
+    let mut all: Vec<Entry> = Vec::new();
+    for (ri, r) in records.iter().enumerate() {
+        for i in &r.indicators {
+            all.push(Entry {
+                rec: ri,
+                period: i.period,
+                level2: i.level2.clone(),
+                name: i.name.clone(),
+                value: i.value_raw.clone(),
+                suspected: suspected_in(r, i, &widths[ri]),
+            });
+        }
+    }
+    let doc_of: Vec<String> = records
+        .iter()
+        .map(|r| {
+            r.source
+                .sha256
+                .clone()
+                .unwrap_or_else(|| r.source.path.clone())
+        })
+        .collect();
+    for ri in 0..records.len() {
+        let mut warnings = Vec::new();
+        let susp: Vec<bool> = records[ri]
+            .indicators
+            .iter()
+            .map(|i| suspected_in(&records[ri], i, &widths[ri]))
+            .collect();
+        for (k, ind) in records[ri].indicators.iter_mut().enumerate() {
+            let name = ind.name.clone();
+            if chars(&name) < 2 {
+                continue;
+            }
+            let same_l2 = |e: &&Entry| e.level2 == ind.level2;
+            let tiers: [Tier<'_>; 3] = [
+                Box::new(|e: &&Entry| e.rec == ri && e.period != ind.period),
+                Box::new(|e: &&Entry| e.rec != ri && doc_of[e.rec] == doc_of[ri]),
+                Box::new(|e: &&Entry| doc_of[e.rec] != doc_of[ri]),
+            ];
+            let mut fixed: Option<(String, bool)> = None;
+            for (t, tier) in tiers.iter().enumerate() {
+                let pool: Vec<&Entry> = all.iter().filter(same_l2).filter(|e| tier(e)).collect();
+                let cands: Vec<(&str, &str)> = pool
+                    .iter()
+                    .map(|e| (e.name.as_str(), e.value.as_str()))
+                    .collect();
+                // Beyond the form itself, only a source printed with the same value counts,
+                // and a complete name followed elsewhere by a note ("…满意度（%）") is not cut;
+                // from other documents, only a name seen cut at its column's width is repaired.
+                if t == 2 && !susp[k] {
+                    continue;
+                }
+                let cands: Vec<(&str, &str)> = if t == 0 {
+                    cands
+                } else {
+                    cands
+                        .into_iter()
+                        .filter(|(_, v)| !ind.value_raw.is_empty() && *v == ind.value_raw)
+                        .filter(|(n, _)| {
+                            !n.get(name.len()..)
+                                .is_some_and(|rest| rest.starts_with(['(', '（', '[', '【']))
+                        })
+                        .collect()
+                };
+                if let Some(full) = choose(&name, &ind.value_raw, &cands) {
+                    let src_clipped = pool.iter().any(|e| e.name == full && e.suspected);
+                    fixed = Some((full.to_string(), src_clipped));
+                    break;
+                }
+            }
+            match fixed {
+                Some((full, src_clipped)) => {
+                    ind.name = full;
+                    if src_clipped {
+                        warnings.push(format!(
+                            "indicator {}: name truncated, only partially repaired",
+                            k + 1
+                        ));
+                    }
+                }
+                None if susp[k] => {
+                    warnings.push(format!("indicator {}: name truncated, not repaired", k + 1));
+                }
+                None => {}
+            }
+        }
+        records[ri].warnings.extend(warnings);
+    }
+    repair_units(records, &doc_of);
+}
+
+/// Organisation names end in a unit word; one that does not was probably cut by its cell.
+fn looks_complete_org(s: &str) -> bool {
+    const ENDS: [char; 24] = [
+        '场', '科', '组', '团', '局', '心', '院', '校', '会', '部', '厅', '委', '办', '站', '所',
+        '处', '司', '队', '室', '馆', '社', '府', '位', '行',
+    ];
+    s.chars()
+        .last()
+        .is_some_and(|c| ENDS.contains(&c) || c == ')' || c == '）')
+}
+
+/// Department and implementer names: repaired from the longest name of the same document
+/// that they are a strict prefix of (when that is unique), else flagged if they look cut.
+fn repair_units(records: &mut [Record], doc_of: &[String]) {
+    let mut by_doc: HashMap<&str, Vec<String>> = HashMap::new();
+    for (ri, r) in records.iter().enumerate() {
+        let v = by_doc.entry(doc_of[ri].as_str()).or_default();
+        for n in [&r.project.department, &r.project.implementer]
+            .into_iter()
+            .flatten()
+        {
+            if !n.is_empty() {
+                v.push(n.clone());
+            }
+        }
+    }
+    let mut fixes: Vec<(usize, bool, Option<String>, bool)> = Vec::new();
+    for (ri, r) in records.iter().enumerate() {
+        let names = by_doc.get(doc_of[ri].as_str()).cloned().unwrap_or_default();
+        for (is_dept, field) in [
+            (true, &r.project.department),
+            (false, &r.project.implementer),
+        ] {
+            let Some(n) = field.as_deref().filter(|n| chars(n) >= 2) else {
+                continue;
+            };
+            let cands: Vec<(&str, &str)> = names.iter().map(|x| (x.as_str(), "")).collect();
+            let full = choose(n, "", &cands).map(String::from);
+            let still_cut = match &full {
+                Some(f) => !looks_complete_org(f),
+                None => !looks_complete_org(n),
+            };
+            if full.is_some() || still_cut {
+                fixes.push((ri, is_dept, full, still_cut));
+            }
+        }
+    }
+    for (ri, is_dept, full, still_cut) in fixes {
+        let r = &mut records[ri];
+        let label = if is_dept { "department" } else { "implementer" };
+        if let Some(f) = &full {
+            if is_dept {
+                r.project.department = Some(f.clone());
+            } else {
+                r.project.implementer = Some(f.clone());
+            }
+        }
+        if still_cut {
+            r.warnings.push(format!(
+                "project.{label}: truncated, {}",
+                if full.is_some() {
+                    "only partially repaired"
+                } else {
+                    "not repaired"
+                }
+            ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Indicator;
+
+    fn ind(p: Period, l2: &str, name: &str, v: &str) -> Indicator {
+        Indicator {
+            period: p,
+            level1: None,
+            level2: Some(l2.into()),
+            level2_code: None,
+            name: name.into(),
+            name_raw: name.into(),
+            value_raw: v.into(),
+            value: None,
+            cell: None,
+        }
+    }
+
+    #[test]
+    fn clipped_annual_name_is_repaired_from_its_twin_only() {
+        let r = Record {
+            indicators: vec![
+                ind(
+                    Period::Midterm,
+                    "数量指标",
+                    "学院建筑物及附属、测试站",
+                    "≥9项",
+                ),
+                ind(
+                    Period::Midterm,
+                    "时效指标",
+                    "学院建筑物及附属维修时间",
+                    "寒暑假",
+                ),
+                ind(Period::Annual, "数量指标", "学院建筑物及附属", "≥9项"),
+                ind(Period::Annual, "质量指标", "学院建筑物", "≥95%"),
+            ],
+            ..Record::default()
+        };
+        let mut rs = vec![r];
+        repair_run(&mut rs);
+        let names: Vec<&str> = rs[0].indicators.iter().map(|i| i.name.as_str()).collect();
+        assert_eq!(names[2], "学院建筑物及附属、测试站");
+        // No 质量指标 source: other indicators starting the same way are not sources.
+        assert_eq!(names[3], "学院建筑物");
+    }
+
+    #[test]
+    fn ambiguous_sources_are_not_used() {
+        assert_eq!(choose("ab", "", &[("abc", ""), ("abd", "")]), None);
+        assert_eq!(
+            choose("ab", "1", &[("abc", "1"), ("abd", "2")]),
+            Some("abc")
+        );
+        assert_eq!(choose("ab", "", &[("abc", ""), ("abcd", "")]), Some("abcd"));
+        assert_eq!(choose("ab", "", &[("ab", "")]), None);
+        assert_eq!(choose("ab", "", &[("abc(100%", "")]), None);
+    }
+
+    #[test]
+    fn department_is_completed_from_the_same_document() {
+        let mut a = Record::default();
+        a.project.department = Some("六安市人力资源和社".into());
+        let mut b = Record::default();
+        b.project.department = Some("六安市人力资源和社会保障局".into());
+        let mut rs = vec![a, b];
+        repair_run(&mut rs);
+        assert_eq!(
+            rs[0].project.department.as_deref(),
+            Some("六安市人力资源和社会保障局")
+        );
+        assert!(rs[0].warnings.is_empty());
+    }
 }

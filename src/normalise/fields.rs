@@ -88,7 +88,7 @@ pub fn parse_amount(raw: &str, unit: MoneyUnit) -> Result<Option<Num>, String> {
     Ok(Some(Num(y.normalize())))
 }
 
-/// "[073]六安市…" → ("073", "六安市…"); "054-吕梁市…" → ("054", "吕梁市…"); "044001" → ("044001", "");
+/// "\[073\]六安市…" → ("073", "六安市…"); "054-吕梁市…" → ("054", "吕梁市…"); "044001" → ("044001", "");
 /// "【061】…", "(061)…" alike; no leading code → (None, name).
 pub fn split_department(raw: &str) -> (Option<String>, String) {
     let s = raw.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}');
@@ -257,6 +257,13 @@ pub fn compact_datetime(s: &str) -> Option<String> {
     if t.is_empty() {
         return None;
     }
+    // A line-wrapped compact stamp ("202212130 90154") is still one number.
+    let digits: String = t.chars().filter(|c| !c.is_whitespace()).collect();
+    let t = if digits.chars().all(|c| c.is_ascii_digit()) {
+        digits
+    } else {
+        t
+    };
     let f = fields(&t);
     let (date, time): (String, Vec<u32>) = match f.as_slice() {
         [one] if one.len() == 14 || one.len() == 12 => {
@@ -419,6 +426,7 @@ mod tests {
     fn datetimes() {
         let cases = [
             ("20221125155932", Some("2022-11-25T15:59:32")),
+            ("202212130 90154", Some("2022-12-13T09:01:54")),
             ("2022-11-25 15:59:32", Some("2022-11-25T15:59:32")),
             ("2022-11-25T15:59:32", Some("2022-11-25T15:59:32")),
             ("2022/11/25 15:59", Some("2022-11-25T15:59:00")),

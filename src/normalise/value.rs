@@ -59,7 +59,9 @@ const SUFFIX_OPS: [(&str, Op); 9] = [
 
 /// Measure words, longest first. Anything else short and Chinese after a number is kept too;
 /// this list only decides where a unit ends when words follow it ("1次团体心理治疗").
-const UNITS: [&str; 86] = [
+const UNITS: [&str; 88] = [
+    "个自然日",
+    "自然日",
     "个工作日",
     "平方公里",
     "平方米",
@@ -172,11 +174,15 @@ fn prepare(raw: &str) -> String {
         .replace("=<", "≤")
         .replace("≤=", "≤")
         .replace('−', "-");
-    // A doubled cell prints its text twice ("1年1年").
+    // A doubled cell prints its text twice ("1年1年"). A bare number cannot be told from its
+    // double ("11"), so only text with a unit or word is undoubled.
     let n = t.chars().count();
     if n >= 2 && n.is_multiple_of(2) {
         let half: String = t.chars().take(n / 2).collect();
-        if t[half.len()..] == half {
+        let numeric = half
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '.' | ','));
+        if !numeric && t[half.len()..] == half {
             return half;
         }
     }
@@ -529,11 +535,24 @@ fn take_unit(s: &str) -> (Option<String>, &str) {
     if !latin.is_empty() && latin.len() <= 4 {
         return (Some(latin.clone()), &s[latin.len()..]);
     }
-    // An unlisted measure word: a short all-Chinese remainder.
-    let cjk: String = s.chars().take_while(|c| is_cjk(*c)).collect();
-    let n = cjk.chars().count();
-    if n > 0 && n <= 2 && cjk.len() == s.len() && strip_suffix_op(s).0.is_none() {
-        return (Some(cjk), "");
+    if let Some(c) = s.chars().next().filter(|c| matches!(c, '‰' | '℃' | '°')) {
+        return (Some(c.to_string()), &s[c.len_utf8()..]);
+    }
+    // An unlisted measure word ("90分以上"): a short Chinese word standing alone or before an
+    // operator word or a "/".
+    let word: String = s.chars().take_while(|c| is_cjk(*c)).collect();
+    let end = SUFFIX_OPS
+        .iter()
+        .filter_map(|(w, _)| word.find(w))
+        .min()
+        .unwrap_or(word.len());
+    let unit = &word[..end];
+    let n = unit.chars().count();
+    let rest = &s[end..];
+    let stands_alone =
+        rest.is_empty() || rest.starts_with(['/', '(', '·']) || strip_suffix_op(rest).0.is_some();
+    if (1..=2).contains(&n) && stands_alone {
+        return (Some(unit.to_string()), rest);
     }
     (None, s)
 }
@@ -560,6 +579,10 @@ fn quantity(prefix: &str, n: Decimal, suffix: &str) -> Option<Value> {
     } else if let Some(r) = s.strip_prefix('亿') {
         n = n.checked_mul(Decimal::from(100_000_000))?;
         s = r;
+    } else if s.starts_with("千元") {
+        // 千元 is a money unit of its own; a bare 千 is left as printed.
+        n = n.checked_mul(Decimal::from(1_000))?;
+        s = &s['千'.len_utf8()..];
     }
     let (o, r) = strip_suffix_op(s);
     set_op(o, &mut op);
@@ -585,11 +608,16 @@ fn quantity(prefix: &str, n: Decimal, suffix: &str) -> Option<Value> {
     // "/人/月", "/年": per-something parts of the unit (not for percent: "%/年" is rare and
     // "1.5%贷款总量" must not grow a unit).
     if kind != ValueKind::Percent {
-        while let Some(r) = s.strip_prefix('/') {
+        // "元/人·月": the middle dot joins per-units like "/".
+        while let Some((sep, r)) = s.strip_prefix('/').map(|r| ('/', r)).or_else(|| {
+            s.strip_prefix('·')
+                .filter(|_| unit.is_some())
+                .map(|r| ('·', r))
+        }) {
             let (u, r2) = take_unit(r);
             let Some(u) = u else { break };
             unit.get_or_insert_with(String::new)
-                .push_str(&format!("/{u}"));
+                .push_str(&format!("{sep}{u}"));
             s = r2;
             let (o, r3) = strip_suffix_op(s);
             set_op(o, &mut op);
@@ -1034,6 +1062,40 @@ mod tests {
             r#"{"op":"=","number":100,"unit":"m²","kind":"quantity"}"#,
         ),
         ("2023预算数", r#"{"kind":"text"}"#),
+        (
+            "≥90分以上",
+            r#"{"op":"≥","number":90,"unit":"分","kind":"quantity"}"#,
+        ),
+        (
+            "≥90分",
+            r#"{"op":"≥","number":90,"unit":"分","kind":"quantity"}"#,
+        ),
+        (
+            "≤2‰",
+            r#"{"op":"≤","number":2,"unit":"‰","kind":"quantity"}"#,
+        ),
+        (
+            "≥2次/季度",
+            r#"{"op":"≥","number":2,"unit":"次/季度","kind":"quantity"}"#,
+        ),
+        (
+            "5个自然日内完成任务",
+            r#"{"op":"≤","number":5,"unit":"个自然日","kind":"quantity"}"#,
+        ),
+        ("95%-100%", r#"{"kind":"text"}"#),
+        (
+            "１，０００人",
+            r#"{"op":"=","number":1000,"unit":"人","kind":"quantity"}"#,
+        ),
+        ("1,000,00", r#"{"kind":"text"}"#),
+        (
+            "100万元以上",
+            r#"{"op":"≥","number":1000000,"unit":"元","kind":"money"}"#,
+        ),
+        (
+            "100元以下",
+            r#"{"op":"≤","number":100,"unit":"元","kind":"money"}"#,
+        ),
         (
             "(1) 项目概述。流动人员人事档案公共服务。",
             r#"{"kind":"text"}"#,

@@ -1,0 +1,396 @@
+//! Tables and lines of a document → `performance_target` records and `table` records.
+//!
+//! The document is flattened into one stream of items (text lines and table rows, in reading
+//! order across pages), so a form split by a blank line or a page break is read as one. A form
+//! starts at a 项目名称 row that is followed by other form labels (a budget table may also have a
+//! 项目名称 column, but never 主管部门/项目属性/项目资金 under it); its heading and year are the
+//! items just before it, its narrative paragraphs (旌德 family) the numbered lines before those.
+//! Every table not inside a form is a `table` record; one continued across a break (same width,
+//! no new title) is one record. Form tables are also emitted, one record per source table.
+
+mod form;
+pub mod vocab;
+
+use crate::ir::{Block, Document, Table};
+use crate::model::{Record, Source, TableCell, TableRecord};
+
+pub use form::parse_form;
+
+/// What one document yields.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Extracted {
+    pub records: Vec<Record>,
+    pub tables: Vec<TableRecord>,
+}
+
+/// A non-empty cell of the stream, with its provenance.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SCell {
+    pub text: String,
+    pub col: usize,
+    pub row: usize,
+}
+
+/// One item of the flattened document.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Item {
+    Line { text: String, page: u32 },
+    Row { table: usize, cells: Vec<SCell> },
+}
+
+/// A table of the document with its id.
+pub struct TableRef<'a> {
+    pub table: &'a Table,
+    pub id: String,
+}
+
+/// The items of one form and what surrounds it.
+#[derive(Debug, Clone, Default)]
+pub struct FormInput {
+    pub title: Option<String>,
+    pub year_text: Option<String>,
+    /// Numbered narrative lines printed before the form.
+    pub narrative_lines: Vec<String>,
+    /// Rows from the 项目名称 row on (plus a name printed on the row above its label).
+    pub rows: Vec<(usize, Vec<SCell>)>,
+    pub name_above: Option<String>,
+    /// Tables holding heading rows only (the heading printed as a table row).
+    pub head_tables: Vec<usize>,
+}
+
+fn flatten(doc: &Document) -> (Vec<TableRef<'_>>, Vec<Item>) {
+    let mut tables = Vec::new();
+    let mut items = Vec::new();
+    for p in &doc.pages {
+        for b in &p.blocks {
+            match b {
+                Block::Line(l) => items.push(Item::Line {
+                    text: l.text.trim().to_string(),
+                    page: p.number,
+                }),
+                Block::Table(t) => {
+                    let ti = tables.len();
+                    tables.push(TableRef {
+                        table: t,
+                        id: t.id(&doc.sha256),
+                    });
+                    for (r, row) in t.rows().into_iter().enumerate() {
+                        let cells: Vec<SCell> = row
+                            .iter()
+                            .filter(|c| !c.is_blank())
+                            .map(|c| SCell {
+                                text: c.text.trim().to_string(),
+                                col: c.col,
+                                row: r,
+                            })
+                            .collect();
+                        if !cells.is_empty() {
+                            items.push(Item::Row { table: ti, cells });
+                        }
+                    }
+                }
+            }
+        }
+    }
+    (tables, items)
+}
+
+const HEADER_LABELS: [&str; 8] = [
+    "主管部门",
+    "实施单位",
+    "项目属性",
+    "项目来源",
+    "项目期",
+    "项目资金",
+    "项目类别",
+    "项目日期",
+];
+
+fn is_form_start(items: &[Item], i: usize) -> bool {
+    let Some(Item::Row { cells, .. }) = items.get(i) else {
+        return false;
+    };
+    if !cells.iter().any(|c| vocab::compact(&c.text) == "项目名称") {
+        return false;
+    }
+    items[i + 1..].iter().take(3).any(|it| match it {
+        Item::Row { cells, .. } => cells.iter().any(|c| {
+            let t = vocab::compact(&c.text);
+            HEADER_LABELS.iter().any(|l| t.starts_with(l))
+        }),
+        Item::Line { .. } => false,
+    })
+}
+
+/// Lines that are never content of a form (signature prompts, page numbers "- 3 -", "第3页").
+pub fn is_junk_line(t: &str) -> bool {
+    let c = vocab::compact(t);
+    c.is_empty()
+        || c.chars()
+            .all(|ch| ch.is_ascii_digit() || ch == '-' || ch == '/')
+        || (c.starts_with('第') && c.ends_with('页') && c.chars().count() <= 8)
+        || (c.chars().count() <= 12
+            && ["负责人", "责任人", "盖章", "签字", "经办人"]
+                .iter()
+                .any(|k| c.contains(k)))
+}
+
+fn single_text(it: &Item) -> Option<&str> {
+    match it {
+        Item::Line { text, .. } => Some(text),
+        Item::Row { cells, .. } if cells.len() == 1 => Some(&cells[0].text),
+        _ => None,
+    }
+}
+
+fn is_year_text(t: &str) -> bool {
+    let c = vocab::compact(t);
+    c.contains("年度") && c.chars().count() <= 14 && c.chars().any(|ch| ch.is_ascii_digit())
+}
+
+/// "部门项目支出预算绩效目标表（2023年度）" → heading and year printed on one line.
+fn split_title_year(t: &str) -> (String, Option<String>) {
+    let tidy = vocab::tidy(t);
+    for open in ['(', '（'] {
+        if let Some(i) = tidy.rfind(open) {
+            let tail = &tidy[i..];
+            if i > 0 && is_year_text(tail) {
+                return (tidy[..i].trim().to_string(), Some(tail.to_string()));
+            }
+        }
+    }
+    (tidy, None)
+}
+
+fn is_title_text(t: &str) -> bool {
+    let c = vocab::compact(t);
+    (c.contains("绩效目标") && !c.contains('。')) || c.ends_with("目标表") || c.chars().count() <= 3
+}
+
+/// Narrative paragraph "(1) 项目概述。…" / "（3）实施主体。…".
+pub fn narrative_line(t: &str) -> Option<(&'static str, String)> {
+    let s = t.trim();
+    let s = s.trim_start_matches(['(', '（']);
+    let d: String = s.chars().take_while(|c| c.is_ascii_digit()).collect();
+    if d.is_empty() {
+        return None;
+    }
+    let s = s[d.len()..]
+        .trim_start_matches([')', '）', '.', '、'])
+        .trim_start();
+    // The label ends at its '。' (or a colon); the text after it is kept verbatim.
+    let cut = s.find(['。', '：', ':'])?;
+    let (label, rest) = s.split_at(cut);
+    let sep = rest.chars().next().map(char::len_utf8).unwrap_or(0);
+    let key = form::narrative_key(&vocab::compact(label))?;
+    Some((key, rest[sep..].trim().to_string()))
+}
+
+pub fn extract_document(doc: &Document) -> Extracted {
+    let (tables, items) = flatten(doc);
+    let starts: Vec<usize> = (0..items.len())
+        .filter(|&i| is_form_start(&items, i))
+        .collect();
+    let mut in_form = vec![false; tables.len()];
+    let mut form_title: Vec<Option<String>> = vec![None; tables.len()];
+    // Heading region of each form: walk back over year, junk, title and a name printed above
+    // its label, never past the previous form's 项目名称 row.
+    let mut heads: Vec<(usize, FormInput)> = Vec::new();
+    for (k, &s) in starts.iter().enumerate() {
+        let floor = if k == 0 { 0 } else { starts[k - 1] + 1 };
+        let mut fi = FormInput::default();
+        let mut b = s;
+        while b > floor {
+            let it = &items[b - 1];
+            let Some(t) = single_text(it) else { break };
+            if is_year_text(t) {
+                fi.year_text.get_or_insert_with(|| t.to_string());
+            } else if matches!(it, Item::Line { .. }) && is_junk_line(t) {
+            } else if is_title_text(t) {
+                let (title, year) = split_title_year(t);
+                if year.is_some() && fi.year_text.is_none() {
+                    fi.year_text = year;
+                }
+                fi.title = Some(title);
+                b -= 1;
+                break;
+            } else if fi.name_above.is_none() && b == s && matches!(it, Item::Row { .. }) {
+                fi.name_above = Some(t.to_string());
+            } else {
+                break;
+            }
+            b -= 1;
+        }
+        for it in &items[b..s] {
+            if let Item::Row { table, .. } = it {
+                if !fi.head_tables.contains(table) {
+                    fi.head_tables.push(*table);
+                }
+            }
+        }
+        heads.push((b, fi));
+    }
+    let mut records = Vec::new();
+    let mut prev_end = 0usize;
+    for k in 0..starts.len() {
+        let s = starts[k];
+        let b = heads[k].0;
+        let mut fi = std::mem::take(&mut heads[k].1);
+        for it in &items[prev_end.min(b)..b] {
+            if let Item::Line { text, .. } = it {
+                if narrative_line(text).is_some() {
+                    fi.narrative_lines.push(text.clone());
+                }
+            }
+        }
+        // Body: rows until the next form's heading region or a line that is not junk.
+        let limit = heads.get(k + 1).map(|h| h.0).unwrap_or(items.len());
+        let mut e = s;
+        while e < limit {
+            match &items[e] {
+                Item::Row { table, cells } => {
+                    fi.rows.push((*table, cells.clone()));
+                    in_form[*table] = true;
+                }
+                Item::Line { text, .. } => {
+                    if !is_junk_line(text) {
+                        break;
+                    }
+                }
+            }
+            e += 1;
+        }
+        for &t in &fi.head_tables {
+            in_form[t] = true;
+        }
+        for t in fi
+            .rows
+            .iter()
+            .map(|(t, _)| *t)
+            .chain(fi.head_tables.iter().copied())
+        {
+            if form_title[t].is_none() {
+                form_title[t] = fi.title.clone();
+            }
+        }
+        records.push(parse_form(doc, &tables, &fi));
+        prev_end = e;
+    }
+    let table_records = table_records(doc, &tables, &items, &in_form, &form_title);
+    Extracted {
+        records,
+        tables: table_records,
+    }
+}
+
+fn cells_of(t: &Table) -> Vec<TableCell> {
+    t.cells
+        .iter()
+        .map(|c| TableCell {
+            row: c.row,
+            col: c.col,
+            rowspan: c.rowspan,
+            colspan: c.colspan,
+            text: c.text.clone(),
+            conf: c.conf,
+            bbox: c.bbox,
+        })
+        .collect()
+}
+
+fn unit_of(t: &str) -> Option<String> {
+    let c = vocab::compact(t);
+    let rest = c.strip_prefix("单位:")?;
+    (!rest.is_empty() && rest.chars().count() <= 6).then(|| rest.to_string())
+}
+
+fn department_of(t: &str) -> Option<String> {
+    let c = vocab::compact(t);
+    let rest = c
+        .strip_prefix("部门名称:")
+        .or_else(|| c.strip_prefix("单位名称:"))?;
+    Some(rest.to_string())
+}
+
+/// `table` records: form tables one per source table; other tables merged with their
+/// continuations, titled by the lines before them.
+fn table_records(
+    doc: &Document,
+    tables: &[TableRef<'_>],
+    items: &[Item],
+    in_form: &[bool],
+    form_title: &[Option<String>],
+) -> Vec<TableRecord> {
+    // Context lines before each table's first row.
+    let mut ctx: Vec<Vec<String>> = vec![Vec::new(); tables.len()];
+    let mut pending: Vec<String> = Vec::new();
+    let mut seen = vec![false; tables.len()];
+    for it in items {
+        match it {
+            Item::Line { text, .. } => pending.push(text.clone()),
+            Item::Row { table, .. } => {
+                if !seen[*table] {
+                    seen[*table] = true;
+                    ctx[*table] = std::mem::take(&mut pending);
+                } else {
+                    pending.clear();
+                }
+            }
+        }
+    }
+    let mut out: Vec<TableRecord> = Vec::new();
+    let mut last_free: Option<(usize, usize)> = None; // (index in out, n_cols)
+    for (i, tr) in tables.iter().enumerate() {
+        let t = tr.table;
+        let lines: Vec<&String> = ctx[i].iter().filter(|l| !is_junk_line(l)).collect();
+        let unit = lines.iter().rev().find_map(|l| unit_of(l));
+        let department = lines.iter().rev().find_map(|l| department_of(l));
+        let title = match &form_title[i] {
+            Some(t) => Some(t.clone()),
+            None => lines
+                .iter()
+                .rev()
+                .find(|l| unit_of(l).is_none() && department_of(l).is_none() && !is_year_text(l))
+                .map(|l| vocab::tidy(l)),
+        };
+        let source = Source {
+            path: doc.display_path.clone(),
+            sha256: Some(doc.sha256.clone()),
+            pages: vec![t.page],
+            tables: Vec::new(),
+        };
+        if !in_form[i] {
+            if let Some((oi, ncols)) = last_free {
+                if lines.is_empty() && ncols == t.n_cols {
+                    let o = &mut out[oi];
+                    let off = o.n_rows;
+                    o.cells.extend(cells_of(t).into_iter().map(|mut c| {
+                        c.row += off;
+                        c
+                    }));
+                    o.n_rows += t.n_rows;
+                    if !o.source.pages.contains(&t.page) {
+                        o.source.pages.push(t.page);
+                    }
+                    continue;
+                }
+            }
+        }
+        out.push(TableRecord {
+            kind: "table".into(),
+            id: tr.id.clone(),
+            source,
+            title,
+            unit,
+            department,
+            n_rows: t.n_rows,
+            n_cols: t.n_cols,
+            cells: cells_of(t),
+        });
+        last_free = (!in_form[i]).then(|| (out.len() - 1, t.n_cols));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;

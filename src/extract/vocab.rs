@@ -1,0 +1,316 @@
+//! The closed vocabularies a cell's role is decided by: level names (一级/二级指标) and form
+//! labels, plus small text helpers. Matching tolerates codes ("11-"), notes ("（必填）"),
+//! inner spaces, clipping ("经济效益指") and one-character typos ("经济效率指标").
+//!
+//! Level canonicalisation defers to `normalise::canonical_level{1,2}` and falls back to the
+//! local table while that module is being written.
+
+use crate::normalise;
+
+pub const LEVEL1: [&str; 4] = ["产出指标", "效益指标", "满意度指标", "成本指标"];
+
+/// Canonical 二级 names and their canonical 一级 parent.
+pub const LEVEL2: [(&str, &str); 13] = [
+    ("数量指标", "产出指标"),
+    ("质量指标", "产出指标"),
+    ("时效指标", "产出指标"),
+    ("成本指标", "产出指标"),
+    ("经济效益指标", "效益指标"),
+    ("社会效益指标", "效益指标"),
+    ("生态效益指标", "效益指标"),
+    ("可持续影响指标", "效益指标"),
+    ("服务对象满意度指标", "满意度指标"),
+    ("满意度指标", "满意度指标"),
+    ("经济成本指标", "成本指标"),
+    ("社会成本指标", "成本指标"),
+    ("生态环境成本指标", "成本指标"),
+];
+
+/// Whitespace removed, full-width parentheses/colons folded.
+pub fn compact(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c {
+            '（' => '(',
+            '）' => ')',
+            '：' => ':',
+            _ => c,
+        })
+        .collect()
+}
+
+/// Strips a level cell to its bare name: code prefix ("11-", "22."), notes in parentheses
+/// (closed or clipped: "(必填硬性指"), trailing colon.
+fn bare_level(s: &str) -> (Option<String>, String) {
+    let c = compact(s);
+    let digits: String = c.chars().take_while(|c| c.is_ascii_digit()).collect();
+    let mut rest = &c[digits.len()..];
+    let mut code = None;
+    if !digits.is_empty() {
+        match rest.chars().next() {
+            Some(sep @ ('-' | '－' | '.' | '、' | '_')) => {
+                rest = &rest[sep.len_utf8()..];
+                code = Some(digits.clone());
+            }
+            Some(_) => code = Some(digits.clone()),
+            None => return (None, c),
+        }
+    }
+    let rest = match rest.find('(') {
+        Some(i) if i > 0 => &rest[..i],
+        _ => rest,
+    };
+    (code, rest.trim_end_matches(':').to_string())
+}
+
+fn edit1(a: &str, b: &str) -> bool {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    a.len() == b.len() && a.iter().zip(&b).filter(|(x, y)| x != y).count() == 1
+}
+
+fn match_vocab(bare: &str, vocab: &[&'static str]) -> Option<&'static str> {
+    if bare.chars().count() < 3 {
+        return None;
+    }
+    if let Some(v) = vocab.iter().find(|v| **v == bare) {
+        return Some(v);
+    }
+    let with = format!("{bare}指标");
+    if let Some(v) = vocab.iter().find(|v| **v == with) {
+        return Some(v);
+    }
+    // A clipped name is a prefix of exactly one entry.
+    let pre: Vec<&&str> = vocab.iter().filter(|v| v.starts_with(bare)).collect();
+    if pre.len() == 1 {
+        return Some(pre[0]);
+    }
+    if bare.chars().count() >= 4 && bare.ends_with("指标") {
+        let near: Vec<&&str> = vocab.iter().filter(|v| edit1(v, bare)).collect();
+        if near.len() == 1 {
+            return Some(near[0]);
+        }
+    }
+    None
+}
+
+/// Canonical 一级 name of a cell, if it is one.
+pub fn level1(s: &str) -> Option<&'static str> {
+    if let Some(v) = normalise::canonical_level1(s) {
+        return Some(v);
+    }
+    let (_, bare) = bare_level(s);
+    match_vocab(&bare, &LEVEL1)
+}
+
+/// Canonical 二级 name of a cell and its printed code, if it is one.
+pub fn level2(s: &str) -> Option<(Option<String>, &'static str)> {
+    if let Some(v) = normalise::canonical_level2(s) {
+        return Some(v);
+    }
+    let (code, bare) = bare_level(s);
+    let names: Vec<&'static str> = LEVEL2.iter().map(|(n, _)| *n).collect();
+    // "满意度" alone is a prefix of both 满意度指标 and nothing else at level 2 once exact
+    // matching failed; prefer the exact/with-suffix match first.
+    match_vocab(&bare, &names).map(|n| (code, n))
+}
+
+pub fn parent(l2: &str) -> Option<&'static str> {
+    LEVEL2.iter().find(|(n, _)| *n == l2).map(|(_, p)| *p)
+}
+
+/// Level names only the 一级 column can hold.
+pub fn is_pure_level1(l: &str) -> bool {
+    l == "产出指标" || l == "效益指标"
+}
+
+/// The role of a cell in the indicator block.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LevelCell {
+    /// Only a 一级 name (产出指标, 效益指标).
+    L1(&'static str),
+    /// A 二级 name that may also be a 一级 (满意度指标, 成本指标) or not (数量指标 …).
+    L2 {
+        name: &'static str,
+        code: Option<String>,
+        l1_capable: bool,
+        /// Printed in full (not completed from a clipped or suffix-less print, which a 三级
+        /// name such as "服务对象满意度" can also be).
+        exact: bool,
+    },
+}
+
+pub fn level_cell(s: &str) -> Option<LevelCell> {
+    let c = compact(s);
+    if c.is_empty() || c.chars().count() > 16 {
+        return None;
+    }
+    if let Some((code, name)) = level2(&c) {
+        let l1_capable = level1(name).is_some();
+        let exact = bare_level(&c).1 == name;
+        return Some(LevelCell::L2 {
+            name,
+            code,
+            l1_capable,
+            exact,
+        });
+    }
+    level1(&c).map(LevelCell::L1)
+}
+
+/// Fragments a clipped level cell leaves on the next row ("标", "标)", "指标").
+pub fn is_level_fragment(s: &str) -> bool {
+    let c = compact(s);
+    if c.is_empty() || c.chars().count() > 7 {
+        return false;
+    }
+    c.chars().all(|ch| matches!(ch, '指' | '标' | ')' | '('))
+        || ["(必填硬性指标)", "(必填)"]
+            .iter()
+            .any(|n| n.ends_with(c.as_str()) && c.ends_with(')'))
+}
+
+/// Whitespace-normalised text: spaces between two CJK characters (line wraps) removed, other
+/// runs collapsed to one space.
+pub fn tidy(s: &str) -> String {
+    let words: Vec<&str> = s.split_whitespace().collect();
+    let mut out = String::new();
+    for (i, w) in words.iter().enumerate() {
+        if i > 0 {
+            let prev = out.chars().last();
+            let next = w.chars().next();
+            // A wrap inside Chinese text leaves a space between two CJK characters.
+            let join = matches!((prev, next), (Some(p), Some(n)) if !p.is_ascii() && !n.is_ascii() && !matches!(p, '。' | '；' | '！' | '？'));
+            if !join {
+                out.push(' ');
+            }
+        }
+        out.push_str(w);
+    }
+    out
+}
+
+/// An indicator name as meant: whitespace removed, numbering prefix ("指标1:", "1、", "(2)")
+/// removed.
+pub fn indicator_name(raw: &str) -> String {
+    let c: String = raw.chars().filter(|c| !c.is_whitespace()).collect();
+    let mut s = c.as_str();
+    if let Some(r) = s.strip_prefix("指标") {
+        let d: String = r.chars().take_while(|c| c.is_ascii_digit()).collect();
+        if !d.is_empty() {
+            let r2 = &r[d.len()..];
+            if let Some(r3) = r2.strip_prefix(':').or_else(|| r2.strip_prefix('：')) {
+                s = r3;
+            }
+        }
+    } else {
+        let d: String = s.chars().take_while(|c| c.is_ascii_digit()).collect();
+        if !d.is_empty() && d.len() <= 2 {
+            let r = &s[d.len()..];
+            for sep in ['、', '.', '．'] {
+                if let Some(r2) = r.strip_prefix(sep) {
+                    // "1.5%…" is a number, not numbering.
+                    if !r2.starts_with(|c: char| c.is_ascii_digit()) {
+                        s = r2;
+                    }
+                    break;
+                }
+            }
+        }
+    }
+    s.to_string()
+}
+
+/// Does the text look like a 指标值 rather than a name? Comparison signs, numbers with units,
+/// percentages and dates do; most Chinese phrases do not.
+pub fn looks_like_value(s: &str) -> bool {
+    let c = compact(s);
+    if c.is_empty() {
+        return false;
+    }
+    let first = c.chars().next().unwrap_or(' ');
+    if matches!(
+        first,
+        '≥' | '≤' | '>' | '<' | '＞' | '＜' | '≧' | '≦' | '=' | '≈' | '约'
+    ) {
+        return true;
+    }
+    let n = c.chars().count();
+    let digits = c.chars().filter(|c| c.is_ascii_digit()).count();
+    digits > 0 && (n <= 12 || digits * 3 >= n)
+        || matches!(
+            c.as_str(),
+            "不适用" | "及时" | "满意" | "较高" | "长期" | "达标" | "是" | "否" | "无"
+        )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn level_names_with_codes_notes_clips_and_typos() {
+        assert_eq!(level2("11-数量指标").map(|x| x.1), Some("数量指标"));
+        assert_eq!(
+            level2("11-数量指标").and_then(|x| x.0),
+            Some("11".to_string())
+        );
+        assert_eq!(level2("22-社会效益").map(|x| x.1), Some("社会效益指标"));
+        assert_eq!(
+            level2("数量指标（必填硬性指标）").map(|x| x.1),
+            Some("数量指标")
+        );
+        assert_eq!(
+            level2("数量指标 (必填硬性指").map(|x| x.1),
+            Some("数量指标")
+        );
+        assert_eq!(level2("经济效益指").map(|x| x.1), Some("经济效益指标"));
+        assert_eq!(level2("经济效率指标").map(|x| x.1), Some("经济效益指标"));
+        assert_eq!(
+            level2("可持 续影 响指 标").map(|x| x.1),
+            Some("可持续影响指标")
+        );
+        assert_eq!(
+            level2("服务对象满意度").map(|x| x.1),
+            Some("服务对象满意度指标")
+        );
+        assert_eq!(level1("产出指"), Some("产出指标"));
+        assert_eq!(level2("企业职工养老保险期末参保人数"), None);
+        assert_eq!(level_cell("标"), None);
+        assert!(is_level_fragment("标)"));
+        assert!(is_level_fragment("填)"));
+        assert!(!is_level_fragment("不适用"));
+        assert_eq!(
+            level_cell("时效指标"),
+            Some(LevelCell::L2 {
+                name: "时效指标",
+                code: None,
+                l1_capable: false,
+                exact: true
+            })
+        );
+    }
+
+    #[test]
+    fn names_lose_numbering_and_wrap_spaces() {
+        assert_eq!(
+            indicator_name("指标1:带动社会经济 实力增长比"),
+            "带动社会经济实力增长比"
+        );
+        assert_eq!(indicator_name("1、实现参保人数"), "实现参保人数");
+        assert_eq!(indicator_name("2024年计划补助人数"), "2024年计划补助人数");
+        assert_eq!(
+            tidy("六安市人力资源 和社会保障局"),
+            "六安市人力资源和社会保障局"
+        );
+        assert_eq!(tidy("a  b"), "a b");
+    }
+
+    #[test]
+    fn values_are_told_from_names() {
+        assert!(looks_like_value("≥95%"));
+        assert!(looks_like_value("2024年12月底前"));
+        assert!(!looks_like_value("经费支出合规性"));
+        assert!(!looks_like_value("“三支一扶”补贴发放时间"));
+    }
+}

@@ -1,0 +1,399 @@
+//! `jixiao bench`: throughput, per-stage times and peak memory of the real page path (the same
+//! `process_bytes` a run uses), at several worker counts; the same page images through a plain
+//! `tesseract PAGE -l chi_sim --psm 3` CLI pass for a ratio; and a memory-flatness mode that
+//! cycles the inputs' pages and reports peak RSS at 100 pages and at the end.
+//!
+//! Inputs are read into memory first so disk speed is not measured, and each worker count gets
+//! its engines loaded before the clock starts (model loading is a one-off, not throughput).
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::error::{Error, Result};
+
+use super::engines::EnginePool;
+use super::inputs::{self, InputFile, InputKind};
+use super::store::FileResult;
+use super::{Ctx, Progress};
+
+pub struct BenchOptions {
+    pub inputs: Vec<PathBuf>,
+    pub config: Config,
+    pub workers: Vec<usize>,
+    pub tesseract_cli: bool,
+    /// Memory-flatness mode: this many pages.
+    pub pages: Option<usize>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct WorkerRun {
+    pub workers: usize,
+    pub pages: usize,
+    pub seconds: f64,
+    pub pages_per_s: f64,
+    pub files_per_s: f64,
+    /// Summed over pages and files (CPU-side work of all workers, not wall time).
+    pub stage_ms: BTreeMap<String, u64>,
+    pub stage_ms_per_page: BTreeMap<String, f64>,
+    /// Peak resident memory of this process during this measurement (MiB).
+    pub peak_rss_mib: Option<f64>,
+    pub errors: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CliRun {
+    pub workers: usize,
+    pub pages: usize,
+    pub seconds: f64,
+    pub pages_per_s: f64,
+    /// jixiao pages/s ÷ tesseract CLI pages/s at the same worker count.
+    pub jixiao_ratio: Option<f64>,
+    pub failures: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub struct MemoryRun {
+    pub workers: usize,
+    pub pages: usize,
+    pub seconds: f64,
+    pub peak_rss_mib_at_100: Option<f64>,
+    pub peak_rss_mib_at_end: Option<f64>,
+    /// End ÷ at-100 peak: ≈ 1 when memory stays flat.
+    pub growth: Option<f64>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct BenchReport {
+    pub inputs: Vec<String>,
+    pub engine: crate::config::EngineKind,
+    pub pages_per_pass: usize,
+    pub runs: Vec<WorkerRun>,
+    /// Pages/s at the largest worker count ÷ pages/s at 1 worker.
+    pub speedup: Option<f64>,
+    pub tesseract_cli: Vec<CliRun>,
+    /// Peak RSS of the largest tesseract child (MiB).
+    pub tesseract_peak_rss_mib: Option<f64>,
+    pub memory: Option<MemoryRun>,
+    pub notes: Vec<String>,
+}
+
+struct Loaded {
+    input: InputFile,
+    bytes: Vec<u8>,
+    sha256: String,
+    kind: InputKind,
+}
+
+fn load(paths: &[PathBuf], cfg: &Config, notes: &mut Vec<String>) -> Result<Vec<Loaded>> {
+    let mut out = Vec::new();
+    for inp in inputs::discover(paths, &cfg.input)? {
+        let bytes = std::fs::read(&inp.path).map_err(|e| Error::io(&inp.path, e))?;
+        match inputs::sniff(&bytes, &inp.path) {
+            Ok(kind) => out.push(Loaded {
+                sha256: inputs::sha256_bytes(&bytes),
+                input: inp,
+                bytes,
+                kind,
+            }),
+            Err(reason) => notes.push(format!("{}: skipped: {reason}", inp.display)),
+        }
+    }
+    if out.is_empty() {
+        return Err(Error::Config("bench: no readable inputs".into()));
+    }
+    Ok(out)
+}
+
+/// Peak resident set size of this process (VmHWM), in MiB.
+pub fn peak_rss_mib() -> Option<f64> {
+    let s = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = s.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+/// Resets the peak-RSS mark so the next reading covers only what follows (Linux ≥ 4.0).
+fn reset_peak_rss() -> bool {
+    std::fs::write("/proc/self/clear_refs", "5").is_ok()
+}
+
+fn process_all(files: &[Loaded], ctx: &Ctx) -> Vec<FileResult> {
+    files
+        .par_iter()
+        .with_max_len(1)
+        .map(|f| {
+            super::process_bytes(
+                &f.input,
+                f.bytes.clone(),
+                f.sha256.clone(),
+                f.kind,
+                String::new(),
+                ctx,
+            )
+        })
+        .collect()
+}
+
+fn pool(workers: usize) -> Result<rayon::ThreadPool> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(workers)
+        .build()
+        .map_err(|e| Error::Config(format!("thread pool: {e}")))
+}
+
+/// Loads one engine on every worker thread before timing, when any input needs OCR.
+fn warm_engines(pool: &rayon::ThreadPool, engines: &EnginePool, files: &[Loaded]) {
+    if files.iter().any(|f| f.kind != InputKind::Text) {
+        pool.broadcast(|_| {
+            let _ = engines.with_engine(|_| ());
+        });
+    }
+}
+
+fn measure(files: &[Loaded], cfg: &Config, workers: usize) -> Result<WorkerRun> {
+    let pool = pool(workers)?;
+    let engines = EnginePool::new(&cfg.ocr, pool.current_num_threads());
+    let progress = Progress::hidden();
+    let ctx = Ctx {
+        cfg,
+        engines: &engines,
+        progress: &progress,
+    };
+    warm_engines(&pool, &engines, files);
+    let reset = reset_peak_rss();
+    let t = Instant::now();
+    let results = pool.install(|| process_all(files, &ctx));
+    let seconds = t.elapsed().as_secs_f64();
+    let mut stage_ms: BTreeMap<String, u64> = BTreeMap::new();
+    for r in &results {
+        for (k, v) in r
+            .stage_ms
+            .iter()
+            .chain(r.pages.iter().flat_map(|p| p.ms.iter()))
+        {
+            *stage_ms.entry(k.clone()).or_default() += v;
+        }
+    }
+    let pages: usize = results.iter().map(|r| r.pages.len()).sum();
+    let per = pages.max(1) as f64;
+    Ok(WorkerRun {
+        workers,
+        pages,
+        seconds,
+        pages_per_s: pages as f64 / seconds.max(1e-9),
+        files_per_s: files.len() as f64 / seconds.max(1e-9),
+        stage_ms_per_page: stage_ms
+            .iter()
+            .map(|(k, v)| (k.clone(), *v as f64 / per))
+            .collect(),
+        stage_ms,
+        peak_rss_mib: if reset { peak_rss_mib() } else { None },
+        errors: results.iter().map(|r| r.errors.len()).sum(),
+    })
+}
+
+/// Cycles the inputs until `n` pages are done, in batches of a few files so results are
+/// dropped as they come (as a run does after storing them).
+fn memory_run(files: &[Loaded], cfg: &Config, workers: usize, n: usize) -> Result<MemoryRun> {
+    let pool = pool(workers)?;
+    let engines = EnginePool::new(&cfg.ocr, pool.current_num_threads());
+    let progress = Progress::hidden();
+    let ctx = Ctx {
+        cfg,
+        engines: &engines,
+        progress: &progress,
+    };
+    let reset = reset_peak_rss();
+    let t = Instant::now();
+    let done = AtomicUsize::new(0);
+    let mut at_100 = None;
+    let batch = (pool.current_num_threads() * 2).max(1);
+    let mut cursor = 0usize;
+    while done.load(Ordering::Relaxed) < n {
+        let idx: Vec<usize> = (0..batch).map(|k| (cursor + k) % files.len()).collect();
+        cursor += batch;
+        let before = done.load(Ordering::Relaxed);
+        pool.install(|| {
+            idx.par_iter().with_max_len(1).for_each(|&i| {
+                let f = &files[i];
+                let r = super::process_bytes(
+                    &f.input,
+                    f.bytes.clone(),
+                    f.sha256.clone(),
+                    f.kind,
+                    String::new(),
+                    &ctx,
+                );
+                done.fetch_add(r.pages.len().max(1), Ordering::Relaxed);
+            })
+        });
+        if at_100.is_none() && before < 100 && done.load(Ordering::Relaxed) >= 100 {
+            at_100 = peak_rss_mib();
+        }
+    }
+    let end = peak_rss_mib();
+    let (at_100, end) = if reset { (at_100, end) } else { (None, None) };
+    Ok(MemoryRun {
+        workers,
+        pages: done.load(Ordering::Relaxed),
+        seconds: t.elapsed().as_secs_f64(),
+        peak_rss_mib_at_100: at_100,
+        peak_rss_mib_at_end: end,
+        growth: at_100.zip(end).map(|(a, b)| b / a),
+    })
+}
+
+/// Writes every scanned page as PNG (outside any timing) for the tesseract CLI pass.
+fn page_images(files: &[Loaded], cfg: &Config, dir: &std::path::Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for f in files {
+        let rasters: Vec<crate::render::PageRaster> = match f.kind {
+            InputKind::Text => Vec::new(),
+            InputKind::Image => crate::render::load_image(&f.input.path, &f.bytes, cfg)
+                .into_iter()
+                .collect(),
+            InputKind::Pdf => match crate::render::PdfFile::open(&f.input.path, &f.bytes, cfg) {
+                Ok(pdf) => (1..=pdf.n_pages())
+                    .filter_map(|n| pdf.page_raster(n, cfg).ok())
+                    .collect(),
+                Err(_) => Vec::new(),
+            },
+        };
+        for r in rasters {
+            let p = dir.join(format!("page-{:05}.png", out.len() + 1));
+            if r.image.save(&p).is_ok() {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
+
+fn tesseract_pass(images: &[PathBuf], workers: usize) -> (f64, usize) {
+    let next = AtomicUsize::new(0);
+    let failures = AtomicUsize::new(0);
+    let t = Instant::now();
+    std::thread::scope(|s| {
+        for _ in 0..workers.max(1) {
+            s.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(img) = images.get(i) else { break };
+                let ok = std::process::Command::new("tesseract")
+                    .arg(img)
+                    .arg("stdout")
+                    .args(["-l", "chi_sim", "--psm", "3"])
+                    .env("OMP_THREAD_LIMIT", "1")
+                    .stdout(std::process::Stdio::null())
+                    .stderr(std::process::Stdio::null())
+                    .status()
+                    .is_ok_and(|s| s.success());
+                if !ok {
+                    failures.fetch_add(1, Ordering::Relaxed);
+                }
+            });
+        }
+    });
+    (t.elapsed().as_secs_f64(), failures.load(Ordering::Relaxed))
+}
+
+fn children_peak_rss_mib() -> Option<f64> {
+    // SAFETY: getrusage only writes into the zeroed struct we pass.
+    let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
+    let rc = unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut ru) };
+    (rc == 0 && ru.ru_maxrss > 0).then(|| ru.ru_maxrss as f64 / 1024.0)
+}
+
+pub fn run(opts: &BenchOptions) -> Result<BenchReport> {
+    let cfg = &opts.config;
+    cfg.validate()?;
+    let mut notes = Vec::new();
+    let files = load(&opts.inputs, cfg, &mut notes)?;
+    let mut runs = Vec::new();
+    for &w in &opts.workers {
+        runs.push(measure(&files, cfg, w.max(1))?);
+    }
+    // Files/s when no page came out (text files the reader found nothing in).
+    let rate = |r: &WorkerRun| {
+        if r.pages > 0 {
+            r.pages_per_s
+        } else {
+            r.files_per_s
+        }
+    };
+    let one = runs.iter().find(|r| r.workers == 1).map(rate);
+    let most = runs.iter().max_by_key(|r| r.workers).map(rate);
+    let speedup = one.zip(most).map(|(a, b)| b / a.max(1e-9));
+    if runs.iter().any(|r| r.errors > 0) {
+        notes
+            .push("some pages failed (see errors per run): throughput counts them as pages".into());
+    }
+
+    let mut tesseract_cli = Vec::new();
+    let mut tesseract_peak = None;
+    if opts.tesseract_cli {
+        let dir = tempfile::tempdir().map_err(|e| Error::io(std::env::temp_dir(), e))?;
+        let images = page_images(&files, cfg, dir.path());
+        if images.is_empty() {
+            notes.push(
+                "tesseract CLI pass skipped: no page images (text inputs, or render unavailable)"
+                    .into(),
+            );
+        } else {
+            for &w in &opts.workers {
+                let (seconds, failures) = tesseract_pass(&images, w.max(1));
+                let pps = images.len() as f64 / seconds.max(1e-9);
+                let ours = runs.iter().find(|r| r.workers == w).map(|r| r.pages_per_s);
+                tesseract_cli.push(CliRun {
+                    workers: w,
+                    pages: images.len(),
+                    seconds,
+                    pages_per_s: pps,
+                    jixiao_ratio: ours.map(|o| o / pps.max(1e-9)),
+                    failures,
+                });
+            }
+            tesseract_peak = children_peak_rss_mib();
+        }
+    }
+
+    let memory = match opts.pages {
+        Some(n) => Some(memory_run(
+            &files,
+            cfg,
+            opts.workers.iter().copied().max().unwrap_or(1).max(1),
+            n,
+        )?),
+        None => None,
+    };
+    if !reset_peak_rss() {
+        notes.push("peak RSS could not be reset (/proc/self/clear_refs): not reported".into());
+    }
+    Ok(BenchReport {
+        inputs: files.iter().map(|f| f.input.display.clone()).collect(),
+        engine: cfg.ocr.engine,
+        pages_per_pass: runs.first().map(|r| r.pages).unwrap_or(0),
+        runs,
+        speedup,
+        tesseract_cli,
+        tesseract_peak_rss_mib: tesseract_peak,
+        memory,
+        notes,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn peak_rss_is_read_from_proc() {
+        let v = peak_rss_mib().expect("Linux /proc/self/status");
+        assert!(v > 0.0 && v < 1.0e6, "{v}");
+    }
+}

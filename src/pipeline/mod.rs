@@ -1,0 +1,726 @@
+//! The batch driver: every input file of a run through the stages, page-parallel, incremental
+//! and crash-safe, with a machine-readable error for every failure and none stopping the batch.
+//!
+//! A run has three phases:
+//! 1. *probe* — each input is stat'ed, size-checked, hashed (sha256) and sniffed; an input whose
+//!    result for these bytes and this configuration is already stored is reused, a duplicate of
+//!    an earlier input is dropped;
+//! 2. *process* — the remaining files run on one rayon pool, file-level tasks fanning out into
+//!    page tasks so the workers share all files' pages; each file's result (pages, tables,
+//!    records before repair) is stored atomically the moment the file is done;
+//! 3. *assemble* — the run's outputs are rebuilt from all per-file results in input order, with
+//!    the run-wide repair and checks, each output replaced atomically.
+//!
+//! A kill at any point loses at most the files in flight: their results are absent, everything
+//! stored is complete, and the next run redoes only what is missing.
+
+pub mod bench;
+mod engines;
+pub mod inputs;
+mod outputs;
+pub mod store;
+pub mod versions;
+
+use std::collections::BTreeMap;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::config::Config;
+use crate::error::{Error, Result, Stage};
+use crate::ir::{Document, Page, PageSource};
+
+use engines::EnginePool;
+use inputs::{InputFile, InputKind};
+use store::FileResult;
+use versions::Versions;
+
+/// Directory inside OUT holding the per-file results.
+pub const STATE_DIR: &str = ".jixiao";
+
+pub struct RunOptions {
+    pub inputs: Vec<PathBuf>,
+    pub out: PathBuf,
+    pub config: Config,
+    /// Redo every file even when a stored result matches.
+    pub force: bool,
+    /// Draw a progress bar on stderr (the caller checks that stderr is a terminal).
+    pub progress: bool,
+}
+
+/// One line of `OUT/errors.jsonl`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ErrorLine {
+    pub file: String,
+    /// 1-based page, absent for errors about the whole file.
+    pub page: Option<u32>,
+    pub stage: String,
+    pub reason: String,
+    /// True when the failure may not recur (time budget, engine, I/O): the file is retried on
+    /// the next run instead of its result being kept.
+    #[serde(default)]
+    pub transient: bool,
+}
+
+impl ErrorLine {
+    pub fn new(file: &str, page: Option<u32>, stage: &str, reason: impl Into<String>) -> Self {
+        ErrorLine {
+            file: file.to_owned(),
+            page,
+            stage: stage.to_owned(),
+            reason: reason.into(),
+            transient: false,
+        }
+    }
+
+    /// From a library error: the reason without the path (the line has its own `file`).
+    pub fn from_error(file: &str, page: Option<u32>, e: &Error) -> Self {
+        let (reason, transient) = match e {
+            Error::BadInput { reason, .. } => (reason.clone(), false),
+            Error::Limit { reason, .. } => (format!("refused: {reason}"), false),
+            Error::Io { source, .. } => (source.to_string(), true),
+            Error::Engine { .. } => (e.to_string(), true),
+            _ => (e.to_string(), false),
+        };
+        ErrorLine {
+            transient,
+            ..ErrorLine::new(file, e.page().or(page), &e.stage().to_string(), reason)
+        }
+    }
+}
+
+/// How an input fared, for `run.json`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Ok,
+    /// Some pages failed; the others' results are in the outputs.
+    Partial,
+    Failed,
+    /// Same bytes as an earlier input of the run; not processed twice.
+    Duplicate,
+}
+
+/// Where an input's result comes from.
+enum Held {
+    /// Stored in the state directory (computed now or by an earlier run).
+    Stored(PathBuf),
+    /// Kept in memory: not reusable (transient errors) or the store failed.
+    Memory(Box<FileResult>),
+    /// Nothing to assemble (duplicate, or failed before reading).
+    Nothing(Vec<ErrorLine>),
+}
+
+struct Outcome {
+    input: InputFile,
+    sha256: Option<String>,
+    bytes: u64,
+    kind: Option<InputKind>,
+    reused: bool,
+    duplicate_of: Option<String>,
+    held: Held,
+}
+
+/// What a run did, returned to the caller and written to `run.json`.
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct RunSummary {
+    pub inputs: usize,
+    pub processed: usize,
+    pub reused: usize,
+    pub duplicates: usize,
+    pub ok: usize,
+    pub partial: usize,
+    pub failed: usize,
+    pub pages: usize,
+    pub records: usize,
+    pub tables: usize,
+    pub indicators: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    /// OCR engines created (0 for a text-only run: no model was loaded).
+    pub engines_created: usize,
+}
+
+impl RunSummary {
+    /// 0 when every input succeeded, 1 when some failed (the rest were processed).
+    pub fn exit_code(&self) -> i32 {
+        if self.failed + self.partial > 0 {
+            1
+        } else {
+            0
+        }
+    }
+}
+
+/// Page-level shared state of the process phase.
+pub(crate) struct Ctx<'a> {
+    pub cfg: &'a Config,
+    pub engines: &'a EnginePool,
+    pub progress: &'a Progress,
+}
+
+/// Runs the pipeline over `opts.inputs` into `opts.out`.
+pub fn run(opts: &RunOptions) -> Result<RunSummary> {
+    let t_run = Instant::now();
+    let started = std::time::SystemTime::now();
+    let cfg = &opts.config;
+    cfg.validate()?;
+    let inputs = inputs::discover(&opts.inputs, &cfg.input)?;
+    let state = opts.out.join(STATE_DIR);
+    std::fs::create_dir_all(&state).map_err(|e| Error::io(&state, e))?;
+    let _lock = store::lock_dir(&state)?;
+    store::sweep_temporaries(&state);
+    store::sweep_temporaries(&opts.out);
+    let versions = Versions::new(cfg);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(cfg.threads)
+        .build()
+        .map_err(|e| Error::Config(format!("thread pool: {e}")))?;
+    let engines = EnginePool::new(&cfg.ocr, pool.current_num_threads());
+
+    // Phase 1: probe.
+    let t_probe = Instant::now();
+    let mut outcomes: Vec<Outcome> = pool.install(|| {
+        inputs
+            .par_iter()
+            .map(|inp| probe(inp, cfg, &versions, &state, opts.force))
+            .collect()
+    });
+    mark_duplicates(&mut outcomes);
+    let probe_ms = ms(t_probe);
+
+    // Phase 2: process what is not reused.
+    let t_process = Instant::now();
+    let todo: Vec<usize> = (0..outcomes.len())
+        .filter(|&i| {
+            matches!(outcomes[i].held, Held::Nothing(ref e) if e.is_empty())
+                && outcomes[i].duplicate_of.is_none()
+        })
+        .collect();
+    let progress = Progress::new(opts.progress, todo.len());
+    let ctx = Ctx {
+        cfg,
+        engines: &engines,
+        progress: &progress,
+    };
+    let done: Vec<(usize, Outcome)> = pool.install(|| {
+        todo.par_iter()
+            .with_max_len(1)
+            .map(|&i| {
+                (
+                    i,
+                    process_input(&outcomes[i].input, &ctx, &versions, &state),
+                )
+            })
+            .collect()
+    });
+    for (i, o) in done {
+        outcomes[i] = o;
+    }
+    progress.finish();
+    let process_ms = ms(t_process);
+
+    // Phase 3: assemble.
+    let t_assemble = Instant::now();
+    let mut summary = RunSummary {
+        inputs: outcomes.len(),
+        processed: todo.len(),
+        reused: outcomes.iter().filter(|o| o.reused).count(),
+        duplicates: outcomes.iter().filter(|o| o.duplicate_of.is_some()).count(),
+        engines_created: engines.created(),
+        ..RunSummary::default()
+    };
+    let assembled = outputs::assemble(&opts.out, &outcomes, &mut summary)?;
+    let assemble_ms = ms(t_assemble);
+
+    let run_json = serde_json::json!({
+        "schema_version": crate::model::SCHEMA_VERSION,
+        "jixiao_version": env!("CARGO_PKG_VERSION"),
+        "started_unix": started.duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0),
+        "threads": pool.current_num_threads(),
+        "versions": versions,
+        "config": cfg,
+        "force": opts.force,
+        "inputs": assembled.inputs,
+        "counts": summary,
+        "timings_ms": {
+            "total": ms(t_run),
+            "probe": probe_ms,
+            "process": process_ms,
+            "assemble": assemble_ms,
+        },
+        "stage_ms": assembled.stage_ms,
+        "warnings": assembled.warnings,
+    });
+    let path = opts.out.join("run.json");
+    store::write_atomic(&path, |w| {
+        serde_json::to_writer_pretty(&mut *w, &run_json)?;
+        w.write_all(b"\n")
+    })?;
+    outputs::collect_garbage(&state, &outcomes, &versions, cfg);
+    Ok(summary)
+}
+
+fn ms(t: Instant) -> u64 {
+    t.elapsed().as_millis() as u64
+}
+
+/// Phase 1 for one input. `held` is `Nothing(vec![])` for an input still to be processed.
+fn probe(inp: &InputFile, cfg: &Config, versions: &Versions, state: &Path, force: bool) -> Outcome {
+    let mut o = Outcome {
+        input: inp.clone(),
+        sha256: None,
+        bytes: 0,
+        kind: None,
+        reused: false,
+        duplicate_of: None,
+        held: Held::Nothing(Vec::new()),
+    };
+    let fail = |o: &mut Outcome, e: ErrorLine| o.held = Held::Nothing(vec![e]);
+    let head = match read_head_and_hash(&inp.path, cfg.limits.max_file_bytes) {
+        Ok((sha, n, head)) => {
+            o.sha256 = Some(sha);
+            o.bytes = n;
+            head
+        }
+        Err(e) => {
+            fail(&mut o, ErrorLine::from_error(&inp.display, None, &e));
+            return o;
+        }
+    };
+    match inputs::sniff(&head, &inp.path) {
+        Ok(k) => o.kind = Some(k),
+        Err(reason) => {
+            fail(&mut o, ErrorLine::new(&inp.display, None, "input", reason));
+            return o;
+        }
+    }
+    if !force {
+        let sha = o.sha256.as_deref().unwrap_or_default();
+        let key = versions.key(cfg, o.kind);
+        let path = store::result_path(state, sha, &key);
+        if store::load(&path, sha, &key).is_some() {
+            o.reused = true;
+            o.held = Held::Stored(path);
+        }
+    }
+    o
+}
+
+/// sha256 and size of a file, and its first 8 KiB for sniffing. Files over the size limit are
+/// refused from their metadata, before any byte is read.
+fn read_head_and_hash(path: &Path, max_bytes: u64) -> Result<(String, u64, Vec<u8>)> {
+    let md = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
+    if !md.is_file() {
+        return Err(Error::bad_input(
+            path,
+            None,
+            Stage::Input,
+            "not a regular file",
+        ));
+    }
+    check_size(path, md.len(), max_bytes)?;
+    inputs::sha256_file(path, 8192).map_err(|e| Error::io(path, e))
+}
+
+fn check_size(path: &Path, n: u64, max_bytes: u64) -> Result<()> {
+    if n > max_bytes {
+        return Err(Error::Limit {
+            path: path.to_path_buf(),
+            page: None,
+            reason: format!("{n} bytes exceeds limits.max_file_bytes = {max_bytes}"),
+        });
+    }
+    Ok(())
+}
+
+/// Later inputs with the bytes of an earlier one are dropped (their ids would collide).
+fn mark_duplicates(outcomes: &mut [Outcome]) {
+    let mut first: std::collections::HashMap<String, String> = Default::default();
+    for o in outcomes.iter_mut() {
+        let Some(sha) = o.sha256.clone() else {
+            continue;
+        };
+        match first.get(&sha) {
+            Some(d) => {
+                o.duplicate_of = Some(d.clone());
+                o.reused = false;
+                o.held = Held::Nothing(Vec::new());
+            }
+            None => {
+                first.insert(sha, o.input.display.clone());
+            }
+        }
+    }
+}
+
+/// Phase 2 for one input: read, process, store.
+fn process_input(inp: &InputFile, ctx: &Ctx, versions: &Versions, state: &Path) -> Outcome {
+    let mut o = Outcome {
+        input: inp.clone(),
+        sha256: None,
+        bytes: 0,
+        kind: None,
+        reused: false,
+        duplicate_of: None,
+        held: Held::Nothing(Vec::new()),
+    };
+    let bytes = std::fs::metadata(&inp.path)
+        .map_err(|e| Error::io(&inp.path, e))
+        .and_then(|md| check_size(&inp.path, md.len(), ctx.cfg.limits.max_file_bytes))
+        .and_then(|_| std::fs::read(&inp.path).map_err(|e| Error::io(&inp.path, e)));
+    let bytes = match bytes {
+        Ok(b) => b,
+        Err(e) => {
+            o.held = Held::Nothing(vec![ErrorLine::from_error(&inp.display, None, &e)]);
+            ctx.progress.file_done();
+            return o;
+        }
+    };
+    // Hashed again: the file may have changed since the probe, and the result must be stored
+    // under the hash of the bytes it was computed from.
+    let sha = inputs::sha256_bytes(&bytes);
+    o.bytes = bytes.len() as u64;
+    o.sha256 = Some(sha.clone());
+    let kind = match inputs::sniff(&bytes, &inp.path) {
+        Ok(k) => k,
+        Err(reason) => {
+            o.held = Held::Nothing(vec![ErrorLine::new(&inp.display, None, "input", reason)]);
+            ctx.progress.file_done();
+            return o;
+        }
+    };
+    o.kind = Some(kind);
+    let key = versions.key(ctx.cfg, Some(kind));
+    let result = process_bytes(inp, bytes, sha.clone(), kind, key.clone(), ctx);
+    ctx.progress.file_done();
+    o.held = if result.is_reusable() {
+        let path = store::result_path(state, &sha, &key);
+        match store::save(&path, &result) {
+            Ok(()) => Held::Stored(path),
+            Err(e) => {
+                let mut r = result;
+                r.warnings.push(format!("result not stored: {e}"));
+                Held::Memory(Box::new(r))
+            }
+        }
+    } else {
+        Held::Memory(Box::new(result))
+    };
+    o
+}
+
+/// Runs `f`, turning a panic into an error for `stage`.
+fn guarded<T>(
+    file: &str,
+    page: Option<u32>,
+    stage: &str,
+    f: impl FnOnce() -> T,
+) -> std::result::Result<T, ErrorLine> {
+    catch_unwind(AssertUnwindSafe(f)).map_err(|p| {
+        let msg = p
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| p.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".into());
+        ErrorLine::new(file, page, stage, format!("internal error (panic): {msg}"))
+    })
+}
+
+/// One file's bytes to its result. Never panics; every failure is an error line.
+pub(crate) fn process_bytes(
+    inp: &InputFile,
+    bytes: Vec<u8>,
+    sha256: String,
+    kind: InputKind,
+    key: String,
+    ctx: &Ctx,
+) -> FileResult {
+    let t = Instant::now();
+    let file = inp.display.as_str();
+    let n_bytes = bytes.len() as u64;
+    let mut errors: Vec<ErrorLine> = Vec::new();
+    let mut warnings: Vec<String> = Vec::new();
+    let mut stage_ms: BTreeMap<String, u64> = BTreeMap::new();
+    let pages: Vec<Page> = match kind {
+        InputKind::Text => match inputs::decode_text(&bytes) {
+            Ok((text, enc)) => {
+                drop(bytes);
+                if let Some(enc) = enc {
+                    warnings.push(format!("text decoded as {enc}"));
+                }
+                ctx.progress.add_pages(1);
+                let t_read = Instant::now();
+                let r = guarded(file, None, "table", || crate::table::text::read_text(&text));
+                stage_ms.insert("read_text".into(), ms(t_read));
+                ctx.progress.page_done();
+                r.unwrap_or_else(|e| {
+                    errors.push(e);
+                    Vec::new()
+                })
+            }
+            Err(reason) => {
+                errors.push(ErrorLine::new(file, None, "input", reason));
+                Vec::new()
+            }
+        },
+        InputKind::Pdf => {
+            let t_open = Instant::now();
+            let opened = guarded(file, None, "render", || {
+                crate::render::PdfFile::open(&inp.path, &bytes, ctx.cfg)
+            });
+            stage_ms.insert("open".into(), ms(t_open));
+            drop(bytes);
+            match opened {
+                Ok(Ok(pdf)) if pdf.n_pages() == 0 => {
+                    errors.push(ErrorLine::new(file, None, "render", "PDF has no pages"));
+                    Vec::new()
+                }
+                Ok(Ok(pdf)) => {
+                    let n = pdf.n_pages();
+                    ctx.progress.add_pages(n as u64);
+                    let results: Vec<(Page, Option<ErrorLine>)> = (1..n + 1)
+                        .into_par_iter()
+                        .with_max_len(1)
+                        .map(|i| scanned_page(file, i, ctx, || pdf.page_raster(i, ctx.cfg)))
+                        .collect();
+                    split_page_results(results, &mut errors)
+                }
+                Ok(Err(e)) => {
+                    errors.push(ErrorLine::from_error(file, None, &e));
+                    Vec::new()
+                }
+                Err(e) => {
+                    errors.push(e);
+                    Vec::new()
+                }
+            }
+        }
+        InputKind::Image => {
+            ctx.progress.add_pages(1);
+            let r = scanned_page(file, 1, ctx, || {
+                crate::render::load_image(&inp.path, &bytes, ctx.cfg)
+            });
+            drop(bytes);
+            split_page_results(vec![r], &mut errors)
+        }
+    };
+    let doc = Document {
+        path: inp.path.clone(),
+        display_path: inp.display.clone(),
+        sha256: sha256.clone(),
+        pages,
+    };
+    let t_extract = Instant::now();
+    let extracted = guarded(file, None, "extract", || {
+        crate::extract::extract_document(&doc)
+    })
+    .unwrap_or_else(|e| {
+        errors.push(e);
+        Default::default()
+    });
+    stage_ms.insert("extract".into(), ms(t_extract));
+    let pages = outputs::page_records(&doc);
+    FileResult {
+        format: store::FORMAT,
+        sha256,
+        key,
+        kind: Some(kind),
+        bytes: n_bytes,
+        pages,
+        tables: extracted.tables,
+        records: extracted.records,
+        errors,
+        warnings,
+        ms: ms(t),
+        stage_ms,
+    }
+}
+
+fn split_page_results(
+    results: Vec<(Page, Option<ErrorLine>)>,
+    errors: &mut Vec<ErrorLine>,
+) -> Vec<Page> {
+    results
+        .into_iter()
+        .map(|(p, e)| {
+            errors.extend(e);
+            p
+        })
+        .collect()
+}
+
+/// One scanned page: raster, then grid + OCR with this thread's engine, within the page's
+/// time budget. A failed page still yields an (empty) page, so page numbering stays whole and
+/// a form is never joined across a page that could not be read.
+fn scanned_page(
+    file: &str,
+    n: u32,
+    ctx: &Ctx,
+    raster: impl FnOnce() -> Result<crate::render::PageRaster>,
+) -> (Page, Option<ErrorLine>) {
+    let t = Instant::now();
+    let budget = Duration::from_secs_f64(ctx.cfg.limits.page_seconds);
+    let over_budget = |after: &str| -> Option<ErrorLine> {
+        let el = t.elapsed();
+        (el > budget).then(|| ErrorLine {
+            transient: true,
+            ..ErrorLine::new(
+                file,
+                Some(n),
+                after,
+                format!(
+                    "page time budget exceeded after {after}: {:.1} s > limits.page_seconds = {}",
+                    el.as_secs_f64(),
+                    ctx.cfg.limits.page_seconds
+                ),
+            )
+        })
+    };
+    let result = (|| -> std::result::Result<Page, ErrorLine> {
+        let raster = guarded(file, Some(n), "render", raster)?
+            .map_err(|e| ErrorLine::from_error(file, Some(n), &e))?;
+        if let Some(e) = over_budget("render") {
+            return Err(e);
+        }
+        let mut page = guarded(file, Some(n), "ocr", || {
+            ctx.engines
+                .with_engine(|eng| crate::table::image::read_scanned_page(&raster, n, eng, ctx.cfg))
+        })?
+        .and_then(|r| r)
+        .map_err(|e| ErrorLine::from_error(file, Some(n), &e))?;
+        if let Some(e) = over_budget("ocr") {
+            return Err(e);
+        }
+        page.number = n;
+        page.info.ms.entry("render".into()).or_insert(raster.ms);
+        if page.info.dpi.is_none() {
+            page.info.dpi = raster.dpi;
+        }
+        page.info.width_px.get_or_insert(raster.image.width());
+        page.info.height_px.get_or_insert(raster.image.height());
+        page.info.ms.insert("page".into(), ms(t));
+        Ok(page)
+    })();
+    ctx.progress.page_done();
+    match result {
+        Ok(p) => (p, None),
+        Err(e) => {
+            let mut p = Page {
+                number: n,
+                ..Page::default()
+            };
+            p.info.source = PageSource::Scan;
+            p.info.warnings.push(format!("{}: {}", e.stage, e.reason));
+            (p, Some(e))
+        }
+    }
+}
+
+/// Progress on stderr: pages done of pages known (PDFs add theirs when opened) and files.
+pub(crate) struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+    files_total: usize,
+    files_done: std::sync::atomic::AtomicUsize,
+}
+
+impl Progress {
+    fn new(show: bool, files_total: usize) -> Self {
+        let bar = (show && files_total > 0).then(|| {
+            let b = indicatif::ProgressBar::new(0);
+            if let Ok(style) = indicatif::ProgressStyle::with_template(
+                "{elapsed_precise} [{wide_bar}] {pos}/{len} pages, {msg}, ETA {eta}",
+            ) {
+                b.set_style(style);
+            }
+            b.set_message(format!("0/{files_total} files"));
+            b
+        });
+        Progress {
+            bar,
+            files_total,
+            files_done: Default::default(),
+        }
+    }
+
+    pub(crate) fn hidden() -> Self {
+        Progress::new(false, 0)
+    }
+
+    fn add_pages(&self, n: u64) {
+        if let Some(b) = &self.bar {
+            b.inc_length(n);
+        }
+    }
+
+    fn page_done(&self) {
+        if let Some(b) = &self.bar {
+            b.inc(1);
+        }
+    }
+
+    fn file_done(&self) {
+        let d = self
+            .files_done
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            + 1;
+        if let Some(b) = &self.bar {
+            b.set_message(format!("{d}/{} files", self.files_total));
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(b) = &self.bar {
+            b.finish_and_clear();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_lines_carry_the_reason_without_the_path() {
+        let e = Error::bad_input("/x/a.pdf", Some(3), Stage::Render, "encrypted");
+        let l = ErrorLine::from_error("a.pdf", None, &e);
+        assert_eq!(
+            (l.file.as_str(), l.page, l.stage.as_str(), l.reason.as_str()),
+            ("a.pdf", Some(3), "render", "encrypted")
+        );
+        assert!(!l.transient);
+        let io = Error::io("a", std::io::Error::other("gone"));
+        assert!(ErrorLine::from_error("a", None, &io).transient);
+    }
+
+    #[test]
+    fn a_panicking_stage_becomes_an_error_line() {
+        let r: std::result::Result<(), _> = guarded("f", Some(2), "ocr", || panic!("boom {}", 1));
+        let e = r.unwrap_err();
+        assert_eq!((e.page, e.stage.as_str()), (Some(2), "ocr"));
+        assert!(e.reason.contains("boom 1"), "{}", e.reason);
+    }
+
+    #[test]
+    fn later_inputs_with_the_same_bytes_are_duplicates() {
+        let mk = |name: &str, sha: &str| Outcome {
+            input: InputFile {
+                path: name.into(),
+                display: name.into(),
+            },
+            sha256: Some(sha.into()),
+            bytes: 1,
+            kind: Some(InputKind::Text),
+            reused: false,
+            duplicate_of: None,
+            held: Held::Nothing(vec![]),
+        };
+        let mut v = vec![mk("a", "1"), mk("b", "2"), mk("c", "1")];
+        mark_duplicates(&mut v);
+        let d: Vec<_> = v.iter().map(|o| o.duplicate_of.clone()).collect();
+        assert_eq!(d, vec![None, None, Some("a".to_string())]);
+    }
+}

@@ -1,0 +1,246 @@
+//! Per-file results on disk (`OUT/.jixiao/<sha256>-<key>.json`) and atomic file replacement.
+//!
+//! A result file is written to a temporary name, fsynced and renamed, so after a crash it is
+//! either complete or absent: a rerun trusts every result file it finds. The key is a hash of
+//! everything besides the file's bytes that changes its result (program build, result-affecting
+//! configuration, engine and model files), so a change of any of them makes old results
+//! invisible rather than wrong.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::model::{PageRecord, Record, TableRecord};
+
+use super::inputs::InputKind;
+use super::ErrorLine;
+
+/// Bumped whenever `FileResult`'s layout changes, so old result files are ignored.
+pub const FORMAT: u32 = 1;
+
+/// Everything one input file yielded, before the run-wide repair and checks.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FileResult {
+    pub format: u32,
+    pub sha256: String,
+    pub key: String,
+    pub kind: Option<InputKind>,
+    pub bytes: u64,
+    pub pages: Vec<PageRecord>,
+    pub tables: Vec<TableRecord>,
+    /// As extracted: `repair_run` and `check_record` run over the whole run's records later.
+    pub records: Vec<Record>,
+    pub errors: Vec<ErrorLine>,
+    pub warnings: Vec<String>,
+    /// Wall time the file took when it was processed.
+    pub ms: u64,
+    /// Milliseconds of the file-level stages ("read", "open", "extract"); page stages are in
+    /// each page's `ms`.
+    #[serde(default)]
+    pub stage_ms: std::collections::BTreeMap<String, u64>,
+}
+
+impl FileResult {
+    /// Re-labels a result for the path it is used under now (the same bytes may have been
+    /// processed under another name or place).
+    pub fn relabel(&mut self, display: &str) {
+        for p in &mut self.pages {
+            p.source.path = display.to_owned();
+        }
+        for t in &mut self.tables {
+            t.source.path = display.to_owned();
+        }
+        for r in &mut self.records {
+            r.source.path = display.to_owned();
+        }
+        for e in &mut self.errors {
+            e.file = display.to_owned();
+        }
+    }
+
+    /// Results with errors that may not recur (time budget, engine or I/O trouble) are not
+    /// kept: the next run tries the file again.
+    pub fn is_reusable(&self) -> bool {
+        self.errors.iter().all(|e| !e.transient)
+    }
+}
+
+pub fn result_path(state_dir: &Path, sha256: &str, key: &str) -> PathBuf {
+    state_dir.join(format!("{sha256}-{key}.json"))
+}
+
+/// Loads a stored result; anything unreadable, of another format or for other bytes/key is a
+/// miss (the file is simply redone), never an error.
+pub fn load(path: &Path, sha256: &str, key: &str) -> Option<FileResult> {
+    let bytes = std::fs::read(path).ok()?;
+    let r: FileResult = serde_json::from_slice(&bytes).ok()?;
+    (r.format == FORMAT && r.sha256 == sha256 && r.key == key).then_some(r)
+}
+
+pub fn save(path: &Path, r: &FileResult) -> Result<()> {
+    let bytes = serde_json::to_vec(r).map_err(|e| Error::Other(e.to_string()))?;
+    write_atomic(path, |w| w.write_all(&bytes))
+}
+
+/// A file being replaced atomically: written to a temporary name in the same directory, then
+/// fsynced, renamed over the target and the directory fsynced. Readers and crashes see the old
+/// content or the new, never a mix. Dropped without `commit`, it leaves the target untouched.
+pub struct AtomicFile {
+    path: PathBuf,
+    w: std::io::BufWriter<tempfile::NamedTempFile>,
+}
+
+impl AtomicFile {
+    pub fn create(path: &Path) -> Result<Self> {
+        use std::os::unix::fs::PermissionsExt;
+        // Outputs are ordinary files (0666 less the umask), not tempfile's private 0600.
+        let tmp = tempfile::Builder::new()
+            .prefix(".tmp-")
+            .permissions(std::fs::Permissions::from_mode(0o666))
+            .tempfile_in(parent_dir(path))
+            .map_err(|e| Error::io(parent_dir(path), e))?;
+        Ok(AtomicFile {
+            path: path.to_path_buf(),
+            w: std::io::BufWriter::new(tmp),
+        })
+    }
+
+    pub fn commit(self) -> Result<()> {
+        let path = self.path;
+        let tmp = self
+            .w
+            .into_inner()
+            .map_err(|e| Error::io(&path, e.into_error()))?;
+        tmp.as_file().sync_all().map_err(|e| Error::io(&path, e))?;
+        tmp.persist(&path).map_err(|e| Error::io(&path, e.error))?;
+        // The rename itself is durable only once the directory is synced.
+        if let Ok(d) = std::fs::File::open(parent_dir(&path)) {
+            let _ = d.sync_all();
+        }
+        Ok(())
+    }
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.w.write(buf)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.w.flush()
+    }
+}
+
+fn parent_dir(path: &Path) -> &Path {
+    path.parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+}
+
+/// Replaces `path` atomically with what `fill` writes.
+pub fn write_atomic(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
+    let mut f = AtomicFile::create(path)?;
+    fill(&mut f).map_err(|e| Error::io(path, e))?;
+    f.commit()
+}
+
+/// Takes an exclusive lock on the state directory for the life of the returned file, so two
+/// runs into the same OUT (overlapping nightly jobs) cannot interleave. The kernel drops the
+/// lock when the process ends, however it ends.
+pub fn lock_dir(state: &Path) -> Result<std::fs::File> {
+    use std::os::fd::AsRawFd;
+    let path = state.join("lock");
+    let f = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| Error::io(&path, e))?;
+    // SAFETY: flock on a file descriptor we own; no memory is passed.
+    let rc = unsafe { libc::flock(f.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
+    if rc != 0 {
+        return Err(Error::Config(format!(
+            "another jixiao run is writing to {} (lock {})",
+            state.parent().unwrap_or(state).display(),
+            path.display()
+        )));
+    }
+    Ok(f)
+}
+
+/// Removes temporary files a killed run left behind.
+pub fn sweep_temporaries(dir: &Path) {
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in rd.flatten() {
+        if e.file_name().to_string_lossy().starts_with(".tmp-") {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> FileResult {
+        FileResult {
+            format: FORMAT,
+            sha256: "ab".repeat(32),
+            key: "k1".into(),
+            kind: Some(InputKind::Text),
+            bytes: 3,
+            pages: vec![],
+            tables: vec![],
+            records: vec![Record::default()],
+            errors: vec![],
+            warnings: vec![],
+            ms: 1,
+            stage_ms: Default::default(),
+        }
+    }
+
+    #[test]
+    fn saved_result_loads_only_under_its_own_key() {
+        let d = tempfile::tempdir().unwrap();
+        let r = sample();
+        let p = result_path(d.path(), &r.sha256, &r.key);
+        save(&p, &r).unwrap();
+        assert_eq!(load(&p, &r.sha256, "k1"), Some(r.clone()));
+        assert_eq!(load(&p, &r.sha256, "k2"), None);
+        std::fs::write(&p, b"{\"format\":1, trunc").unwrap();
+        assert_eq!(load(&p, &r.sha256, "k1"), None);
+    }
+
+    #[test]
+    fn a_locked_state_directory_refuses_a_second_run() {
+        let d = tempfile::tempdir().unwrap();
+        let held = lock_dir(d.path()).unwrap();
+        assert!(matches!(lock_dir(d.path()), Err(Error::Config(_))));
+        drop(held);
+        assert!(lock_dir(d.path()).is_ok());
+    }
+
+    #[test]
+    fn atomic_write_leaves_no_temporary_and_failed_write_keeps_old_content() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("x.json");
+        write_atomic(&p, |w| w.write_all(b"old")).unwrap();
+        let r = write_atomic(&p, |w| {
+            w.write_all(b"half")?;
+            Err(std::io::Error::other("disk full"))
+        });
+        assert!(r.is_err());
+        assert_eq!(std::fs::read(&p).unwrap(), b"old");
+        let names: Vec<_> = std::fs::read_dir(d.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("x.json")]);
+    }
+}

@@ -1,0 +1,453 @@
+//! The bad-input corpus, built here. Every bad file is run together with a good text file, and
+//! each test asserts the documented outcome:
+//!
+//! | input | outcome |
+//! |---|---|
+//! | not a PDF, named .pdf | error: page null, stage input, "not a PDF" |
+//! | empty file | error: page null, stage input, "empty file" |
+//! | truncated PDF | error(s) with stage render |
+//! | encrypted PDF (user password) | error: page null, stage render, "encrypted" |
+//! | PDF with zero pages | error: page null, stage render, "no pages" |
+//! | page with no image (after a good page) | error: page 2, stage render; page 1 kept (partial) |
+//! | 20000×20000 JPEG (PDF page or .jpg) | error: page 1, "refused", before decoding |
+//! | page with /Rotate 90 | ok: page listed upright (width < height for a landscape image) |
+//! | blank page | ok: the page is listed, no table, no record |
+//! | text-only born-digital PDF | ok: the page is listed |
+//! | corrupt JPEG stream | error: page 1, stage render |
+//! | GBK text file | ok, warning "text decoded as GB18030" |
+//! | bytes that are no text encoding | error: page null, stage input |
+//! | binary garbage named .txt | error: page null, stage input |
+//! | text with no forms | ok, no record, no error |
+//! | huge single line (8 MB) | ok, no error |
+//! | file over limits.max_file_bytes | error: page null, stage input, "refused" |
+//! | path that does not exist | error: page null, stage input |
+//! | same bytes under two names | the second is `duplicate`, no error |
+//! | a directory of good and bad files | one error per bad file, good files ok |
+//!
+//! In every case with an error the exit status is 1 and the good file's result is still there;
+//! without one it is 0. Usage and configuration errors exit 2.
+
+mod batch_common;
+
+use std::path::Path;
+
+use batch_common::*;
+use serde_json::Value;
+
+/// Runs `bad` together with a good form text; returns the output dir's tempdir.
+fn run_with_good(
+    dir: &Path,
+    bad: &Path,
+    extra: &[&str],
+) -> (std::process::Output, std::path::PathBuf) {
+    let good = write(dir, "good.txt", form_text(1));
+    let out = dir.join("out");
+    let o = run(&[bad, &good], &out, extra);
+    assert_ne!(
+        code(&o),
+        2,
+        "usage error: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(input_entry(&out, "good.txt")["status"], "ok");
+    assert!(errors_of(&out, "good.txt").is_empty());
+    (o, out)
+}
+
+/// Asserts exactly one error line for `name` and returns it.
+fn one_error(out: &Path, name: &str) -> Value {
+    let e = errors_of(out, name);
+    assert_eq!(e.len(), 1, "errors for {name}: {e:?}");
+    e.into_iter().next().unwrap_or_default()
+}
+
+fn reason(e: &Value) -> String {
+    e["reason"].as_str().unwrap_or_default().to_lowercase()
+}
+
+#[test]
+fn not_a_pdf_with_pdf_name() {
+    let d = tempfile::tempdir().unwrap();
+    let bad = write(
+        d.path(),
+        "report.pdf",
+        "<!DOCTYPE html><html>404 Not Found</html>",
+    );
+    let (o, out) = run_with_good(d.path(), &bad, &[]);
+    assert_eq!(code(&o), 1);
+    let e = one_error(&out, "report.pdf");
+    assert_eq!(
+        (e["page"].clone(), e["stage"].clone()),
+        (Value::Null, "input".into())
+    );
+    assert!(reason(&e).contains("not a pdf"), "{e}");
+    assert_eq!(input_entry(&out, "report.pdf")["status"], "failed");
+}
+
+#[test]
+fn empty_file() {
+    let d = tempfile::tempdir().unwrap();
+    let bad = write(d.path(), "empty.txt", "");
+    let (o, out) = run_with_good(d.path(), &bad, &[]);
+    assert_eq!(code(&o), 1);
+    let e = one_error(&out, "empty.txt");
+    assert_eq!(e["stage"], "input");
+    assert!(reason(&e).contains("empty"), "{e}");
+}
+
+#[test]
+fn truncated_pdf() {
+    let d = tempfile::tempdir().unwrap();
+    let full = pdf_bytes(pdf_of(&[Some((jpeg(400, 600, false), 400, 600))], 0));
+    let bad = write(d.path(), "cut.pdf", &full[..full.len() * 6 / 10]);
+    let (o, out) = run_with_good(d.path(), &bad, &[]);
+    assert_eq!(code(&o), 1);
+    let e = errors_of(&out, "cut.pdf");
+    assert!(!e.is_empty());
+    assert!(e.iter().all(|e| e["stage"] == "render"), "{e:?}");
+}
+
+#[test]
+fn encrypted_pdf() {
+    let d = tempfile::tempdir().unwrap();
+    let bad = write(d.path(), "locked.pdf", pdf_encrypted());
+    let (o, out) = run_with_good(d.path(), &bad, &[]);
+    assert_eq!(code(&o), 1);
+    let e = one_error(&out, "locked.pdf");
+    assert_eq!(
+        (e["page"].clone(), e["stage"].clone()),
+        (Value::Null, "render".into())
+    );
+    assert!(reason(&e).contains("encrypt"), "{e}");
+}
+
+#[test]
+fn pdf_with_zero_pages() {
+    let d = tempfile::tempdir().unwrap();
+    let bad = write(d.path(), "zero.pdf", pdf_bytes(pdf_of(&[], 0)));
+    let (o, out) = run_with_good(d.path(), &bad, &[]);
+    assert_eq!(code(&o), 1);
+    let e = one_error(&out, "zero.pdf");
+    assert_eq!(
+        (e["page"].clone(), e["stage"].clone()),
+        (Value::Null, "render".into())
+    );
+    assert!(reason(&e).contains("no pages"), "{e}");
+}
+
+fn pages_of(out: &Path, name: &str) -> Vec<Value> {
+    jsonl(&out.join("pages.jsonl"))
+        .into_iter()
+        .filter(|p| {
+            p["source"]["path"]
+                .as_str()
+                .unwrap_or_default()
+                .ends_with(name)
+        })
+        .collect()
+}
+
+fn tables_of(out: &Path, name: &str) -> Vec<Value> {
+    jsonl(&out.join("tables.jsonl"))
+        .into_iter()
+        .filter(|p| {
+            p["source"]["path"]
+                .as_str()
+                .unwrap_or_default()
+                .ends_with(name)
+        })
+        .collect()
+}
+
+#[test]
+fn page_with_no_image() {
+    let d = tempfile::tempdir().unwrap();
+    let pdf = pdf_of(&[Some((jpeg(300, 400, false), 300, 400)), None], 0);
+    let bad = write(d.path(), "noimage.pdf", pdf_bytes(pdf));
+    let (o, out) = run_with_good(d.path(), &bad, &[]);
+    assert_eq!(code(&o), 1);
+    let e = one_error(&out, "noimage.pdf");
+    assert_eq!(
+        (e["page"].clone(), e["stage"].clone()),
+        (2.into(), "render".into())
+    );
+    // The failed page does not cost the file its other page; both are listed.
+    assert_eq!(input_entry(&out, "noimage.pdf")["status"], "partial");
+    let pages = pages_of(&out, "noimage.pdf");
+    assert_eq!(pages.len(), 2);
+    assert!(
+        pages[1]["warnings"].to_string().contains("render"),
+        "{}",
+        pages[1]
+    );
+}
+
+#[test]
+fn huge_image_page_is_refused_before_decoding() {
+    let d = tempfile::tempdir().unwrap();
+    let pdf = pdf_of(&[Some((jpeg_claiming(20000, 20000), 20000, 20000))], 0);
+    let bad = write(d.path(), "huge.pdf", pdf_bytes(pdf));
+    let t = std::time::Instant::now();
+    let (o, out) = run_with_good(d.path(), &bad, &[]);
+    assert!(t.elapsed().as_secs() < 20, "took {:?}", t.elapsed());
+    assert_eq!(code(&o), 1);
+    let e = one_error(&out, "huge.pdf");
+    assert_eq!(e["page"], 1);
+    assert!(reason(&e).contains("refused"), "{e}");
+}
+
+#[test]
+fn huge_jpeg_file_is_refused_before_decoding() {
+    let d = tempfile::tempdir().unwrap();
+    let bad = write(d.path(), "huge.jpg", jpeg_claiming(20000, 20000));
+    let (o, out) = run_with_good(d.path(), &bad, &[]);
+    assert_eq!(code(&o), 1);
+    let e = one_error(&out, "huge.jpg");
+    assert_eq!(e["page"], 1);
+    assert!(reason(&e).contains("refused"), "{e}");
+}
+
+#[test]
+fn page_rotated_90_is_upright() {
+    let d = tempfile::tempdir().unwrap();
+    // A landscape image on a page turned by 90°: upright, the page is portrait.
+    let pdf = pdf_of(&[Some((jpeg(600, 400, false), 600, 400))], 90);
+    let bad = write(d.path(), "rotated.pdf", pdf_bytes(pdf));
+    let (o, out) = run_with_good(d.path(), &bad, &[]);
+    assert_eq!(code(&o), 0, "{:?}", errors(&out));
+    let p = &pages_of(&out, "rotated.pdf")[0];
+    assert_eq!(
+        (p["width_px"].clone(), p["height_px"].clone()),
+        (400.into(), 600.into())
+    );
+}
+
+#[test]
+fn blank_page() {
+    let d = tempfile::tempdir().unwrap();
+    let pdf = pdf_of(&[Some((jpeg(500, 700, true), 500, 700))], 0);
+    let bad = write(d.path(), "blank.pdf", pdf_bytes(pdf));
+    let (o, out) = run_with_good(d.path(), &bad, &[]);
+    assert_eq!(code(&o), 0, "{:?}", errors(&out));
+    assert_eq!(pages_of(&out, "blank.pdf").len(), 1);
+    assert!(tables_of(&out, "blank.pdf").is_empty());
+    assert_eq!(input_entry(&out, "blank.pdf")["records"], 0);
+}
+
+#[test]
+fn text_only_born_digital_pdf() {
+    let d = tempfile::tempdir().unwrap();
+    let bad = write(
+        d.path(),
+        "digital.pdf",
+        pdf_bytes(pdf_text_only("Budget 2024")),
+    );
+    let (o, out) = run_with_good(d.path(), &bad, &[]);
+    assert_eq!(code(&o), 0, "{:?}", errors(&out));
+    assert_eq!(pages_of(&out, "digital.pdf").len(), 1);
+}
+
+#[test]
+fn corrupt_jpeg_stream() {
+    let d = tempfile::tempdir().unwrap();
+    let pdf = pdf_of(&[Some((jpeg_corrupt(), 200, 150))], 0);
+    let bad = write(d.path(), "corrupt.pdf", pdf_bytes(pdf));
+    let (o, out) = run_with_good(d.path(), &bad, &[]);
+    assert_eq!(code(&o), 1);
+    let e = one_error(&out, "corrupt.pdf");
+    assert_eq!(
+        (e["page"].clone(), e["stage"].clone()),
+        (1.into(), "render".into())
+    );
+    // The failed page is still listed, with the reason.
+    assert_eq!(pages_of(&out, "corrupt.pdf").len(), 1);
+}
+
+#[test]
+fn gbk_text_is_decoded_with_a_warning() {
+    let d = tempfile::tempdir().unwrap();
+    let text = form_text(7);
+    let (gbk, _, _) = encoding_rs::GBK.encode(&text);
+    let f = write(d.path(), "gbk.txt", gbk);
+    let (o, out) = run_with_good(d.path(), &f, &[]);
+    assert_eq!(code(&o), 0);
+    let i = input_entry(&out, "gbk.txt");
+    assert_eq!(i["status"], "ok");
+    assert!(i["warnings"].to_string().contains("GB18030"), "{i}");
+}
+
+#[test]
+fn text_in_no_known_encoding() {
+    let d = tempfile::tempdir().unwrap();
+    let mut bytes = "项目名称\t".as_bytes().to_vec();
+    bytes.extend([0x81, 0x20, 0xFF, 0xFE, 0x80, 0x0A]);
+    let bad = write(d.path(), "latin.txt", bytes);
+    let (o, out) = run_with_good(d.path(), &bad, &[]);
+    assert_eq!(code(&o), 1);
+    let e = one_error(&out, "latin.txt");
+    assert_eq!(
+        (e["page"].clone(), e["stage"].clone()),
+        (Value::Null, "input".into())
+    );
+    assert!(reason(&e).contains("utf-8"), "{e}");
+}
+
+#[test]
+fn binary_garbage_named_txt() {
+    let d = tempfile::tempdir().unwrap();
+    let bad = write(
+        d.path(),
+        "notes.txt",
+        [0u8, 1, 2, 3, 0, 0, 7, 8].repeat(100),
+    );
+    let (o, out) = run_with_good(d.path(), &bad, &[]);
+    assert_eq!(code(&o), 1);
+    assert_eq!(one_error(&out, "notes.txt")["stage"], "input");
+}
+
+#[test]
+fn text_with_no_forms() {
+    let d = tempfile::tempdir().unwrap();
+    let f = write(
+        d.path(),
+        "prose.txt",
+        "本单位2024年度工作总结。\n没有表格。\n".repeat(50),
+    );
+    let (o, out) = run_with_good(d.path(), &f, &[]);
+    assert_eq!(code(&o), 0);
+    let i = input_entry(&out, "prose.txt");
+    assert_eq!(
+        (i["status"].clone(), i["records"].clone()),
+        ("ok".into(), 0.into())
+    );
+}
+
+#[test]
+fn huge_single_line() {
+    let d = tempfile::tempdir().unwrap();
+    let line = "项目名称\t样例\t".repeat(8 * 1024 * 1024 / 24);
+    let f = write(d.path(), "oneline.txt", line);
+    let t = std::time::Instant::now();
+    let (o, out) = run_with_good(d.path(), &f, &[]);
+    assert_eq!(code(&o), 0, "{:?}", errors(&out));
+    assert!(t.elapsed().as_secs() < 60, "took {:?}", t.elapsed());
+    assert_eq!(input_entry(&out, "oneline.txt")["status"], "ok");
+}
+
+#[test]
+fn file_over_the_size_limit_is_refused_unread() {
+    let d = tempfile::tempdir().unwrap();
+    let cfg = write(d.path(), "small.toml", "[limits]\nmax_file_bytes = 4096\n");
+    let big = write(d.path(), "big.txt", "年".repeat(5000));
+    let (o, out) = run_with_good(d.path(), &big, &["--config", cfg.to_str().unwrap()]);
+    assert_eq!(code(&o), 1);
+    let e = one_error(&out, "big.txt");
+    assert_eq!(
+        (e["page"].clone(), e["stage"].clone()),
+        (Value::Null, "input".into())
+    );
+    assert!(reason(&e).contains("refused"), "{e}");
+    assert_eq!(input_entry(&out, "big.txt")["sha256"], Value::Null);
+}
+
+#[test]
+fn missing_input_path() {
+    let d = tempfile::tempdir().unwrap();
+    let (o, out) = run_with_good(d.path(), &d.path().join("nope.pdf"), &[]);
+    assert_eq!(code(&o), 1);
+    assert_eq!(one_error(&out, "nope.pdf")["stage"], "input");
+}
+
+#[test]
+fn same_bytes_under_two_names_is_processed_once() {
+    let d = tempfile::tempdir().unwrap();
+    let copy = write(d.path(), "copy.txt", form_text(1));
+    let good = write(d.path(), "good.txt", form_text(1));
+    let out = d.path().join("out");
+    let o = run(&[&copy, &good], &out, &[]);
+    assert_eq!(code(&o), 0);
+    assert_eq!(input_entry(&out, "copy.txt")["status"], "ok");
+    let i = input_entry(&out, "good.txt");
+    assert_eq!(i["status"], "duplicate");
+    assert!(i["duplicate_of"]
+        .as_str()
+        .unwrap_or_default()
+        .ends_with("copy.txt"));
+}
+
+#[test]
+fn directory_of_mixed_good_and_bad_files() {
+    let d = tempfile::tempdir().unwrap();
+    let corpus = d.path().join("corpus");
+    for i in 0..5 {
+        write(&corpus, &format!("y2024/form{i}.txt"), form_text(100 + i));
+    }
+    write(&corpus, "y2023/html.pdf", "<html>saved error page</html>");
+    write(&corpus, "y2023/empty.txt", "");
+    write(
+        &corpus,
+        "y2023/readme.docx",
+        "not an input by the include globs",
+    );
+    write(&corpus, "y2023/skip-me.txt", "");
+    let out = d.path().join("out");
+    let o = run(&[&corpus], &out, &["--exclude", "skip-*"]);
+    assert_eq!(code(&o), 1, "{}", String::from_utf8_lossy(&o.stderr));
+    let rj = run_json(&out);
+    let paths: Vec<String> = rj["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["path"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(paths.len(), 7, "{paths:?}");
+    assert!(!paths
+        .iter()
+        .any(|p| p.ends_with(".docx") || p.contains("skip-")));
+    // Sorted walk: results come out in a stable order.
+    let mut sorted = paths.clone();
+    sorted.sort();
+    assert_eq!(paths, sorted);
+    let errs = errors(&out);
+    assert_eq!(errs.len(), 2, "{errs:?}");
+    assert_eq!(
+        (rj["counts"]["ok"].clone(), rj["counts"]["failed"].clone()),
+        (5.into(), 2.into())
+    );
+}
+
+#[test]
+fn text_only_run_loads_no_model() {
+    let d = tempfile::tempdir().unwrap();
+    let f = write(d.path(), "a.txt", form_text(3));
+    let out = d.path().join("out");
+    let o = run(&[&f], &out, &["--models-dir", "/nonexistent/models"]);
+    assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(run_json(&out)["counts"]["engines_created"], 0);
+}
+
+#[test]
+fn usage_and_configuration_errors_exit_2() {
+    let d = tempfile::tempdir().unwrap();
+    let f = write(d.path(), "a.txt", form_text(3));
+    let out = d.path().join("out");
+    let bad_key = write(d.path(), "bad.toml", "[ocr]\nengin = \"ppocr\"\n");
+    let bad_val = write(d.path(), "bad2.toml", "[limits]\npage_seconds = -1\n");
+    for extra in [
+        vec!["--engine", "easyocr"],
+        vec!["--config", bad_key.to_str().unwrap()],
+        vec!["--config", bad_val.to_str().unwrap()],
+        vec!["--config", "/nonexistent.toml"],
+        vec!["--include", "[unclosed"],
+    ] {
+        let o = run(&[&f], &out, &extra);
+        assert_eq!(
+            code(&o),
+            2,
+            "{extra:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+    let o = bin().arg("run").arg(&f).output().unwrap();
+    assert_eq!(code(&o), 2, "missing -o");
+}

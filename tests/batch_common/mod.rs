@@ -1,0 +1,261 @@
+//! Helpers shared by the batch tests: running the built binary, reading its outputs, and making
+//! inputs (synthetic form texts, PDFs and JPEGs) in test code, so no binary blob is committed.
+#![allow(dead_code)] // each test file uses its own subset
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use lopdf::{dictionary, Document, Object, Stream};
+use serde_json::Value;
+
+pub fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_jixiao"));
+    // The crate root: pipeline.toml and models/ resolve as in a developer's checkout.
+    c.current_dir(env!("CARGO_MANIFEST_DIR"));
+    c
+}
+
+/// `jixiao run INPUTS -o OUT EXTRA…`
+pub fn run(inputs: &[&Path], out: &Path, extra: &[&str]) -> Output {
+    let mut c = bin();
+    c.arg("run").args(inputs).arg("-o").arg(out).args(extra);
+    c.output().expect("run jixiao")
+}
+
+pub fn code(o: &Output) -> i32 {
+    o.status.code().unwrap_or(-1)
+}
+
+pub fn jsonl(path: &Path) -> Vec<Value> {
+    std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("valid JSON line"))
+        .collect()
+}
+
+pub fn errors(out: &Path) -> Vec<Value> {
+    jsonl(&out.join("errors.jsonl"))
+}
+
+pub fn run_json(out: &Path) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(out.join("run.json")).expect("run.json"))
+        .expect("run.json is JSON")
+}
+
+/// The `run.json` entry of the input whose path ends with `name`.
+pub fn input_entry(out: &Path, name: &str) -> Value {
+    run_json(out)["inputs"]
+        .as_array()
+        .expect("inputs")
+        .iter()
+        .find(|i| i["path"].as_str().unwrap_or_default().ends_with(name))
+        .cloned()
+        .unwrap_or_else(|| panic!("{name} not in run.json inputs"))
+}
+
+/// Error lines about the file whose path ends with `name`.
+pub fn errors_of(out: &Path, name: &str) -> Vec<Value> {
+    errors(out)
+        .into_iter()
+        .filter(|e| e["file"].as_str().unwrap_or_default().ends_with(name))
+        .collect()
+}
+
+/// A made-up 项目支出绩效目标表 in the OCR'd-text layout (tab-separated cells), distinct for
+/// each `i` in names and amounts.
+pub fn form_text(i: usize) -> String {
+    let wan = 100 + i;
+    format!(
+        "# 项目支出绩效目标申报表\n\n( 2024 年度)\n\n\
+项目名称\t\t测试运转类-第{i}号样例经费\t\t\t\t\n\
+主管部门及代码\t\t[{code:03}]样例市第{i}局\t\t实施单位\t\t样例市第{i}局\t\t\n\
+项目属性\t\t常年项目\t\t项目期\t\t3年\t\t\n\
+项目资金(万元)\t\t中期资金总额:\t\t{m}.00\t\t年度资金总额:\t\t{wan}.00\t\t\n\
+\t\t其中:财政拨款\t\t{m}.00\t\t其中:财政拨款\t\t{wan}.00\t\t\n\
+\t\t其他资金\t\t0.00\t\t其他资金\t\t0.00\t\t\n\
+总体目标\t\t中期目标(2022年—2024年)\t\t\t\t年度目标\t\t\t\t\n\
+\t\t完成第{i}项样例任务。\t\t\t\t完成第{i}项年度任务。\t\t\t\t\n\
+绩效指标\t\t一级指标\t二级指标\t三级指标\t\t指标值\t二级指标\t三级指标\t\t指标值\n\
+\t\t产出指标\t数量指标\t样例对象{i}覆盖人数\t\t>{n}人\t数量指标\t样例对象{i}覆盖人数\t\t>{k}人\n\
+\t\t\t质量指标\t样例任务完成率\t\t100%\t质量指标\t样例任务完成率\t\t≥95%\n\
+\t\t效益指标\t社会效益指标\t样例服务满意度\t\t≥90%\t社会效益指标\t样例服务满意度\t\t≥90%\n",
+        code = i % 1000,
+        m = wan * 3,
+        n = 1000 + i,
+        k = 300 + i,
+    )
+}
+
+/// A JPEG of `w`×`h` pixels: white, with a dark frame and a few ruled lines unless `blank`.
+pub fn jpeg(w: u32, h: u32, blank: bool) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(w, h, |x, y| {
+        let line =
+            !blank && (x < 3 || y < 3 || x + 3 >= w || y + 3 >= h || (y % 40 < 2) || (x % 90 < 2));
+        if line {
+            image::Rgb([20, 20, 20])
+        } else {
+            image::Rgb([255, 255, 255])
+        }
+    });
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85)
+        .encode_image(&img)
+        .expect("encode jpeg");
+    out
+}
+
+/// Position of the first JPEG marker `m` (0xFF m).
+fn marker(j: &[u8], m: u8) -> usize {
+    j.windows(2)
+        .position(|w| w[0] == 0xFF && w[1] == m)
+        .expect("marker")
+}
+
+/// A real small JPEG whose frame header claims `w`×`h`: a decoder that allocates before
+/// checking would need gigabytes; one that checks the header refuses it at once.
+pub fn jpeg_claiming(w: u16, h: u16) -> Vec<u8> {
+    let mut j = jpeg(64, 64, false);
+    let sof = marker(&j, 0xC0);
+    j[sof + 5..sof + 7].copy_from_slice(&h.to_be_bytes());
+    j[sof + 7..sof + 9].copy_from_slice(&w.to_be_bytes());
+    j
+}
+
+/// A JPEG whose Huffman tables are garbage: the headers parse, the entropy-coded data cannot.
+pub fn jpeg_corrupt() -> Vec<u8> {
+    let mut j = jpeg(200, 150, false);
+    let dht = marker(&j, 0xC4);
+    let len = u16::from_be_bytes([j[dht + 2], j[dht + 3]]) as usize;
+    for b in &mut j[dht + 5..dht + 2 + len] {
+        *b = 0xFF;
+    }
+    j
+}
+
+/// One page per entry. `Some((jpeg, w, h))` is a page that is one full-page JPEG (CamScanner
+/// style), `None` a page with no content at all; `rotate` is the pages' /Rotate.
+pub fn pdf_of(pages: &[Option<(Vec<u8>, u32, u32)>], rotate: i64) -> Document {
+    let mut doc = Document::with_version("1.5");
+    let pages_id = doc.new_object_id();
+    let mut kids = Vec::new();
+    for p in pages {
+        let (w_pt, h_pt) = (595.0f32, 842.0f32);
+        let mut page = dictionary! {
+            "Type" => "Page",
+            "Parent" => pages_id,
+            "MediaBox" => vec![0.into(), 0.into(), w_pt.into(), h_pt.into()],
+        };
+        if rotate != 0 {
+            page.set("Rotate", rotate);
+        }
+        if let Some((jpeg, w, h)) = p {
+            let img = doc.add_object(Stream::new(
+                dictionary! {
+                    "Type" => "XObject",
+                    "Subtype" => "Image",
+                    "Width" => *w as i64,
+                    "Height" => *h as i64,
+                    "ColorSpace" => "DeviceRGB",
+                    "BitsPerComponent" => 8,
+                    "Filter" => "DCTDecode",
+                },
+                jpeg.clone(),
+            ));
+            let content = format!("q {w_pt} 0 0 {h_pt} 0 0 cm /Im0 Do Q");
+            let content = doc.add_object(Stream::new(dictionary! {}, content.into_bytes()));
+            page.set(
+                "Resources",
+                dictionary! { "XObject" => dictionary! { "Im0" => img } },
+            );
+            page.set("Contents", content);
+        }
+        kids.push(Object::Reference(doc.add_object(page)));
+    }
+    let count = kids.len() as i64;
+    doc.objects.insert(
+        pages_id,
+        Object::Dictionary(dictionary! { "Type" => "Pages", "Kids" => kids, "Count" => count }),
+    );
+    let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+    doc.trailer.set("Root", catalog);
+    doc
+}
+
+/// A born-digital page: text drawn with a standard font, no image.
+pub fn pdf_text_only(text: &str) -> Document {
+    let mut doc = Document::with_version("1.5");
+    let pages_id = doc.new_object_id();
+    let font = doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
+    });
+    let content = format!("BT /F1 14 Tf 72 720 Td ({text}) Tj ET");
+    let content = doc.add_object(Stream::new(dictionary! {}, content.into_bytes()));
+    let page = doc.add_object(dictionary! {
+        "Type" => "Page",
+        "Parent" => pages_id,
+        "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+        "Resources" => dictionary! { "Font" => dictionary! { "F1" => font } },
+        "Contents" => content,
+    });
+    doc.objects.insert(
+        pages_id,
+        Object::Dictionary(
+            dictionary! { "Type" => "Pages", "Kids" => vec![page.into()], "Count" => 1 },
+        ),
+    );
+    let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+    doc.trailer.set("Root", catalog);
+    doc
+}
+
+pub fn pdf_bytes(mut doc: Document) -> Vec<u8> {
+    let mut out = Vec::new();
+    doc.save_to(&mut out).expect("save pdf");
+    out
+}
+
+/// The same one-JPEG-page PDF, protected by a user password.
+pub fn pdf_encrypted() -> Vec<u8> {
+    let mut doc = pdf_of(&[Some((jpeg(120, 160, false), 120, 160))], 0);
+    doc.trailer.set(
+        "ID",
+        vec![
+            Object::string_literal(b"0123456789abcdef".to_vec()),
+            Object::string_literal(b"0123456789abcdef".to_vec()),
+        ],
+    );
+    let state =
+        lopdf::encryption::EncryptionState::try_from(lopdf::encryption::EncryptionVersion::V2 {
+            document: &doc,
+            owner_password: "owner",
+            user_password: "secret",
+            key_length: 128,
+            permissions: lopdf::encryption::Permissions::default(),
+        })
+        .expect("encryption state");
+    doc.encrypt(&state).expect("encrypt");
+    pdf_bytes(doc)
+}
+
+pub fn write(dir: &Path, name: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
+    let p = dir.join(name);
+    if let Some(parent) = p.parent() {
+        std::fs::create_dir_all(parent).expect("mkdir");
+    }
+    std::fs::write(&p, bytes).expect("write input");
+    p
+}
+
+/// pages.jsonl without the timings (which differ between runs).
+pub fn pages_without_ms(out: &Path) -> Vec<Value> {
+    jsonl(&out.join("pages.jsonl"))
+        .into_iter()
+        .map(|mut v| {
+            if let Some(o) = v.as_object_mut() {
+                o.remove("ms");
+            }
+            v
+        })
+        .collect()
+}
