@@ -917,8 +917,10 @@ fn table_from(hsegs: &[&Segment], vsegs: &[&Segment], p: &Params) -> Option<Grid
         .iter()
         .map(|&(r0, c0, r1, c1)| {
             let quad = [pts[r0][c0], pts[r0][c1], pts[r1][c1], pts[r1][c0]];
-            let inset_x = cols[c0].thick.max(cols[c1].thick) / 2.0 + p.unit * 0.015 + 1.0;
-            let inset_y = rows[r0].thick.max(rows[r1].thick) / 2.0 + p.unit * 0.015 + 1.0;
+            // Just clear of the lines' own pixels: text is often set close to a ruling, and
+            // a cut first character is misread.
+            let inset_x = cols[c0].thick.max(cols[c1].thick) / 2.0 + 2.0;
+            let inset_y = rows[r0].thick.max(rows[r1].thick) / 2.0 + 2.0;
             let inner = [
                 quad[0].0.max(quad[3].0) + inset_x,
                 quad[0].1.max(quad[1].1) + inset_y,
