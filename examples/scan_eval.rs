@@ -220,6 +220,20 @@ fn draw_debug(raster: &PageRaster, cfg: &Config, path: &Path) -> Result<()> {
     let g = jixiao::grid::detect(&prep.gray);
     if std::env::var_os("SCAN_EVAL_VERBOSE").is_some() {
         dump(&g);
+        let m = jixiao::grid::binarize(&prep.gray, g.unit);
+        let (hs, vs) = jixiao::grid::candidates(&m, g.unit);
+        for s in hs.iter().chain(&vs) {
+            eprintln!(
+                "  cand h={} lo={:.0} hi={:.0} at={:.1} thick={:.1} side={:.2} both={:.2}",
+                s.horizontal,
+                s.lo,
+                s.hi,
+                s.at(s.lo),
+                s.thick,
+                s.side_ink,
+                s.side_both
+            );
+        }
     }
     let mut img = prep.rgb.clone();
     let (w, h) = (img.width() as i64, img.height() as i64);

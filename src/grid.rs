@@ -227,9 +227,12 @@ pub struct Segment {
     pub hi: f32,
     /// Stroke thickness in pixels.
     pub thick: f32,
-    /// Fraction of the length with ink just beside the stroke (on either side): low for a
+    /// Fraction of the length with ink just beside the stroke on either side: low for a
     /// ruling (only crossings and touching text), high for a chain of text strokes.
     pub side_ink: f32,
+    /// Fraction of the length with ink beside the stroke on both sides at once: text touching a
+    /// ruling sits on one side, strokes inside characters are crossed by others.
+    pub side_both: f32,
     acc: Acc,
 }
 
@@ -292,7 +295,7 @@ impl Params {
             dil: ((unit / 150.0).round() as u32).max(1),
             gap: ((unit * 0.02).round() as u32).max(2),
             min_run: ((unit * 0.12).round() as u32).max(8),
-            strong: unit * 0.35,
+            strong: unit * 0.5,
             max_thick: unit * 0.06 + 4.0,
             cluster: unit * 0.05,
             touch: unit * 0.04 + 2.0,
@@ -374,7 +377,7 @@ fn row_segments(m: &Mask, p: &Params, horizontal: bool) -> Vec<Segment> {
     let mut out = Vec::new();
     for rs in groups.values() {
         if let Some(mut s) = fit_segment(rs, p, horizontal) {
-            s.side_ink = side_ink(m, &s, p);
+            (s.side_ink, s.side_both) = side_ink(m, &s, p);
             out.push(s);
         }
     }
@@ -382,25 +385,24 @@ fn row_segments(m: &Mask, p: &Params, horizontal: bool) -> Vec<Segment> {
 }
 
 /// See [`Segment::side_ink`]; `m` is in the segment's own frame (rows along the line).
-fn side_ink(m: &Mask, s: &Segment, p: &Params) -> f32 {
+fn side_ink(m: &Mask, s: &Segment, p: &Params) -> (f32, f32) {
     let off = s.thick / 2.0 + p.dil as f32 + (p.unit * 0.015).max(2.0);
-    let (mut n, mut hit) = (0u32, 0u32);
+    let (mut n, mut any, mut both) = (0u32, 0u32, 0u32);
     let mut t = s.lo.max(0.0);
     while t < s.hi {
         let c = s.at(t);
         let x = t as u32;
-        let above = c - off;
-        let below = c + off;
+        let above = c - off >= 0.0 && m.get(x, (c - off).round() as u32);
+        let below = m.get(x, (c + off).round() as u32);
         n += 1;
-        if (above >= 0.0 && m.get(x, above.round() as u32)) || m.get(x, below.round() as u32) {
-            hit += 1;
-        }
+        any += u32::from(above || below);
+        both += u32::from(above && below);
         t += 1.0;
     }
     if n == 0 {
-        0.0
+        (0.0, 0.0)
     } else {
-        hit as f32 / n as f32
+        (any as f32 / n as f32, both as f32 / n as f32)
     }
 }
 
@@ -437,6 +439,7 @@ fn fit_segment(rs: &[(u32, u32, u32)], p: &Params, horizontal: bool) -> Option<S
         hi,
         thick: thick.max(1.0),
         side_ink: 0.0,
+        side_both: 0.0,
         acc,
     })
 }
@@ -501,6 +504,7 @@ fn merge_collinear(mut segs: Vec<Segment>, p: &Params) -> Vec<Segment> {
                     hi: s.hi.max(o.hi),
                     thick: (s.thick * ls + o.thick * lo_) / (ls + lo_),
                     side_ink: (s.side_ink * ls + o.side_ink * lo_) / (ls + lo_),
+                    side_both: (s.side_both * ls + o.side_both * lo_) / (ls + lo_),
                     acc,
                 };
                 segs[i] = seg;
@@ -536,26 +540,31 @@ fn accept(segs: Vec<Segment>, perp: &[Segment], p: &Params) -> Vec<Segment> {
     segs.into_iter()
         .filter(|s| {
             s.len() >= p.strong
-                || (perp.iter().any(|q| end_touches(s, s.lo, q, p))
+                || (s.side_ink <= 0.15
+                    && perp.iter().any(|q| end_touches(s, s.lo, q, p))
                     && perp.iter().any(|q| end_touches(s, s.hi, q, p)))
         })
         .collect()
 }
 
 /// All ruling segments of a page: horizontal and vertical.
+/// Every candidate segment before any filtering (for inspection).
+pub fn candidates(mask: &Mask, unit: f32) -> (Vec<Segment>, Vec<Segment>) {
+    let p = Params::new(unit);
+    (
+        row_segments(mask, &p, true),
+        row_segments(&mask.transposed(), &p, false),
+    )
+}
+
 pub fn find_rulings(mask: &Mask, unit: f32) -> (Vec<Segment>, Vec<Segment>) {
     let p = Params::new(unit);
     // Text strokes chained along a row of characters have ink beside them nearly everywhere;
     // a ruling has it only where lines cross or text touches.
     let lone = |s: &Segment| s.side_ink <= 0.3;
-    let hs: Vec<Segment> = row_segments(mask, &p, true)
-        .into_iter()
-        .filter(lone)
-        .collect();
-    let vs: Vec<Segment> = row_segments(&mask.transposed(), &p, false)
-        .into_iter()
-        .filter(lone)
-        .collect();
+    let (hs, vs) = candidates(mask, unit);
+    let hs: Vec<Segment> = hs.into_iter().filter(lone).collect();
+    let vs: Vec<Segment> = vs.into_iter().filter(lone).collect();
     let strong_v: Vec<Segment> = vs.iter().filter(|s| s.len() >= p.strong).cloned().collect();
     let hs = accept(hs, &strong_v, &p);
     let vs = accept(vs, &hs, &p);
@@ -688,7 +697,7 @@ fn boundaries(segs: &[&Segment], p: &Params) -> Vec<Boundary> {
             let total: f32 = g.iter().map(|(_, s)| s.len()).sum();
             let extent = g.iter().map(|(_, s)| s.hi).fold(f32::MIN, f32::max)
                 - g.iter().map(|(_, s)| s.lo).fold(f32::MAX, f32::min);
-            let (a, b) = if extent >= p.unit * 0.5 {
+            let (a, b) = if extent >= p.unit {
                 let mut acc = Acc::default();
                 for (_, s) in &g {
                     acc.merge(&s.acc);
@@ -741,6 +750,13 @@ fn build_tables(hs: &[Segment], vs: &[Segment], p: &Params) -> Vec<GridTable> {
 
 /// The cell graph of one group of intersecting segments.
 fn table_from(hsegs: &[&Segment], vsegs: &[&Segment], p: &Params) -> Option<GridTable> {
+    // The rulings of one table are parallel to within perspective; a segment at an angle to
+    // them is a chain of text strokes.
+    let (hsegs, vsegs) = (aligned(hsegs), aligned(vsegs));
+    let (hsegs, vsegs) = (hsegs.as_slice(), vsegs.as_slice());
+    if hsegs.len() < 2 || vsegs.len() < 2 {
+        return None;
+    }
     let mut rows = boundaries(hsegs, p);
     let mut cols = boundaries(vsegs, p);
     // Open sides (no frame line): lines that run well past the outermost perpendicular
@@ -901,8 +917,10 @@ fn table_from(hsegs: &[&Segment], vsegs: &[&Segment], p: &Params) -> Option<Grid
         .iter()
         .map(|&(r0, c0, r1, c1)| {
             let quad = [pts[r0][c0], pts[r0][c1], pts[r1][c1], pts[r1][c0]];
-            let inset_x = cols[c0].thick.max(cols[c1].thick) / 2.0 + p.unit * 0.015 + 1.0;
-            let inset_y = rows[r0].thick.max(rows[r1].thick) / 2.0 + p.unit * 0.015 + 1.0;
+            // Just clear of the lines' own pixels: text is often set close to a ruling, and
+            // a cut first character is misread.
+            let inset_x = cols[c0].thick.max(cols[c1].thick) / 2.0 + 2.0;
+            let inset_y = rows[r0].thick.max(rows[r1].thick) / 2.0 + 2.0;
             let inner = [
                 quad[0].0.max(quad[3].0) + inset_x,
                 quad[0].1.max(quad[1].1) + inset_y,
@@ -937,6 +955,15 @@ fn table_from(hsegs: &[&Segment], vsegs: &[&Segment], p: &Params) -> Option<Grid
         cells,
         bbox,
     })
+}
+
+/// The segments parallel to the group's (length-weighted) median direction.
+fn aligned<'a>(segs: &[&'a Segment]) -> Vec<&'a Segment> {
+    let m = weighted_median_slope(segs);
+    segs.iter()
+        .copied()
+        .filter(|s| (s.a - m).abs() <= 0.01)
+        .collect()
 }
 
 fn virtual_line(slope: f32, pos: f32, at: f32) -> Boundary {
@@ -1089,6 +1116,23 @@ mod tests {
         let g = detect(&img);
         let t = &g.tables[0];
         assert_eq!((t.n_rows, t.n_cols, t.cells.len()), (5, 4, 17));
+    }
+
+    #[test]
+    fn open_sides_end_at_the_lines_extent() {
+        // No left/right frame: the outer columns end where the horizontal rules end.
+        let mut img = GrayImage::from_pixel(1654, 2339, Luma([240]));
+        for y in [500.0, 600.0, 700.0] {
+            line(&mut img, (200.0, y), (1400.0, y), 3.0);
+        }
+        for x in [600.0, 1000.0] {
+            line(&mut img, (x, 500.0), (x, 700.0), 3.0);
+        }
+        let g = detect(&img);
+        assert_eq!(g.tables.len(), 1);
+        let t = &g.tables[0];
+        assert_eq!((t.n_rows, t.n_cols, t.cells.len()), (2, 3, 6));
+        assert!((t.bbox[0] - 200.0).abs() < 6.0 && (t.bbox[2] - 1400.0).abs() < 6.0);
     }
 
     #[test]

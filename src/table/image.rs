@@ -184,7 +184,13 @@ impl Reader<'_> {
     fn cell_crop(&self, region: [f32; 4]) -> Option<RgbImage> {
         let (x0, y0) = (region[0].ceil() as i64, region[1].ceil() as i64);
         let (x1, y1) = (region[2].floor() as i64, region[3].floor() as i64);
-        if x1 <= x0 || y1 <= y0 || self.mask.count_rect(x0, y0, x1, y1) < self.min_ink() {
+        // Blank or not is judged a little further in, where no sliver of a (slightly skewed or
+        // blurred) ruling reaches.
+        let m = (self.unit * 0.015) as i64;
+        if x1 <= x0
+            || y1 <= y0
+            || self.mask.count_rect(x0 + m, y0 + m, x1 - m, y1 - m) < self.min_ink()
+        {
             return None;
         }
         let ink = self.mask.ink_box(x0, y0, x1, y1)?;
