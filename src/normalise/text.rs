@@ -245,6 +245,13 @@ fn latex_commands(s: &str) -> String {
     'outer: while let Some(i) = rest.find('\\') {
         out.push_str(&rest[..i]);
         let after = &rest[i..];
+        // "\\" is an escaped backslash: kept whole, so "\\%" is not read as "\" + "\%"
+        // (which would make clean_text shed one backslash per call).
+        if let Some(tail) = after.strip_prefix("\\\\") {
+            out.push_str("\\\\");
+            rest = tail;
+            continue;
+        }
         for (cmd, rep) in LATEX {
             if let Some(tail) = after.strip_prefix(cmd) {
                 let letter_cmd = cmd.as_bytes()[1].is_ascii_alphabetic();
@@ -351,11 +358,21 @@ mod tests {
             ("人数 >135万人", "人数 >135万人"),
             ("&lt;5% &amp; 其他", "<5% & 其他"),
             ("价格 $5", "价格 $5"),
+            ("a\\\\%", "a\\\\%"),
+            ("a\\\\\\%", "a\\\\%"),
             ("", ""),
         ];
         for (i, o) in cases {
             assert_eq!(clean_text(i), o, "input {i:?}");
         }
+    }
+
+    /// Found by the `value_parser` fuzz target: runs of backslashes lost one per call.
+    #[test]
+    fn idempotent_on_backslash_runs() {
+        let s = "<b>\\\\\\61-数\\\\\\\\\\\\\\\\\\\\%\\\\\\\0量指标</b>\n>\n";
+        let once = clean_text(s);
+        assert_eq!(clean_text(&once), once);
     }
 
     #[test]
