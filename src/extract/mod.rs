@@ -341,13 +341,15 @@ fn unit_of(t: &str) -> Option<String> {
     None
 }
 
-const DEPT_LABELS: [&str; 6] = [
+// Longer labels first: "部门" is also the tail of "编制部门".
+const DEPT_LABELS: [&str; 7] = [
     "部门名称",
     "单位名称",
     "编制部门",
     "编制单位",
     "预算单位",
     "部门（单位）名称",
+    "部门",
 ];
 
 fn department_of(t: &str) -> Option<String> {
@@ -358,12 +360,13 @@ fn department_of(t: &str) -> Option<String> {
         .filter(|d| !d.is_empty())
 }
 
-/// "表一", "表1", "附表3", "表1-2", "预算表 3": a table's number printed above its title.
+/// "表一", "表1", "附表3", "表1-2", "公开01表": a table's number printed above its title.
 fn is_numbering_line(t: &str) -> bool {
     let c = vocab::compact(t);
     let c = c.strip_prefix('附').unwrap_or(&c);
+    let c = c.strip_prefix("公开").unwrap_or(c);
     let c = c.strip_prefix("预算").unwrap_or(c);
-    let Some(rest) = c.strip_prefix('表') else {
+    let Some(rest) = c.strip_prefix('表').or_else(|| c.strip_suffix('表')) else {
         return false;
     };
     !rest.is_empty()
