@@ -112,7 +112,10 @@ fn label_of(text: &str) -> Option<Lab> {
         return Some(Lab::GoalsHead);
     }
     for (p, prefixes) in [
-        (Period::Midterm, &["中期目标", "实施期目标"][..]),
+        (
+            Period::Midterm,
+            &["中期目标", "实施期目标", "项目总目标"][..],
+        ),
         (Period::Annual, &["年度目标", "年度总体目标"][..]),
     ] {
         for pre in prefixes {
@@ -224,70 +227,10 @@ fn split_label_value(text: &str) -> Option<(String, String)> {
     (numeric && label_of(head).is_some()).then(|| (head.trim().to_string(), tail.to_string()))
 }
 
-fn local_fiscal_year(s: &str) -> Option<i32> {
-    let c = compact(s);
-    let i = c.find("年度")?;
-    let digits: String = c[..i]
-        .chars()
-        .rev()
-        .take_while(|ch| ch.is_ascii_digit())
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect();
-    if digits.len() == 4 {
-        digits.parse().ok()
-    } else {
-        None
-    }
-}
-
-/// Department code and name; defers to `normalise::split_department`, with a local reading
-/// while that is a stub.
+/// Department code and name, the name whitespace-normalised.
 pub fn split_department(raw: &str) -> (Option<String>, String) {
     let (code, name) = normalise::split_department(raw);
-    if code.is_some() {
-        return (code, name);
-    }
-    let c = compact(raw);
-    if let Some(rest) = c.strip_prefix('[').or_else(|| c.strip_prefix('【')) {
-        if let Some(end) = rest.find([']', '】']) {
-            let code = &rest[..end];
-            if !code.is_empty() && code.chars().all(|ch| ch.is_ascii_digit()) {
-                let close = rest[end..]
-                    .chars()
-                    .next()
-                    .map(|ch| ch.len_utf8())
-                    .unwrap_or(1);
-                return (Some(code.to_string()), vocab::tidy(&rest[end + close..]));
-            }
-        }
-    }
-    let digits: String = c.chars().take_while(|ch| ch.is_ascii_digit()).collect();
-    if !digits.is_empty() {
-        let rest = c[digits.len()..].trim_start_matches(['-', '－', '_', ' ']);
-        return (Some(digits), vocab::tidy(rest));
-    }
-    (None, vocab::tidy(raw))
-}
-
-fn local_compact_datetime(s: &str) -> Option<String> {
-    let c = compact(s);
-    if c.len() == 14 && c.chars().all(|ch| ch.is_ascii_digit()) {
-        return Some(format!(
-            "{}-{}-{}T{}:{}:{}",
-            &c[0..4],
-            &c[4..6],
-            &c[6..8],
-            &c[8..10],
-            &c[10..12],
-            &c[12..14]
-        ));
-    }
-    if c.len() == 8 && c.chars().all(|ch| ch.is_ascii_digit()) {
-        return Some(format!("{}-{}-{}", &c[0..4], &c[4..6], &c[6..8]));
-    }
-    None
+    (code, vocab::tidy(&name))
 }
 
 struct Ctx<'a> {
@@ -336,10 +279,7 @@ pub fn parse_form(doc: &Document, tables: &[TableRef<'_>], fi: &FormInput) -> Re
             .collect(),
     };
     r.title = fi.title.clone();
-    r.fiscal_year = fi
-        .year_text
-        .as_deref()
-        .and_then(|t| normalise::fiscal_year(t).or_else(|| local_fiscal_year(t)));
+    r.fiscal_year = fi.year_text.as_deref().and_then(normalise::fiscal_year);
     for l in &fi.narrative_lines {
         if let Some((k, v)) = narrative_line(l) {
             r.narrative.entry(k.to_string()).or_insert(v);
@@ -575,9 +515,7 @@ fn assign_goals(r: &mut Record, pending: &mut Vec<(Period, usize)>, vals: &[&SCe
 fn set_contact(r: &mut Record, k: &str, v: Option<String>) {
     let v = v.unwrap_or_default();
     let v = if k == "filled_at" {
-        normalise::compact_datetime(&v)
-            .or_else(|| local_compact_datetime(&v))
-            .unwrap_or(v)
+        normalise::compact_datetime(&v).unwrap_or(v)
     } else {
         v
     };

@@ -298,18 +298,107 @@ fn cells_of(t: &Table) -> Vec<TableCell> {
         .collect()
 }
 
-fn unit_of(t: &str) -> Option<String> {
-    let c = vocab::compact(t);
-    let rest = c.strip_prefix("单位:")?;
-    (!rest.is_empty() && rest.chars().count() <= 6).then(|| rest.to_string())
+/// Text after a "label：" in a line, up to the next wide gap or the next label.
+fn after_label<'a>(t: &'a str, label: &str) -> Option<&'a str> {
+    let t = t.trim();
+    let mut from = 0;
+    while let Some(i) = t[from..].find(label) {
+        let at = from + i;
+        let rest = t[at + label.len()..].trim_start();
+        if let Some(r) = rest.strip_prefix([':', '：']) {
+            let r = r.trim_start();
+            let end = r
+                .find("  ")
+                .or_else(|| r.find('\u{3000}'))
+                .or_else(|| r.find("单位：").or_else(|| r.find("单位:")))
+                .unwrap_or(r.len());
+            return Some(r[..end].trim());
+        }
+        from = at + label.len();
+    }
+    None
 }
 
-fn department_of(t: &str) -> Option<String> {
+/// "单位：万元" / "金额单位：元" anywhere in a line (not "编制单位：" / "单位名称：").
+fn unit_of(t: &str) -> Option<String> {
     let c = vocab::compact(t);
-    let rest = c
-        .strip_prefix("部门名称:")
-        .or_else(|| c.strip_prefix("单位名称:"))?;
-    Some(rest.to_string())
+    let mut from = 0;
+    while let Some(i) = c[from..].find("单位:") {
+        let at = from + i;
+        from = at + "单位:".len();
+        if c[..at].ends_with("编制") || c[..at].ends_with("预算") {
+            continue;
+        }
+        let rest: String = c[from..]
+            .chars()
+            .take_while(|ch| !matches!(ch, ' ' | ',' | ';' | '部' | '编'))
+            .collect();
+        let rest = rest.trim_matches(['(', ')']);
+        if !rest.is_empty() && rest.chars().count() <= 6 && rest.contains('元') {
+            return Some(rest.to_string());
+        }
+    }
+    None
+}
+
+// Longer labels first: "部门" is also the tail of "编制部门".
+const DEPT_LABELS: [&str; 7] = [
+    "部门名称",
+    "单位名称",
+    "编制部门",
+    "编制单位",
+    "预算单位",
+    "部门（单位）名称",
+    "部门",
+];
+
+fn department_of(t: &str) -> Option<String> {
+    DEPT_LABELS
+        .iter()
+        .find_map(|l| after_label(t, l))
+        .map(vocab::tidy)
+        .filter(|d| !d.is_empty())
+}
+
+/// "表一", "表1", "附表3", "表1-2", "公开01表": a table's number printed above its title.
+fn is_numbering_line(t: &str) -> bool {
+    let c = vocab::compact(t);
+    let c = c.strip_prefix('附').unwrap_or(&c);
+    let c = c.strip_prefix("公开").unwrap_or(c);
+    let c = c.strip_prefix("预算").unwrap_or(c);
+    let Some(rest) = c.strip_prefix('表').or_else(|| c.strip_suffix('表')) else {
+        return false;
+    };
+    !rest.is_empty()
+        && rest.chars().count() <= 6
+        && rest
+            .chars()
+            .all(|ch| ch.is_ascii_digit() || "一二三四五六七八九十-－_.、:".contains(ch))
+}
+
+/// A line that is only a unit and/or department and/or year, never a title.
+fn is_meta_line(t: &str) -> bool {
+    if is_year_text(t) {
+        return true;
+    }
+    let has_meta = unit_of(t).is_some() || department_of(t).is_some();
+    if !has_meta {
+        return false;
+    }
+    let c = vocab::compact(t);
+    c.contains("单位:") || DEPT_LABELS.iter().any(|l| c.contains(&vocab::compact(l)))
+}
+
+/// The printed title among the lines before a table: the last line that is not meta, skipping a
+/// numbering line when a real title is also there.
+fn title_of(lines: &[&String]) -> Option<String> {
+    let cands: Vec<&&String> = lines.iter().filter(|l| !is_meta_line(l)).collect();
+    cands
+        .iter()
+        .rev()
+        .find(|l| !is_numbering_line(l))
+        .or_else(|| cands.last())
+        .map(|l| vocab::tidy(l))
 }
 
 /// `table` records: form tables one per source table; other tables merged with their
@@ -347,11 +436,7 @@ fn table_records(
         let department = lines.iter().rev().find_map(|l| department_of(l));
         let title = match &form_title[i] {
             Some(t) => Some(t.clone()),
-            None => lines
-                .iter()
-                .rev()
-                .find(|l| unit_of(l).is_none() && department_of(l).is_none() && !is_year_text(l))
-                .map(|l| vocab::tidy(l)),
+            None => title_of(&lines),
         };
         let source = Source {
             path: doc.display_path.clone(),
@@ -361,7 +446,14 @@ fn table_records(
         };
         if !in_form[i] {
             if let Some((oi, ncols)) = last_free {
-                if lines.is_empty() && ncols == t.n_cols {
+                // A continuation may repeat the unit line but never prints a new title.
+                let untitled = lines.iter().all(|l| is_meta_line(l));
+                let next_page = out[oi]
+                    .source
+                    .pages
+                    .last()
+                    .is_some_and(|&p| p == t.page || p + 1 == t.page);
+                if untitled && next_page && ncols == t.n_cols {
                     let o = &mut out[oi];
                     let off = o.n_rows;
                     o.cells.extend(cells_of(t).into_iter().map(|mut c| {

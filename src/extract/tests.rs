@@ -303,3 +303,230 @@ fn labels_printed_with_their_values_are_split() {
     assert_eq!(num(&r.funds.annual, Local).as_deref(), Some("1697500"));
     assert_eq!(r.project.department_code.as_deref(), Some("054"));
 }
+
+/// A 财政项目支出绩效目标填报表 as the born-digital reader and the scanned path deliver it: one
+/// ruled table, wrapped cell text joined with '\n', heading and year as lines above it.
+#[test]
+fn shanghai_tianbao_form_from_an_ir_table() {
+    use crate::ir::{Cell, Page, PageInfo, TextLine};
+    use crate::model::{FundKey, Period};
+    let cell = |row: usize, col: usize, text: &str| Cell {
+        row,
+        col,
+        rowspan: 1,
+        colspan: 1,
+        text: text.to_string(),
+        conf: 1.0,
+        bbox: None,
+    };
+    let rows: Vec<Vec<(usize, &str)>> = vec![
+        vec![
+            (0, "项目名称"),
+            (1, "河滨步道\n修缮工程"),
+            (2, "项目性质"),
+            (3, "阶段性项目"),
+            (4, "项目类别"),
+            (5, "特定目标类"),
+        ],
+        vec![
+            (0, "主管部门"),
+            (1, "某区某街道\n办事处"),
+            (2, "实施单位"),
+            (3, "某区某街道办事处"),
+        ],
+        vec![
+            (0, "计划开始日期"),
+            (1, "2024-03-01"),
+            (2, "计划完成日期"),
+            (3, "2024-11-30"),
+        ],
+        vec![
+            (0, "项目资金\n（元）"),
+            (1, "项目资金总额"),
+            (2, "200,000.00"),
+            (3, "年度资金申请总额"),
+            (4, "150,000.00"),
+        ],
+        vec![
+            (1, "其中：财政资金"),
+            (2, "180,000.00"),
+            (3, "其中：当年财政拨款"),
+            (4, "120,000.00"),
+        ],
+        vec![(3, "上年结转资金"), (4, "10,000.00")],
+        vec![
+            (1, "其他资金"),
+            (2, "20,000.00"),
+            (3, "其他资金"),
+            (4, "20,000.00"),
+        ],
+        vec![
+            (0, "项目\n绩效\n目标"),
+            (1, "项目总目标"),
+            (3, "年度总体目标"),
+        ],
+        vec![
+            (1, "修缮步道全长三公里，\n改善沿河通行环境。"),
+            (3, "完成步道一期修缮，\n通行更加便利。"),
+        ],
+        vec![
+            (0, "绩效指标"),
+            (1, "一级指标"),
+            (2, "二级指标"),
+            (3, "三级指标"),
+            (4, "年度(/项目)指标值"),
+        ],
+        vec![
+            (1, "产出指标"),
+            (2, "数量指标"),
+            (3, "修缮步道长度"),
+            (4, "≥1.50(公里)"),
+        ],
+        vec![(2, "质量指标"), (3, "验收合格率"), (4, "=100.00(%)")],
+        vec![
+            (1, "效益指标"),
+            (2, "社会效益指标"),
+            (3, "沿河通行\n便利度"),
+            (4, "提升"),
+        ],
+        vec![
+            (1, "满意度指标"),
+            (2, "服务对象满意度\n指标"),
+            (3, "居民满意度"),
+            (4, "≥90.00(%)"),
+        ],
+    ];
+    let cells: Vec<Cell> = rows
+        .iter()
+        .enumerate()
+        .flat_map(|(r, cs)| cs.iter().map(move |&(c, t)| cell(r, c, t)))
+        .collect();
+    let line = |t: &str| {
+        Block::Line(TextLine {
+            text: t.to_string(),
+            conf: 1.0,
+            bbox: None,
+        })
+    };
+    let doc = Document {
+        path: "f.pdf".into(),
+        display_path: "f.pdf".into(),
+        sha256: "0123456789abcdef".into(),
+        pages: vec![Page {
+            number: 7,
+            blocks: vec![
+                line("财政项目支出绩效目标填报表"),
+                line("（2024年度）"),
+                Block::Table(Table::from_cells(7, 1, cells)),
+            ],
+            info: PageInfo::default(),
+        }],
+    };
+    let ex = extract_document(&doc);
+    assert_eq!(ex.records.len(), 1);
+    let r = &ex.records[0];
+    assert_eq!(r.title.as_deref(), Some("财政项目支出绩效目标填报表"));
+    assert_eq!(r.fiscal_year, Some(2024));
+    let p = &r.project;
+    assert_eq!(p.name.as_deref(), Some("河滨步道修缮工程"));
+    assert_eq!(p.attribute.as_deref(), Some("阶段性项目"));
+    assert_eq!(p.category.as_deref(), Some("特定目标类"));
+    assert_eq!(p.department.as_deref(), Some("某区某街道办事处"));
+    assert_eq!(p.department_code, None);
+    assert_eq!(p.implementer.as_deref(), Some("某区某街道办事处"));
+    assert_eq!(p.start_date.as_deref(), Some("2024-03-01"));
+    assert_eq!(p.end_date.as_deref(), Some("2024-11-30"));
+    assert_eq!(r.funds.declared_unit.as_deref(), Some("元"));
+    let amt = |s: &Option<crate::model::FundSet>, k: FundKey| {
+        s.as_ref()
+            .and_then(|m| m.get(&k).cloned().flatten())
+            .map(|n| serde_json::to_string(&n).unwrap_or_default())
+    };
+    assert_eq!(
+        amt(&r.funds.midterm, FundKey::Total).as_deref(),
+        Some("200000")
+    );
+    assert_eq!(
+        amt(&r.funds.midterm, FundKey::Fiscal).as_deref(),
+        Some("180000")
+    );
+    assert_eq!(
+        amt(&r.funds.midterm, FundKey::Other).as_deref(),
+        Some("20000")
+    );
+    assert_eq!(
+        amt(&r.funds.annual, FundKey::Total).as_deref(),
+        Some("150000")
+    );
+    assert_eq!(
+        amt(&r.funds.annual, FundKey::Fiscal).as_deref(),
+        Some("120000")
+    );
+    assert_eq!(
+        amt(&r.funds.annual, FundKey::Carryover).as_deref(),
+        Some("10000")
+    );
+    assert_eq!(
+        amt(&r.funds.annual, FundKey::Other).as_deref(),
+        Some("20000")
+    );
+    assert_eq!(
+        r.goals.midterm.as_deref(),
+        Some("修缮步道全长三公里，改善沿河通行环境。")
+    );
+    assert_eq!(
+        r.goals.annual.as_deref(),
+        Some("完成步道一期修缮，通行更加便利。")
+    );
+    let got: Vec<(Period, &str, &str, &str)> = r
+        .indicators
+        .iter()
+        .map(|i| {
+            (
+                i.period,
+                i.level1.as_deref().unwrap_or(""),
+                i.level2.as_deref().unwrap_or(""),
+                i.name.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (Period::Annual, "产出指标", "数量指标", "修缮步道长度"),
+            (Period::Annual, "产出指标", "质量指标", "验收合格率"),
+            (Period::Annual, "效益指标", "社会效益指标", "沿河通行便利度"),
+            (
+                Period::Annual,
+                "满意度指标",
+                "服务对象满意度指标",
+                "居民满意度"
+            ),
+        ]
+    );
+    let v = serde_json::to_string(&r.indicators[1].value).unwrap_or_default();
+    assert!(v.contains("\"percent\""), "{v}");
+    let v = serde_json::to_string(&r.indicators[0].value).unwrap_or_default();
+    assert!(v.contains("\"公里\"") && v.contains("1.5"), "{v}");
+}
+
+#[test]
+fn budget_table_titles_units_departments() {
+    let l = |s: &str| s.to_string();
+    let a = l("表一");
+    let b = l("2023年预算收支总表");
+    let c = l("编制单位：某区某局          单位：万元");
+    assert_eq!(
+        title_of(&[&a, &b, &c]).as_deref(),
+        Some("2023年预算收支总表")
+    );
+    assert_eq!(title_of(&[&a, &c]).as_deref(), Some("表一"));
+    assert_eq!(unit_of(&c).as_deref(), Some("万元"));
+    assert_eq!(department_of(&c).as_deref(), Some("某区某局"));
+    assert_eq!(unit_of("金额单位：元").as_deref(), Some("元"));
+    assert_eq!(unit_of("编制单位：某局"), None);
+    assert_eq!(
+        department_of("部门名称：某区司法局").as_deref(),
+        Some("某区司法局")
+    );
+}

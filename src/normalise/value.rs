@@ -573,6 +573,14 @@ fn quantity(prefix: &str, n: Decimal, suffix: &str) -> Option<Value> {
     let (o, r) = strip_suffix_op(s);
     set_op(o, &mut op);
     s = r;
+    // A unit printed in brackets after the number ("=100.00(%)", "≥5(万元)") is the unit itself.
+    if let Some(inner) = s
+        .strip_prefix(['(', '（'])
+        .and_then(|r| r.strip_suffix([')', '）']))
+        .filter(|i| !i.is_empty() && !i.contains(['(', ')', '（', '）']))
+    {
+        s = inner;
+    }
     if let Some(r) = s.strip_prefix('万') {
         n = n.checked_mul(Decimal::from(10_000))?;
         s = r;
@@ -705,6 +713,10 @@ mod tests {
         (
             "≥13459.00(平方米)",
             r#"{"op":"≥","number":13459,"unit":"平方米","kind":"quantity"}"#,
+        ),
+        (
+            "=100.00(%)",
+            r#"{"op":"=","number":100,"unit":"%","kind":"percent"}"#,
         ),
         ("效果显著", r#"{"kind":"text"}"#),
         // SCHEMA.md prose
