@@ -9,8 +9,8 @@ use std::process::Command;
 
 use serde_json::Value;
 
-/// Minimum field accuracy per sample. Measured (this scorer) at 0.938 for the two-period split form and 1.0
-/// for the others; a regression that loses a field family or a row breaks it.
+/// Minimum field accuracy per sample. Measured (this scorer) at 0.938 for the two-period split
+/// form and 1.0 for the others; a regression that loses a field family or a row breaks it.
 const MIN_FIELD_ACC: f64 = 0.88;
 const MIN_CELL_RECALL: f64 = 0.99;
 
