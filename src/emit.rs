@@ -129,6 +129,7 @@ pub fn page_records(doc: &Document) -> Vec<PageRecord> {
             text: p.text(),
             mean_conf: p.info.mean_conf,
             ms: p.info.ms.clone(),
+            page_source: Some(p.info.source),
             warnings: p.info.warnings.clone(),
         })
         .collect()

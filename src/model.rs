@@ -177,6 +177,10 @@ pub struct PageRecord {
     pub text: String,
     pub mean_conf: Option<f32>,
     pub ms: BTreeMap<String, u64>,
+    /// How the page was read: "text" (text input), "scan" (OCR) or "born-digital" (the PDF's
+    /// text layer). Additive to schema v1; absent in results stored before it existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page_source: Option<crate::ir::PageSource>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
 }

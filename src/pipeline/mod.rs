@@ -306,14 +306,39 @@ fn probe(inp: &InputFile, cfg: &Config, versions: &Versions, state: &Path, force
     }
     if !force {
         let sha = o.sha256.as_deref().unwrap_or_default();
-        let key = versions.key(cfg, o.kind);
-        let path = store::result_path(state, sha, &key);
-        if store::load(&path, sha, &key).is_some() {
-            o.reused = true;
-            o.held = Held::Stored(path);
+        for key in candidate_keys(versions, cfg, o.kind) {
+            let path = store::result_path(state, sha, &key);
+            if store::load(&path, sha, &key).is_some() {
+                o.reused = true;
+                o.held = Held::Stored(path);
+                break;
+            }
         }
     }
     o
+}
+
+/// The keys a stored result for an input of `kind` may be under, most specific first: a PDF
+/// read wholly from its text layer is stored under a key that ignores the OCR engine.
+pub(crate) fn candidate_keys(
+    versions: &Versions,
+    cfg: &Config,
+    kind: Option<InputKind>,
+) -> Vec<String> {
+    let mut keys = vec![versions.key(cfg, kind)];
+    if kind == Some(InputKind::Pdf) {
+        keys.push(versions.digital_key(cfg));
+    }
+    keys
+}
+
+/// True when every page of a result came from the text layer (none OCR'd or failed).
+fn all_text_layer(r: &FileResult) -> bool {
+    !r.pages.is_empty()
+        && r.errors.is_empty()
+        && r.pages
+            .iter()
+            .all(|p| p.page_source == Some(PageSource::BornDigital))
 }
 
 /// sha256 and size of a file, and its first 8 KiB for sniffing. Files over the size limit are
@@ -393,10 +418,13 @@ fn process_input(inp: &InputFile, ctx: &Ctx, versions: &Versions, state: &Path) 
     };
     o.kind = Some(kind);
     let key = versions.key(ctx.cfg, Some(kind));
-    let result = process_bytes(inp, bytes, sha.clone(), kind, key.clone(), ctx);
+    let mut result = process_bytes(inp, bytes, sha.clone(), kind, key, ctx);
     ctx.progress.file_done();
+    if kind == InputKind::Pdf && all_text_layer(&result) {
+        result.key = versions.digital_key(ctx.cfg);
+    }
     o.held = if result.is_reusable() {
-        let path = store::result_path(state, &sha, &key);
+        let path = store::result_path(state, &sha, &result.key);
         match store::save(&path, &result) {
             Ok(()) => Held::Stored(path),
             Err(e) => {
@@ -470,38 +498,7 @@ pub(crate) fn process_bytes(
                 Vec::new()
             }
         },
-        InputKind::Pdf => {
-            let t_open = Instant::now();
-            let opened = guarded(file, None, "render", || {
-                crate::render::PdfFile::open(&inp.path, &bytes, ctx.cfg)
-            });
-            stage_ms.insert("open".into(), ms(t_open));
-            drop(bytes);
-            match opened {
-                Ok(Ok(pdf)) if pdf.n_pages() == 0 => {
-                    errors.push(ErrorLine::new(file, None, "render", "PDF has no pages"));
-                    Vec::new()
-                }
-                Ok(Ok(pdf)) => {
-                    let n = pdf.n_pages();
-                    ctx.progress.add_pages(n as u64);
-                    let results: Vec<(Page, Option<ErrorLine>)> = (1..n + 1)
-                        .into_par_iter()
-                        .with_max_len(1)
-                        .map(|i| scanned_page(file, i, ctx, || pdf.page_raster(i, ctx.cfg)))
-                        .collect();
-                    split_page_results(results, &mut errors)
-                }
-                Ok(Err(e)) => {
-                    errors.push(ErrorLine::from_error(file, None, &e));
-                    Vec::new()
-                }
-                Err(e) => {
-                    errors.push(e);
-                    Vec::new()
-                }
-            }
-        }
+        InputKind::Pdf => pdf_pages(inp, bytes, ctx, &mut errors, &mut warnings, &mut stage_ms),
         InputKind::Image => {
             ctx.progress.add_pages(1);
             let r = scanned_page(file, 1, ctx, || {
@@ -541,6 +538,107 @@ pub(crate) fn process_bytes(
         ms: ms(t),
         stage_ms,
     }
+}
+
+/// A PDF's pages in order. Pages that are one embedded image each (phone scans) go straight to
+/// OCR without pdfium; otherwise the text layer is read once for the whole file and only the
+/// pages it cannot serve are OCR'd, each carrying the reason as a page warning.
+fn pdf_pages(
+    inp: &InputFile,
+    bytes: Vec<u8>,
+    ctx: &Ctx,
+    errors: &mut Vec<ErrorLine>,
+    warnings: &mut Vec<String>,
+    stage_ms: &mut BTreeMap<String, u64>,
+) -> Vec<Page> {
+    let file = inp.display.as_str();
+    let t_open = Instant::now();
+    let opened = guarded(file, None, "render", || {
+        crate::render::PdfFile::open(&inp.path, &bytes, ctx.cfg)
+    });
+    stage_ms.insert("open".into(), ms(t_open));
+    let pdf = match opened {
+        Ok(Ok(pdf)) if pdf.n_pages() == 0 => {
+            errors.push(ErrorLine::new(file, None, "render", "PDF has no pages"));
+            return Vec::new();
+        }
+        Ok(Ok(pdf)) => pdf,
+        Ok(Err(e)) => {
+            errors.push(ErrorLine::from_error(file, None, &e));
+            return Vec::new();
+        }
+        Err(e) => {
+            errors.push(e);
+            return Vec::new();
+        }
+    };
+    let n = pdf.n_pages();
+    ctx.progress.add_pages(n as u64);
+    let all_scans =
+        (1..=n).all(|i| matches!(pdf.page_kind(i), Ok(crate::render::PageKind::SingleImage)));
+    // Per page (index n-1): the text-layer page, or the reason it must be OCR'd.
+    let mut digital: Vec<std::result::Result<Page, String>> = Vec::new();
+    if !all_scans {
+        let t_digital = Instant::now();
+        let read = guarded(file, None, "digital", || {
+            crate::digital::read_pdf(&inp.path, &bytes, ctx.cfg)
+        });
+        stage_ms.insert("digital".into(), ms(t_digital));
+        match read {
+            Ok(Ok(pages)) => digital = place_digital(pages, n),
+            // The scanned path may still read the pages (it reports its own errors).
+            Ok(Err(e)) => warnings.push(format!("text layer not read: {e}")),
+            Err(e) => warnings.push(format!("text layer not read: {}", e.reason)),
+        }
+    }
+    drop(bytes);
+    let mut slots: Vec<Option<std::result::Result<Page, String>>> =
+        digital.into_iter().map(Some).collect();
+    slots.resize_with(n as usize, || None);
+    let results: Vec<(Page, Option<ErrorLine>)> = slots
+        .into_par_iter()
+        .enumerate()
+        .with_max_len(1)
+        .map(|(k, slot)| {
+            let i = k as u32 + 1;
+            match slot {
+                Some(Ok(mut page)) => {
+                    page.number = i;
+                    ctx.progress.page_done();
+                    (page, None)
+                }
+                Some(Err(reason)) => {
+                    let (mut page, e) = scanned_page(file, i, ctx, || pdf.page_raster(i, ctx.cfg));
+                    page.info.warnings.insert(0, format!("ocr: {reason}"));
+                    (page, e)
+                }
+                None => scanned_page(file, i, ctx, || pdf.page_raster(i, ctx.cfg)),
+            }
+        })
+        .collect();
+    split_page_results(results, errors)
+}
+
+/// The text-layer outcome for pages 1..=n by position; a page the reader did not report is
+/// sent to OCR rather than dropped.
+fn place_digital(
+    pages: Vec<crate::digital::DigitalPage>,
+    n: u32,
+) -> Vec<std::result::Result<Page, String>> {
+    let mut out: Vec<std::result::Result<Page, String>> = (0..n)
+        .map(|_| Err("no text-layer result for the page".to_string()))
+        .collect();
+    for p in pages {
+        let k = p.number();
+        let Some(slot) = k.checked_sub(1).and_then(|i| out.get_mut(i as usize)) else {
+            continue;
+        };
+        *slot = match p {
+            crate::digital::DigitalPage::Page(page) => Ok(page),
+            crate::digital::DigitalPage::NeedsOcr { reason, .. } => Err(reason),
+        };
+    }
+    out
 }
 
 fn split_page_results(

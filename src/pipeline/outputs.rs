@@ -223,9 +223,11 @@ pub(super) fn collect_garbage(
 ) {
     let keep: std::collections::HashSet<std::path::PathBuf> = outcomes
         .iter()
-        .filter_map(|o| {
-            let sha = o.sha256.as_deref()?;
-            Some(store::result_path(state, sha, &versions.key(cfg, o.kind)))
+        .filter_map(|o| Some((o.sha256.as_deref()?, o.kind)))
+        .flat_map(|(sha, kind)| {
+            super::candidate_keys(versions, cfg, kind)
+                .into_iter()
+                .map(move |k| store::result_path(state, sha, &k))
         })
         .collect();
     let Ok(rd) = std::fs::read_dir(state) else {

@@ -116,6 +116,25 @@ impl Versions {
         }
         short_hash(&v)
     }
+
+    /// The key of a PDF result read wholly from the text layer (no page OCR'd): it depends on
+    /// pdfium but not on the OCR engine, its models or render settings, so switching engines
+    /// keeps it. Probing tries the full key first, then this one.
+    pub fn digital_key(&self, cfg: &Config) -> String {
+        let pdfium: Vec<&FileStamp> = self
+            .models
+            .iter()
+            .filter(|m| m.file.contains("pdfium"))
+            .collect();
+        short_hash(&serde_json::json!({
+            "format": super::store::FORMAT,
+            "jixiao": self.jixiao,
+            "build": self.build,
+            "config": result_config(cfg, false),
+            "reader": "text-layer",
+            "pdfium": pdfium,
+        }))
+    }
 }
 
 /// The configuration minus what cannot change a result (threads, input globs, the time budget:
@@ -163,5 +182,8 @@ mod tests {
         assert_eq!(va.key(&a, p), Versions::new(&c).key(&c, p));
         c.render.dpi = 150.0;
         assert_ne!(va.key(&a, p), va.key(&c, p));
+        assert_eq!(va.digital_key(&a), vb.digital_key(&b));
+        assert_eq!(va.digital_key(&a), va.digital_key(&c));
+        assert_ne!(va.digital_key(&a), va.key(&a, p));
     }
 }
