@@ -285,13 +285,10 @@ pub fn parse_form(doc: &Document, tables: &[TableRef<'_>], fi: &FormInput) -> Re
             r.narrative.entry(k.to_string()).or_insert(v);
         }
     }
-    let hdr = fi.rows.iter().position(|(_, cells)| {
-        cells
-            .iter()
-            .filter(|c| compact(&c.text).contains("三级指标"))
-            .count()
-            >= 1
-    });
+    let hdr = fi
+        .rows
+        .iter()
+        .position(|(_, cells)| header_levels(cells).contains(&Some(3)));
     let (head, body) = match hdr {
         Some(h) => (&fi.rows[..h], &fi.rows[h..]),
         None => (&fi.rows[..], &fi.rows[fi.rows.len()..]),
@@ -915,16 +912,49 @@ fn side_texts(
     }
 }
 
+/// Level of each cell of a 绩效指标 header row: 1, 2 or 3 for 一级/二级/三级指标, `None` for
+/// other cells. OCR easily confuses 一/二/三, so the printed order is trusted over the digit read:
+/// the level header right after a 二级指标 is the 三级 one, the one right after 一级 the 二级.
+fn header_levels(cells: &[SCell]) -> Vec<Option<u8>> {
+    let mut prev: Option<u8> = None;
+    cells
+        .iter()
+        .map(|c| {
+            let t = compact(&c.text);
+            let lvl = t
+                .find("级指标")
+                .filter(|_| t.chars().count() <= 8)
+                .map(|i| {
+                    let read = match t[..i].chars().last() {
+                        Some('一') => 1,
+                        Some('二') => 2,
+                        Some('三') => 3,
+                        _ => 0,
+                    };
+                    match (prev, read) {
+                        (Some(1), _) => 2,
+                        (Some(2), _) => 3,
+                        (_, 0) => 2,
+                        (_, r) => r,
+                    }
+                });
+            if lvl.is_some() || !t.is_empty() {
+                prev = lvl;
+            }
+            lvl
+        })
+        .collect()
+}
+
 fn read_indicators(ctx: &Ctx<'_>, hcells: &[SCell], rows: &[(usize, Vec<SCell>)], r: &mut Record) {
+    let levels = header_levels(hcells);
     let l2_cols: Vec<usize> = hcells
         .iter()
-        .filter(|c| compact(&c.text).contains("二级指标"))
-        .map(|c| c.col)
+        .zip(&levels)
+        .filter(|(_, l)| **l == Some(2))
+        .map(|(c, _)| c.col)
         .collect();
-    let l3 = hcells
-        .iter()
-        .filter(|c| compact(&c.text).contains("三级指标"))
-        .count();
+    let l3 = levels.iter().filter(|l| **l == Some(3)).count();
     let two_period = l3 >= 2 || l2_cols.len() >= 2;
     let mut lay = Layout {
         two_period,

@@ -530,3 +530,22 @@ fn budget_table_titles_units_departments() {
         Some("某区司法局")
     );
 }
+
+#[test]
+fn a_header_whose_level_digit_was_misread_still_opens_the_indicators() {
+    // OCR reads 三级指标 as 二级指标 easily; the header's order tells which it is.
+    let text = [
+        "项目支出绩效目标表".to_string(),
+        "(2024年度)".to_string(),
+        t(&["项目名称", "测试项目", "", "", ""]),
+        t(&["主管部门及代码", "[061]某局", "实施单位", "某局", ""]),
+        t(&["绩效指标", "一级指标", "二级指标", "二级指标", "指标值"]),
+        t(&["", "产出指标", "数量指标", "人数", "5人"]),
+        t(&["", "", "质量指标", "合格率", "100%"]),
+    ]
+    .join("\n");
+    let r = &extract_document(&doc_of(&text)).records[0];
+    let names: Vec<&str> = r.indicators.iter().map(|i| i.name.as_str()).collect();
+    assert_eq!(names, ["人数", "合格率"]);
+    assert_eq!(r.indicators[1].level2.as_deref(), Some("质量指标"));
+}
