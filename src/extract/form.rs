@@ -1039,61 +1039,25 @@ fn read_indicators(ctx: &Ctx<'_>, hcells: &[SCell], rows: &[(usize, Vec<SCell>)]
                     };
                     side_texts(ctx, acc, period, side, table, &texts, false, row_no);
                 }
-                3 => {
-                    let first_pair =
-                        vocab::looks_like_value(&texts[1].text) || texts[1].col < lay.ann_l2;
-                    if first_pair {
-                        side_texts(
-                            ctx,
-                            &mut mid,
-                            Period::Midterm,
-                            &mid_side,
-                            table,
-                            &texts[..2],
-                            true,
-                            row_no,
-                        );
-                        side_texts(
-                            ctx,
-                            &mut ann,
-                            Period::Annual,
-                            &ann_side,
-                            table,
-                            &texts[2..],
-                            true,
-                            row_no,
-                        );
+                n => {
+                    // Three texts are (name, value | name) or (name | name, value): a value in
+                    // second place, or a second cell left of the annual 二级 column, closes the
+                    // midterm pair. Four or more split evenly.
+                    let split = if n == 3
+                        && !(vocab::looks_like_value(&texts[1].text) || texts[1].col < lay.ann_l2)
+                    {
+                        1
                     } else {
-                        side_texts(
-                            ctx,
-                            &mut mid,
-                            Period::Midterm,
-                            &mid_side,
-                            table,
-                            &texts[..1],
-                            true,
-                            row_no,
-                        );
-                        side_texts(
-                            ctx,
-                            &mut ann,
-                            Period::Annual,
-                            &ann_side,
-                            table,
-                            &texts[1..],
-                            true,
-                            row_no,
-                        );
-                    }
-                }
-                _ => {
+                        2
+                    };
+                    let (m, a) = texts.split_at(split);
                     side_texts(
                         ctx,
                         &mut mid,
                         Period::Midterm,
                         &mid_side,
                         table,
-                        &texts[..2],
+                        m,
                         true,
                         row_no,
                     );
@@ -1103,7 +1067,7 @@ fn read_indicators(ctx: &Ctx<'_>, hcells: &[SCell], rows: &[(usize, Vec<SCell>)]
                         Period::Annual,
                         &ann_side,
                         table,
-                        &texts[2..],
+                        a,
                         true,
                         row_no,
                     );
