@@ -90,7 +90,15 @@ fn label_of(text: &str) -> Option<Lab> {
     if let Some((_, l)) = simple.iter().find(|(k, _)| *k == c) {
         return Some(l.clone());
     }
-    if let Some(rest) = c.strip_prefix("项目资金") {
+    // "项目资金(万元)"; OCR often misreads 目 (as 日, 自), so one wrong character there is tolerated.
+    let funds_rest = c.strip_prefix("项目资金").or_else(|| {
+        let mut it = c.char_indices();
+        match (it.next(), it.next()) {
+            (Some((_, '项')), Some((i, ch))) => c[i + ch.len_utf8()..].strip_prefix("资金"),
+            _ => None,
+        }
+    });
+    if let Some(rest) = funds_rest {
         if !rest.contains("总额") {
             let unit = if rest.contains("万元") {
                 Some(MoneyUnit::Wan)
@@ -419,7 +427,13 @@ fn read_header(_ctx: &Ctx<'_>, rows: &[(usize, Vec<SCell>)], fi: &FormInput, r: 
             fund_raw.push((period, k, lc, vc));
         }
     }
-    let unit = unit.unwrap_or(MoneyUnit::Wan);
+    let unit = unit.unwrap_or_else(|| {
+        if !fund_raw.is_empty() {
+            r.warnings
+                .push("funds: unit not printed or not read, assumed 万元".to_string());
+        }
+        MoneyUnit::Wan
+    });
     r.funds.declared_unit = Some(
         match unit {
             MoneyUnit::Wan => "万元",
@@ -1154,5 +1168,24 @@ fn side_of_texts(lay: &Layout, texts: &[&SCell], mid: &[Indicator], mid_side: &S
                 Period::Midterm
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod label_tests {
+    use super::*;
+
+    #[test]
+    fn the_funds_label_survives_one_misread_character() {
+        assert_eq!(
+            label_of("项日资金(元)"),
+            Some(Lab::FundsUnit(Some(MoneyUnit::Yuan)))
+        );
+        assert_eq!(
+            label_of("项目资金(万元)"),
+            Some(Lab::FundsUnit(Some(MoneyUnit::Wan)))
+        );
+        assert_ne!(label_of("项目资金总额"), label_of("项日资金(元)"));
+        assert!(!matches!(label_of("其他资金"), Some(Lab::FundsUnit(_))));
     }
 }
