@@ -14,6 +14,10 @@
 //!      ──emit──▶ records.jsonl, tables.jsonl, pages.jsonl, indicators.csv, run.json
 //! ```
 //!
+//! Born-digital PDF pages skip render/preprocess/grid/ocr: [`digital`] reads the text layer and the
+//! drawn ruling lines (through the one pdfium binding in [`pdfium`]) straight into `ir::Page`, and
+//! falls back to OCR for a page whose text layer is broken.
+//!
 //! Text input enters at `table::text` and shares everything downstream with scanned pages, so
 //! the domain logic is tested on text where no OCR error can hide its mistakes.
 //! [`pipeline`] drives the stages over a batch of files (page-parallel, incremental, with a
