@@ -4,7 +4,7 @@
 
 use rust_decimal::Decimal;
 
-use crate::model::{FundKey, FundSet, Record};
+use crate::model::{FundKey, FundSet, Record, TableRecord};
 use crate::normalise::ValueKind;
 
 /// An indicator amount this many times the project's largest total is implausible.
@@ -138,5 +138,64 @@ mod tests {
             check_record(&r),
             vec!["indicator 1: amount 20000 far above project funds 1000".to_string()]
         );
+    }
+}
+
+/// Warnings for table cells a record was read from whose OCR confidence is below `threshold`:
+/// a reviewer should look at those before trusting the value (text input and text layers have
+/// confidence 1.0 and never warn).
+pub fn low_confidence(r: &Record, tables: &[TableRecord], threshold: f32) -> Vec<String> {
+    let mut out = Vec::new();
+    for t in tables.iter().filter(|t| r.source.tables.contains(&t.id)) {
+        let page = t.source.pages.first().copied().unwrap_or(0);
+        for c in t.cells.iter().filter(|c| c.conf < threshold) {
+            let text: String = c.text.split_whitespace().collect();
+            if text.is_empty() {
+                continue;
+            }
+            let shown: String = text.chars().take(20).collect();
+            out.push(format!(
+                "page {page}: low OCR confidence {:.2} in cell r{}c{} {shown:?}",
+                c.conf, c.row, c.col
+            ));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod low_conf_tests {
+    use super::*;
+    use crate::model::{Source, TableCell};
+
+    #[test]
+    fn only_unsure_non_blank_cells_of_the_records_own_tables_warn() {
+        let cell = |text: &str, conf| TableCell {
+            row: 1,
+            col: 2,
+            rowspan: 1,
+            colspan: 1,
+            text: text.into(),
+            conf,
+            bbox: None,
+        };
+        let table = |id: &str| TableRecord {
+            kind: "table".into(),
+            id: id.into(),
+            source: Source {
+                pages: vec![5],
+                ..Source::default()
+            },
+            title: None,
+            unit: None,
+            department: None,
+            n_rows: 2,
+            n_cols: 3,
+            cells: vec![cell("≥95%", 0.61), cell("", 0.1), cell("100%", 0.99)],
+        };
+        let mut r = Record::default();
+        r.source.tables = vec!["a-p5-t1".into()];
+        let w = low_confidence(&r, &[table("a-p5-t1"), table("b-p5-t1")], 0.8);
+        assert_eq!(w, ["page 5: low OCR confidence 0.61 in cell r1c2 \"≥95%\""]);
     }
 }

@@ -515,13 +515,17 @@ pub(crate) fn process_bytes(
         pages,
     };
     let t_extract = Instant::now();
-    let extracted = guarded(file, None, "extract", || {
+    let mut extracted = guarded(file, None, "extract", || {
         crate::extract::extract_document(&doc)
     })
     .unwrap_or_else(|e| {
         errors.push(e);
         Default::default()
     });
+    for r in &mut extracted.records {
+        let w = crate::check::low_confidence(r, &extracted.tables, ctx.cfg.ocr.low_conf);
+        r.warnings.extend(w);
+    }
     stage_ms.insert("extract".into(), ms(t_extract));
     let pages = crate::emit::page_records(&doc);
     FileResult {
