@@ -115,17 +115,7 @@ impl PdfFile {
         if bytes.is_empty() {
             return Err(bad(path, None, "empty file"));
         }
-        if bytes.len() as u64 > cfg.limits.max_file_bytes {
-            return Err(Error::Limit {
-                path: path.into(),
-                page: None,
-                reason: format!(
-                    "file is {} bytes, limit is {}",
-                    bytes.len(),
-                    cfg.limits.max_file_bytes
-                ),
-            });
-        }
+        check_file_size(path, bytes, cfg)?;
         let head = &bytes[..bytes.len().min(1024)];
         if !head.windows(5).any(|w| w == b"%PDF-") {
             return Err(bad(path, None, "not a PDF (no %PDF- header)"));
@@ -737,17 +727,7 @@ pub fn load_image(path: &Path, bytes: &[u8], cfg: &Config) -> Result<PageRaster>
     if bytes.is_empty() {
         return Err(bad(path, Some(1), "empty file"));
     }
-    if bytes.len() as u64 > cfg.limits.max_file_bytes {
-        return Err(Error::Limit {
-            path: path.into(),
-            page: None,
-            reason: format!(
-                "file is {} bytes, limit is {}",
-                bytes.len(),
-                cfg.limits.max_file_bytes
-            ),
-        });
-    }
+    check_file_size(path, bytes, cfg)?;
     let reader = image::ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
         .map_err(|e| bad(path, Some(1), format!("unreadable image: {e}")))?;
@@ -788,3 +768,19 @@ pub fn load_image(path: &Path, bytes: &[u8], cfg: &Config) -> Result<PageRaster>
 
 #[cfg(test)]
 mod tests;
+
+/// Refuses a file over `limits.max_file_bytes` before any parsing.
+fn check_file_size(path: &Path, bytes: &[u8], cfg: &Config) -> Result<()> {
+    if bytes.len() as u64 > cfg.limits.max_file_bytes {
+        return Err(Error::Limit {
+            path: path.into(),
+            page: None,
+            reason: format!(
+                "file is {} bytes, limit is {}",
+                bytes.len(),
+                cfg.limits.max_file_bytes
+            ),
+        });
+    }
+    Ok(())
+}

@@ -712,14 +712,7 @@ fn split_row<'a>(toks: &[Tok<'a>], lay: &Layout) -> Split<'a> {
                 sp.ann_texts.extend(name_cells);
                 sp.ann_texts.extend(texts);
             } else {
-                for (_, col) in levels {
-                    if let Some(c) = toks.iter().find_map(|t| match t {
-                        Tok::Level(_, c) if c.col == col => Some(*c),
-                        _ => None,
-                    }) {
-                        sp.ann_texts.push(c);
-                    }
-                }
+                level_cells_as_texts(toks, levels, &mut sp.ann_texts);
                 sp.ann_texts.extend(texts);
             }
         }
@@ -783,14 +776,7 @@ fn split_row<'a>(toks: &[Tok<'a>], lay: &Layout) -> Split<'a> {
                 sp.ann_texts = texts;
             }
             for (levels, texts) in it {
-                for (_, col) in levels {
-                    if let Some(c) = toks.iter().find_map(|t| match t {
-                        Tok::Level(_, c) if c.col == col => Some(*c),
-                        _ => None,
-                    }) {
-                        sp.ann_texts.push(c);
-                    }
-                }
+                level_cells_as_texts(toks, levels, &mut sp.ann_texts);
                 sp.ann_texts.extend(texts);
             }
         }
@@ -923,6 +909,23 @@ fn side_texts(
             }
         }
         [n, v, ..] => push_indicator(ctx, acc, period, side, table, Some(n), Some(v), row_no),
+    }
+}
+
+/// The level cells at `levels`' columns, read as plain texts (a row's annual side where level
+/// names are names, not levels).
+fn level_cells_as_texts<'a, L>(
+    toks: &[Tok<'a>],
+    levels: impl IntoIterator<Item = (L, usize)>,
+    out: &mut Vec<&'a SCell>,
+) {
+    for (_, col) in levels {
+        if let Some(c) = toks.iter().find_map(|t| match t {
+            Tok::Level(_, c) if c.col == col => Some(*c),
+            _ => None,
+        }) {
+            out.push(c);
+        }
     }
 }
 
