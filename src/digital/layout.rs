@@ -466,7 +466,8 @@ fn dedupe_overprint(v: Vec<Glyph>) -> Vec<Glyph> {
     out
 }
 
-fn em(line: &[Glyph]) -> f32 {
+/// Median glyph height of a line: the text size, the yardstick for gaps.
+pub(super) fn em(line: &[Glyph]) -> f32 {
     let mut hs: Vec<f32> = line
         .iter()
         .filter(|g| !g.ch.is_whitespace())

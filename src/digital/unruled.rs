@@ -4,7 +4,7 @@
 //! columns, and a leading or trailing line that does not fit the columns (a unit line, a
 //! note) is left out as a text line.
 
-use super::layout::{Glyph, Rect};
+use super::layout::{em, Glyph, Rect};
 
 /// A run of glyphs in one line with its extent.
 #[derive(Debug, Clone)]
@@ -21,16 +21,6 @@ pub struct Aligned {
     pub cols: Vec<(f32, f32)>,
     /// Per row (line), the runs in it.
     pub rows: Vec<Vec<Run>>,
-}
-
-fn em(line: &[Glyph]) -> f32 {
-    let mut hs: Vec<f32> = line
-        .iter()
-        .filter(|g| !g.ch.is_whitespace())
-        .map(|g| g.bbox.h())
-        .collect();
-    hs.sort_by(f32::total_cmp);
-    hs.get(hs.len() / 2).copied().unwrap_or(10.0).max(1.0)
 }
 
 /// Splits a line at gaps wider than about one and a half characters.
