@@ -233,6 +233,10 @@ pub struct Segment {
     /// Fraction of the length with ink beside the stroke on both sides at once: text touching a
     /// ruling sits on one side, strokes inside characters are crossed by others.
     pub side_both: f32,
+    /// Fraction of the length with ink on the line itself (before gaps are closed): near 1 for
+    /// a ruling, even a faint one; a chain of text strokes linked through gaps and crossing
+    /// rulings has holes between its strokes.
+    pub fill: f32,
     acc: Acc,
 }
 
@@ -378,6 +382,7 @@ fn row_segments(m: &Mask, p: &Params, horizontal: bool) -> Vec<Segment> {
     for rs in groups.values() {
         if let Some(mut s) = fit_segment(rs, p, horizontal) {
             (s.side_ink, s.side_both) = side_ink(m, &s, p);
+            s.fill = fill(m, &s, p);
             out.push(s);
         }
     }
@@ -406,6 +411,47 @@ fn side_ink(m: &Mask, s: &Segment, p: &Params) -> (f32, f32) {
     }
 }
 
+/// See [`Segment::fill`]; `m` is in the segment's own frame (rows along the line).
+fn fill(m: &Mask, s: &Segment, p: &Params) -> f32 {
+    let reach = (s.thick / 2.0).ceil() as i64 + p.dil as i64;
+    let (mut n, mut ink) = (0u32, 0u32);
+    let mut t = s.lo.max(0.0);
+    while t < s.hi {
+        let c = s.at(t).round() as i64;
+        let x = t as u32;
+        n += 1;
+        ink += u32::from((c - reach..=c + reach).any(|y| y >= 0 && m.get(x, y as u32)));
+        t += 1.0;
+    }
+    if n == 0 {
+        0.0
+    } else {
+        ink as f32 / n as f32
+    }
+}
+
+/// The band of residuals (whole pixels, inclusive) around the heaviest one that holds at least
+/// half its weight, runs weighted by length; None for no runs.
+fn core_band(
+    rs: &[(u32, u32, u32)],
+    residual: &dyn Fn(&(u32, u32, u32)) -> f64,
+) -> Option<(f64, f64)> {
+    let mut w: std::collections::BTreeMap<i64, u64> = std::collections::BTreeMap::new();
+    for r in rs {
+        *w.entry(residual(r).round() as i64).or_default() += u64::from(r.1 - r.0);
+    }
+    let (&peak, &top) = w.iter().max_by_key(|(_, &v)| v)?;
+    let heavy = |k: i64| w.get(&k).is_some_and(|&v| 2 * v >= top);
+    let (mut r0, mut r1) = (peak, peak);
+    while heavy(r0 - 1) {
+        r0 -= 1;
+    }
+    while heavy(r1 + 1) {
+        r1 += 1;
+    }
+    Some((r0 as f64, r1 as f64))
+}
+
 /// Fits one linked group of runs (t0, t1, p); drops runs far from the first fit (text strokes
 /// touching the line), and rejects blobs too thick to be a ruling.
 fn fit_segment(rs: &[(u32, u32, u32)], p: &Params, horizontal: bool) -> Option<Segment> {
@@ -418,19 +464,38 @@ fn fit_segment(rs: &[(u32, u32, u32)], p: &Params, horizontal: bool) -> Option<S
     let len = (hi - lo).max(1.0);
     let thick = acc.n as f32 / len - 2.0 * p.dil as f32;
     let (a, b) = acc.fit();
-    let lim = (thick.max(1.0) + p.dil as f32) as f64;
-    let mut acc2 = Acc::default();
-    for &(t0, t1, y) in rs {
-        let mid = (t0 + t1) as f64 / 2.0;
-        if (y as f64 - (a * mid + b)).abs() <= lim {
-            acc2.add_run(t0, t1, y);
-        }
-    }
-    let acc = if acc2.n > acc.n * 0.5 { acc2 } else { acc };
-    let (a, b) = acc.fit();
     if thick > p.max_thick || a.abs() > 0.1 {
         return None;
     }
+    let residual = |&(t0, t1, y): &(u32, u32, u32)| y as f64 - (a * (t0 + t1) as f64 / 2.0 + b);
+    // Text set tight against a ruling joins it, pulling a plain fit off the ruling and
+    // thickening it (then cell interiors cut into the text). The ruling is the densest band
+    // of rows along the fit: keep the runs there when they still cover most of the length.
+    let (acc, thick) = match core_band(rs, &residual) {
+        Some((r0, r1)) => {
+            let core: Vec<_> = rs
+                .iter()
+                .filter(|r| (r0 - 0.5..=r1 + 0.5).contains(&residual(r)))
+                .copied()
+                .collect();
+            let (clo, chi) = (
+                core.iter().map(|r| r.0).min().unwrap_or(0) as f32,
+                core.iter().map(|r| r.1).max().unwrap_or(0) as f32,
+            );
+            let mut core_acc = Acc::default();
+            for &(t0, t1, y) in &core {
+                core_acc.add_run(t0, t1, y);
+            }
+            if chi - clo >= 0.8 * len {
+                let t = core_acc.n as f32 / (chi - clo).max(1.0) - 2.0 * p.dil as f32;
+                (core_acc, t.min(thick))
+            } else {
+                (acc, thick)
+            }
+        }
+        None => (acc, thick),
+    };
+    let (a, b) = acc.fit();
     Some(Segment {
         horizontal,
         a: a as f32,
@@ -440,6 +505,7 @@ fn fit_segment(rs: &[(u32, u32, u32)], p: &Params, horizontal: bool) -> Option<S
         thick: thick.max(1.0),
         side_ink: 0.0,
         side_both: 0.0,
+        fill: 0.0,
         acc,
     })
 }
@@ -505,6 +571,7 @@ fn merge_collinear(mut segs: Vec<Segment>, p: &Params) -> Vec<Segment> {
                     thick: (s.thick * ls + o.thick * lo_) / (ls + lo_),
                     side_ink: (s.side_ink * ls + o.side_ink * lo_) / (ls + lo_),
                     side_both: (s.side_both * ls + o.side_both * lo_) / (ls + lo_),
+                    fill: (s.fill * ls + o.fill * lo_) / (ls + lo_),
                     acc,
                 };
                 segs[i] = seg;
@@ -560,8 +627,10 @@ pub fn candidates(mask: &Mask, unit: f32) -> (Vec<Segment>, Vec<Segment>) {
 pub fn find_rulings(mask: &Mask, unit: f32) -> (Vec<Segment>, Vec<Segment>) {
     let p = Params::new(unit);
     // Text strokes chained along a row of characters have ink beside them nearly everywhere;
-    // a ruling has it only where lines cross or text touches.
-    let lone = |s: &Segment| s.side_ink <= 0.3;
+    // a ruling has it only where lines cross or text touches. In small print, strokes of
+    // characters in consecutive rows chain through the rulings between them (gaps closed) into
+    // long "lines" with little ink beside them; those have holes on the line itself.
+    let lone = |s: &Segment| s.side_ink <= 0.3 && s.fill >= MIN_FILL;
     let (hs, vs) = candidates(mask, unit);
     let hs: Vec<Segment> = hs.into_iter().filter(lone).collect();
     let vs: Vec<Segment> = vs.into_iter().filter(lone).collect();
@@ -570,6 +639,10 @@ pub fn find_rulings(mask: &Mask, unit: f32) -> (Vec<Segment>, Vec<Segment>) {
     let vs = accept(vs, &hs, &p);
     (merge_collinear(hs, &p), merge_collinear(vs, &p))
 }
+
+/// Least [`Segment::fill`] of a ruling: every ruling measured on the dev scans (phone scans
+/// included) is above 0.95; text-stroke chains in dense small print are below 0.8.
+const MIN_FILL: f32 = 0.85;
 
 /// One grid cell in prepared-image pixels.
 #[derive(Debug, Clone, PartialEq)]
