@@ -194,15 +194,31 @@ impl Reader<'_> {
             return None;
         }
         let ink = self.mask.ink_box(x0, y0, x1, y1)?;
-        // Recognisers are trained on padded lines, but the pad never reaches past the
-        // interior, where the ruling lines are.
+        // Recognisers are trained on padded lines. The pad never takes pixels from past the
+        // interior, where the ruling lines are; where the text comes close to a ruling (small
+        // print in tight rows) the missing pad is paper. Without it the characters touch the
+        // crop's edge and fill its height, and the line splitter takes them for rule remnants.
         let pad = (self.unit * 0.03) as i64;
-        self.crop([
-            (ink[0] as i64 - pad).max(x0),
-            (ink[1] as i64 - pad).max(y0),
-            (ink[2] as i64 + pad).min(x1),
-            (ink[3] as i64 + pad).min(y1),
-        ])
+        let want = [
+            ink[0] as i64 - pad,
+            ink[1] as i64 - pad,
+            ink[2] as i64 + pad,
+            ink[3] as i64 + pad,
+        ];
+        let got = [
+            want[0].max(x0),
+            want[1].max(y0),
+            want[2].min(x1),
+            want[3].min(y1),
+        ];
+        let img = self.crop(got)?;
+        if got == want {
+            return Some(img);
+        }
+        let (w, h) = ((want[2] - want[0]) as u32, (want[3] - want[1]) as u32);
+        let mut out = RgbImage::from_pixel(w, h, image::Rgb([255, 255, 255]));
+        image::imageops::replace(&mut out, &img, got[0] - want[0], got[1] - want[1]);
+        Some(out)
     }
 
     /// A text line outside the tables (its box found from the ink itself), padded.
