@@ -66,6 +66,29 @@ const FUND_LABELS: [(&str, FundKey, Option<Period>); 14] = [
     ("市县(区)财政资金", FundKey::Local, None),
 ];
 
+/// `a` is `label` with one character misread: same length (at least four characters, so
+/// that one character is not most of the label) and exactly one position different.
+fn near(a: &str, label: &str) -> bool {
+    let (mut n, mut diff) = (0usize, 0usize);
+    let mut ai = a.chars();
+    for lc in label.chars() {
+        match ai.next() {
+            Some(ac) => diff += usize::from(ac != lc),
+            None => return false,
+        }
+        n += 1;
+    }
+    ai.next().is_none() && n >= 4 && diff == 1
+}
+
+/// The one label `text` is [`near`]; None when none is or several are (then the text is not
+/// taken for a label at all rather than for the wrong one).
+fn unique_near<'a, T>(text: &str, labels: impl Iterator<Item = (&'a str, T)>) -> Option<T> {
+    let mut hits = labels.filter(|(l, _)| near(text, l));
+    let first = hits.next()?;
+    hits.next().is_none().then_some(first.1)
+}
+
 fn label_of(text: &str) -> Option<Lab> {
     let c = compact(text);
     let c = c.trim_end_matches(':');
@@ -88,6 +111,9 @@ fn label_of(text: &str) -> Option<Lab> {
         ("计划完成日期", Lab::End),
     ];
     if let Some((_, l)) = simple.iter().find(|(k, _)| *k == c) {
+        return Some(l.clone());
+    }
+    if let Some(l) = unique_near(c, simple.iter().map(|(k, l)| (*k, l))) {
         return Some(l.clone());
     }
     // "项目资金(万元)"; OCR often misreads 目 (as 日, 自), so one wrong character there is tolerated.
@@ -116,6 +142,9 @@ fn label_of(text: &str) -> Option<Lab> {
     if let Some((_, k, p)) = FUND_LABELS.iter().find(|(l, _, _)| *l == c) {
         return Some(Lab::Fund(*k, *p));
     }
+    if let Some((k, p)) = unique_near(c, FUND_LABELS.iter().map(|(l, k, p)| (*l, (k, p)))) {
+        return Some(Lab::Fund(*k, *p));
+    }
     if c == "总体目标" {
         return Some(Lab::GoalsHead);
     }
@@ -127,7 +156,13 @@ fn label_of(text: &str) -> Option<Lab> {
         (Period::Annual, &["年度目标", "年度总体目标"][..]),
     ] {
         for pre in prefixes {
-            if let Some(rest) = c.strip_prefix(pre) {
+            let rest = c.strip_prefix(pre).or_else(|| {
+                // A misread character in the label ("年度总体日标"): same length prefix.
+                let n = pre.chars().count();
+                let end = c.char_indices().nth(n).map_or(c.len(), |(i, _)| i);
+                near(&c[..end], pre).then(|| &c[end..])
+            });
+            if let Some(rest) = rest {
                 if rest.is_empty() || rest.starts_with('(') {
                     let span = rest
                         .trim_start_matches('(')
@@ -1190,5 +1225,30 @@ mod label_tests {
         );
         assert_ne!(label_of("项目资金总额"), label_of("项日资金(元)"));
         assert!(!matches!(label_of("其他资金"), Some(Lab::FundsUnit(_))));
+    }
+
+    #[test]
+    fn labels_survive_one_misread_character() {
+        assert_eq!(label_of("计划川始日期"), Some(Lab::Start));
+        assert_eq!(label_of("实施单拉"), Some(Lab::Impl));
+        assert_eq!(label_of("其中:当年财玫拨款"), label_of("当年财政拨款"));
+        assert_eq!(
+            label_of("年度总体日标"),
+            Some(Lab::Goal(Period::Annual, None))
+        );
+    }
+
+    #[test]
+    fn misread_labels_are_not_guessed() {
+        // Two characters off, or too short for one character to be a small part.
+        assert_eq!(label_of("计划川始日朝"), None);
+        assert_eq!(label_of("项目斯"), None);
+        assert!(!near("项目名称", "项目名称"));
+        assert!(!near("项目名", "项目名称"));
+        // Equally near two labels: neither.
+        assert_eq!(
+            unique_near("abcd", [("abcx", 1), ("abxd", 2)].into_iter()),
+            None
+        );
     }
 }
