@@ -45,7 +45,7 @@ impl Default for OcrConfig {
             engine: EngineKind::Ppocr,
             models_dir: PathBuf::from("models"),
             low_conf: 0.80,
-            max_cell_chars: 400,
+            max_cell_chars: 4000,
         }
     }
 }
