@@ -1,8 +1,9 @@
 //! Prints what the grid stage finds on one page image (for debugging a page's layout):
-//! cargo run --release --example grid_dump -- PAGE.png [OUT.png]
+//! cargo run --release --example grid_dump -- PAGE.png [CELLS.png [PREPARED.png]]
 //!
 //! Lists every accepted ruling and each table's rows × columns with its cell boxes; with OUT.png,
-//! draws the cells over the prepared page.
+//! draws the cells over the prepared page;
+//! with PREPARED.png, saves the prepared page (the cells' coordinates are in its frame).
 use image::Rgb;
 use jixiao::config::Config;
 use jixiao::{grid, preprocess};
@@ -15,7 +16,7 @@ fn main() -> anyhow::Result<()> {
     println!("unit {:.1} skew {:.2}°", g.unit, prep.skew_deg);
     for s in &g.rulings {
         println!(
-            "{} at {:7.1} from {:7.1} to {:7.1} len {:6.1} thick {:4.1} side {:.2}/{:.2} fill {:.2}",
+            "{} at {:7.1} from {:7.1} to {:7.1} len {:6.1} thick {:4.1} side {:.2}/{:.2} fill {:.2} slope {:.4}",
             if s.horizontal { "H" } else { "V" },
             s.at((s.lo + s.hi) / 2.0),
             s.lo,
@@ -24,14 +25,15 @@ fn main() -> anyhow::Result<()> {
             s.thick,
             s.side_ink,
             s.side_both,
-            s.fill
+            s.fill,
+            s.a
         );
     }
     if std::env::var_os("CANDIDATES").is_some() {
         let (hs, vs) = grid::candidates(&g.mask, g.unit);
         for s in hs.iter().chain(&vs) {
             println!(
-                "cand {} at {:7.1} from {:7.1} to {:7.1} len {:6.1} thick {:4.1} side {:.2}/{:.2} fill {:.2}",
+                "cand {} at {:7.1} from {:7.1} to {:7.1} len {:6.1} thick {:4.1} side {:.2}/{:.2} fill {:.2} slope {:.4}",
                 if s.horizontal { "H" } else { "V" },
                 s.at((s.lo + s.hi) / 2.0),
                 s.lo,
@@ -40,7 +42,8 @@ fn main() -> anyhow::Result<()> {
                 s.thick,
                 s.side_ink,
                 s.side_both,
-                s.fill
+                s.fill,
+                s.a
             );
         }
     }
@@ -75,6 +78,9 @@ fn main() -> anyhow::Result<()> {
     }
     if let Some(p) = a.get(2) {
         out.save(p)?;
+    }
+    if let Some(p) = a.get(3) {
+        prep.rgb.save(p)?;
     }
     Ok(())
 }

@@ -381,8 +381,15 @@ fn row_segments(m: &Mask, p: &Params, horizontal: bool) -> Vec<Segment> {
     let mut out = Vec::new();
     for rs in groups.values() {
         if let Some(mut s) = fit_segment(rs, p, horizontal) {
+            let on = on_line(m, &s, p);
+            let (a, b) = solid_span(&on, p);
+            if b < a + p.min_run as usize {
+                continue;
+            }
+            let lo = s.lo.max(0.0);
+            (s.lo, s.hi) = (lo + a as f32, lo + b as f32);
+            s.fill = on[a..b].iter().filter(|&&v| v).count() as f32 / (b - a) as f32;
             (s.side_ink, s.side_both) = side_ink(m, &s, p);
-            s.fill = fill(m, &s, p);
             out.push(s);
         }
     }
@@ -411,22 +418,47 @@ fn side_ink(m: &Mask, s: &Segment, p: &Params) -> (f32, f32) {
     }
 }
 
-/// See [`Segment::fill`]; `m` is in the segment's own frame (rows along the line).
-fn fill(m: &Mask, s: &Segment, p: &Params) -> f32 {
+/// Per pixel along `s` from `s.lo`: is there ink on the line itself (within its thickness and
+/// the dilation)? `m` is in the segment's own frame (rows along the line).
+fn on_line(m: &Mask, s: &Segment, p: &Params) -> Vec<bool> {
     let reach = (s.thick / 2.0).ceil() as i64 + p.dil as i64;
-    let (mut n, mut ink) = (0u32, 0u32);
+    let mut out = Vec::new();
     let mut t = s.lo.max(0.0);
     while t < s.hi {
         let c = s.at(t).round() as i64;
         let x = t as u32;
-        n += 1;
-        ink += u32::from((c - reach..=c + reach).any(|y| y >= 0 && m.get(x, y as u32)));
+        out.push((c - reach..=c + reach).any(|y| y >= 0 && m.get(x, y as u32)));
         t += 1.0;
     }
-    if n == 0 {
-        0.0
-    } else {
-        ink as f32 / n as f32
+    out
+}
+
+/// The part of a segment between its first and last stretch of solid ink: a ruling that text
+/// touches at an end (a label centred against the line) picks up the characters' strokes, with
+/// holes between them, as an extension. Returns `[a, b)` indices into `on`.
+fn solid_span(on: &[bool], p: &Params) -> (usize, usize) {
+    let win = ((p.unit * 0.1) as usize).max(8);
+    if on.len() <= win {
+        return (0, on.len());
+    }
+    let mut pre = vec![0usize; on.len() + 1];
+    for (i, &v) in on.iter().enumerate() {
+        pre[i + 1] = pre[i] + usize::from(v);
+    }
+    let solid = |i: usize| (pre[i + win] - pre[i]) * 10 >= win * 9;
+    let first = (0..=on.len() - win).find(|&i| solid(i));
+    let last = (0..=on.len() - win).rev().find(|&i| solid(i));
+    match (first, last) {
+        (Some(a), Some(b)) => {
+            let a = (a..a + win).find(|&i| on[i]).unwrap_or(a);
+            let b = (b..b + win)
+                .rev()
+                .find(|&i| on[i])
+                .map_or(b + win, |i| i + 1);
+            (a, b)
+        }
+        // Nowhere solid: left whole, for the fill test to judge.
+        _ => (0, on.len()),
     }
 }
 
@@ -607,7 +639,7 @@ fn accept(segs: Vec<Segment>, perp: &[Segment], p: &Params) -> Vec<Segment> {
     segs.into_iter()
         .filter(|s| {
             s.len() >= p.strong
-                || (s.side_ink <= 0.15
+                || ((s.side_ink <= 0.15 || solid(s))
                     && perp.iter().any(|q| end_touches(s, s.lo, q, p))
                     && perp.iter().any(|q| end_touches(s, s.hi, q, p)))
         })
@@ -630,7 +662,7 @@ pub fn find_rulings(mask: &Mask, unit: f32) -> (Vec<Segment>, Vec<Segment>) {
     // a ruling has it only where lines cross or text touches. In small print, strokes of
     // characters in consecutive rows chain through the rulings between them (gaps closed) into
     // long "lines" with little ink beside them; those have holes on the line itself.
-    let lone = |s: &Segment| s.side_ink <= 0.3 && s.fill >= MIN_FILL;
+    let lone = |s: &Segment| (s.side_ink <= 0.3 || solid(s)) && s.fill >= MIN_FILL;
     let (hs, vs) = candidates(mask, unit);
     let hs: Vec<Segment> = hs.into_iter().filter(lone).collect();
     let vs: Vec<Segment> = vs.into_iter().filter(lone).collect();
@@ -643,6 +675,13 @@ pub fn find_rulings(mask: &Mask, unit: f32) -> (Vec<Segment>, Vec<Segment>) {
 /// Least [`Segment::fill`] of a ruling: every ruling measured on the dev scans (phone scans
 /// included) is above 0.95; text-stroke chains in dense small print are below 0.8.
 const MIN_FILL: f32 = 0.85;
+
+/// Unbroken ink along its whole length with ink on both sides at once only rarely: a ruling
+/// even where text is set tight against it on both sides (a label cell beside a value cell in
+/// a blurred phone scan), unlike a stroke inside a character, which others cross.
+fn solid(s: &Segment) -> bool {
+    s.fill >= 0.95 && s.side_both <= 0.2 && s.side_ink <= 0.5
+}
 
 /// One grid cell in prepared-image pixels.
 #[derive(Debug, Clone, PartialEq)]
@@ -1035,7 +1074,9 @@ fn aligned<'a>(segs: &[&'a Segment]) -> Vec<&'a Segment> {
     let m = weighted_median_slope(segs);
     segs.iter()
         .copied()
-        .filter(|s| (s.a - m).abs() <= 0.01)
+        // A short segment's own slope is noisy (a blurred 70 px line fits ±0.01): judged by
+        // how far it drifts from the table's slope over its length.
+        .filter(|s| (s.a - m).abs() <= 0.01 || (s.a - m).abs() * s.len() <= 1.5)
         .collect()
 }
 
