@@ -314,7 +314,10 @@ pub fn remove_light_marks(img: &mut GrayImage) {
     }
     let mut seen = vec![false; w * h];
     let mut stack = Vec::new();
-    let mut members = Vec::new();
+    // Every blob of the bottom margin: its pixels (a range of `members`), box, and whether
+    // it is light (a few dark pixels are JPEG ringing, not ink: print is dark through its body).
+    let mut members: Vec<usize> = Vec::new();
+    let mut blobs: Vec<(std::ops::Range<usize>, [usize; 4], bool)> = Vec::new();
     // Scanner apps stamp their mark in the bottom margin; elsewhere faint strokes of small
     // print at low resolution can be as light as a watermark, so they are not touched.
     for start in (h * 9 / 10) * w..w * h {
@@ -323,12 +326,14 @@ pub fn remove_light_marks(img: &mut GrayImage) {
         }
         seen[start] = true;
         stack.push(start);
-        members.clear();
+        let first = members.len();
         let mut dark = 0usize;
+        let mut bb = [usize::MAX, usize::MAX, 0, 0];
         while let Some(i) = stack.pop() {
             members.push(i);
             dark += usize::from(px[i] < light);
             let (x, y) = (i % w, i / w);
+            bb = [bb[0].min(x), bb[1].min(y), bb[2].max(x), bb[3].max(y)];
             let mut visit = |j: usize| {
                 if px[j] < mask_thr && !seen[j] {
                     seen[j] = true;
@@ -348,9 +353,24 @@ pub fn remove_light_marks(img: &mut GrayImage) {
                 visit(i + w);
             }
         }
-        // A few dark pixels are JPEG ringing, not ink: real print is dark through its body.
-        if dark * 50 <= members.len() {
-            for &i in &members {
+        let n = members.len() - first;
+        blobs.push((first..members.len(), bb, dark * 50 <= n));
+    }
+    // A light blob beside dark print on the same line is a faint character of that print (a
+    // table's last rows, phone-scanned, reach into the margin), not a watermark.
+    let beside_print = |b: &[usize; 4]| {
+        let reach = b[3] - b[1] + 1;
+        blobs.iter().any(|(_, d, is_light)| {
+            !*is_light
+                && d[0] <= b[2] + reach
+                && b[0] <= d[2] + reach
+                && d[1].max(b[1]) <= d[3].min(b[3])
+                && 2 * (d[3].min(b[3]) - d[1].max(b[1]) + 1) >= (b[3] - b[1] + 1)
+        })
+    };
+    for (range, bb, is_light) in &blobs {
+        if *is_light && !beside_print(bb) {
+            for &i in &members[range.clone()] {
                 px[i] = 255;
             }
         }

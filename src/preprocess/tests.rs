@@ -281,3 +281,25 @@ fn tiny_or_blank_pages_do_not_panic() {
     let black = RgbImage::from_pixel(300, 400, Rgb([0, 0, 0]));
     assert!(prepare(&black, &Config::default()).is_ok());
 }
+
+#[test]
+fn faint_characters_beside_print_in_the_margin_are_kept() {
+    // The last row of a table reaching the bottom tenth of a phone scan: one character came out
+    // light, its neighbours dark.
+    let mut img = GrayImage::from_pixel(400, 200, Luma([255]));
+    for (x0, v) in [(20u32, 5u8), (45, 170), (70, 5)] {
+        for y in 182..196 {
+            for x in x0..x0 + 18 {
+                if (x - x0) % 6 < 2 || (y - 182) % 7 < 2 {
+                    img.put_pixel(x, y, Luma([v]));
+                }
+            }
+        }
+    }
+    // The page needs some dark print for its ink level.
+    for x in 20..380 {
+        img.put_pixel(x, 40, Luma([5]));
+    }
+    remove_light_marks(&mut img);
+    assert_eq!(img.get_pixel(45, 182)[0], 170);
+}
