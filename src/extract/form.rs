@@ -969,7 +969,7 @@ fn level_cells_as_texts<'a, L>(
 /// the level header right after a 二级指标 is the 三级 one, the one right after 一级 the 二级.
 fn header_levels(cells: &[SCell]) -> Vec<Option<u8>> {
     let mut prev: Option<u8> = None;
-    cells
+    let mut levels: Vec<Option<u8>> = cells
         .iter()
         .map(|c| {
             let t = compact(&c.text);
@@ -995,7 +995,18 @@ fn header_levels(cells: &[SCell]) -> Vec<Option<u8>> {
             }
             lvl
         })
-        .collect()
+        .collect();
+    // Three level headers side by side are 一级, 二级, 三级 whatever was read: a phone scan
+    // read [级指标, 二级指标, 二级指标] (一 lost, 三 as 二).
+    let mut i = 0;
+    while i < levels.len() {
+        let run = levels[i..].iter().take_while(|l| l.is_some()).count();
+        if run == 3 {
+            levels[i..i + 3].copy_from_slice(&[Some(1), Some(2), Some(3)]);
+        }
+        i += run.max(1);
+    }
+    levels
 }
 
 fn read_indicators(ctx: &Ctx<'_>, hcells: &[SCell], rows: &[(usize, Vec<SCell>)], r: &mut Record) {
@@ -1225,6 +1236,34 @@ mod label_tests {
         );
         assert_ne!(label_of("项目资金总额"), label_of("项日资金(元)"));
         assert!(!matches!(label_of("其他资金"), Some(Lab::FundsUnit(_))));
+    }
+
+    #[test]
+    fn three_level_headers_side_by_side_are_one_two_three() {
+        let cells = |texts: &[&str]| -> Vec<SCell> {
+            texts
+                .iter()
+                .enumerate()
+                .map(|(col, t)| SCell {
+                    text: t.to_string(),
+                    col,
+                    row: 0,
+                })
+                .collect()
+        };
+        let want = vec![None, Some(1), Some(2), Some(3), None];
+        for read in [
+            ["绩效指标", "一级指标", "二级指标", "三级指标", "指标值"],
+            ["绩效指标", "级指标", "二级指标", "二级指标", "指标值"],
+            ["绩效指标", "二级指标", "二级指标", "二级指标", "指标值"],
+        ] {
+            assert_eq!(header_levels(&cells(&read)), want, "{read:?}");
+        }
+        // Two levels only (no 一级 column): read, then ordered.
+        assert_eq!(
+            header_levels(&cells(&["二级指标", "二级指标", "指标值"])),
+            vec![Some(2), Some(3), None]
+        );
     }
 
     #[test]
