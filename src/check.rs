@@ -59,6 +59,19 @@ pub fn check_record(r: &Record) -> Vec<String> {
             out.push("funds: annual total > midterm total".to_string());
         }
     }
+    // Targets are counts, rates, amounts and dates; a minus sign before one is OCR reading a
+    // blurred "=" (or a dash) as "-", and must not pass as a negative target unnoticed.
+    for (k, i) in r.indicators.iter().enumerate() {
+        if let Some(n) = i.value.as_ref().and_then(|v| v.number.as_ref()) {
+            if n.0 < Decimal::ZERO {
+                out.push(format!(
+                    "indicator {}: negative value {:?} (a misread \"=\"?)",
+                    k + 1,
+                    i.value_raw
+                ));
+            }
+        }
+    }
     if let Some(cap) = [mt, at].into_iter().flatten().max() {
         if cap > Decimal::ZERO {
             for (k, i) in r.indicators.iter().enumerate() {
@@ -137,6 +150,27 @@ mod tests {
         assert_eq!(
             check_record(&r),
             vec!["indicator 1: amount 20000 far above project funds 1000".to_string()]
+        );
+    }
+
+    #[test]
+    fn a_negative_target_is_flagged() {
+        let ind = |raw: &str| Indicator {
+            period: Period::Annual,
+            level1: None,
+            level2: None,
+            level2_code: None,
+            name: "x".into(),
+            name_raw: "x".into(),
+            value_raw: raw.into(),
+            value: crate::normalise::parse_value(raw),
+            cell: None,
+        };
+        let mut r = Record::default();
+        r.indicators = vec![ind("=100.00(%)"), ind("-100.00(%)"), ind("≥95%")];
+        assert_eq!(
+            check_record(&r),
+            vec![r#"indicator 2: negative value "-100.00(%)" (a misread "="?)"#.to_string()]
         );
     }
 }
