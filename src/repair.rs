@@ -54,11 +54,18 @@ fn clip_widths(r: &Record) -> HashMap<ColKey, usize> {
         else {
             continue;
         };
-        let all: Vec<String> = r.indicators.iter().map(|i| i.name.clone()).collect();
+        // A longer name that merely starts with this one ("…利息支出" beside "…利息支出时间")
+        // is no evidence where the short name is printed too: there it was not cut.
         let visibly_cut = names.iter().filter(|n| chars(n) == w).any(|n| {
             let bare = crate::extract::vocab::indicator_name(n);
-            all.iter()
-                .any(|o| o.len() > bare.len() && o.starts_with(bare.as_str()))
+            r.indicators.iter().any(|o| {
+                o.name.len() > bare.len()
+                    && o.name.starts_with(bare.as_str())
+                    && !r
+                        .indicators
+                        .iter()
+                        .any(|x| x.name == bare && col_key(x) == col_key(o))
+            })
         });
         if visibly_cut {
             out.insert(k, w);
@@ -333,6 +340,42 @@ mod tests {
         assert_eq!(names[2], "学院建筑物及附属、测试站");
         // No 质量指标 source: other indicators starting the same way are not sources.
         assert_eq!(names[3], "学院建筑物");
+    }
+
+    #[test]
+    fn complete_names_that_start_another_name_are_not_suspected() {
+        // Three names of the same (long) length, one the start of another printed name; the
+        // short one is printed in that name's column too, so nothing was cut.
+        let names = [
+            "政府专项债券资金利息支出",
+            "中长期贷款本金及利息支出",
+            "政府专项债券利息支出时间",
+            "中长期贷款本金及利息支出时间",
+        ];
+        let mut inds = Vec::new();
+        for p in [Period::Midterm, Period::Annual] {
+            for n in names {
+                inds.push(ind(p, "数量指标", n, "≥1笔"));
+            }
+        }
+        let mut rs = vec![Record {
+            indicators: inds,
+            ..Record::default()
+        }];
+        repair_run(&mut rs);
+        assert_eq!(rs[0].warnings, Vec::<String>::new());
+        // Cut for real: the twin column prints the whole name, never the short one.
+        let mut inds = Vec::new();
+        for n in &names[..3] {
+            inds.push(ind(Period::Midterm, "数量指标", n, "≥1笔"));
+        }
+        inds.push(ind(Period::Annual, "数量指标", names[3], "≥1笔"));
+        let mut rs = vec![Record {
+            indicators: inds,
+            ..Record::default()
+        }];
+        repair_run(&mut rs);
+        assert_eq!(rs[0].indicators[1].name, names[3]);
     }
 
     #[test]
