@@ -166,8 +166,10 @@ mod tests {
             value: crate::normalise::parse_value(raw),
             cell: None,
         };
-        let mut r = Record::default();
-        r.indicators = vec![ind("=100.00(%)"), ind("-100.00(%)"), ind("≥95%")];
+        let r = Record {
+            indicators: vec![ind("=100.00(%)"), ind("-100.00(%)"), ind("≥95%")],
+            ..Record::default()
+        };
         assert_eq!(
             check_record(&r),
             vec![r#"indicator 2: negative value "-100.00(%)" (a misread "="?)"#.to_string()]
