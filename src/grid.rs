@@ -864,7 +864,7 @@ fn build_tables(hs: &[Segment], vs: &[Segment], p: &Params) -> Vec<GridTable> {
 fn table_from(hsegs: &[&Segment], vsegs: &[&Segment], p: &Params) -> Option<GridTable> {
     // The rulings of one table are parallel to within perspective; a segment at an angle to
     // them is a chain of text strokes.
-    let (hsegs, vsegs) = (aligned(hsegs), aligned(vsegs));
+    let (hsegs, vsegs) = (aligned(hsegs, p), aligned(vsegs, p));
     let (hsegs, vsegs) = (hsegs.as_slice(), vsegs.as_slice());
     if hsegs.len() < 2 || vsegs.len() < 2 {
         return None;
@@ -1070,14 +1070,56 @@ fn table_from(hsegs: &[&Segment], vsegs: &[&Segment], p: &Params) -> Option<Grid
 }
 
 /// The segments parallel to the group's (length-weighted) median direction.
-fn aligned<'a>(segs: &[&'a Segment]) -> Vec<&'a Segment> {
-    let m = weighted_median_slope(segs);
+fn aligned<'a>(segs: &[&'a Segment], p: &Params) -> Vec<&'a Segment> {
+    let slope = slope_model(segs, p);
     segs.iter()
         .copied()
-        // A short segment's own slope is noisy (a blurred 70 px line fits ±0.01): judged by
-        // how far it drifts from the table's slope over its length.
-        .filter(|s| (s.a - m).abs() <= 0.01 || (s.a - m).abs() * s.len() <= 1.5)
+        .filter(|s| {
+            let d = (s.a - slope(s)).abs();
+            // A short segment's own slope is noisy (a blurred 70 px line fits ±0.01): judged by
+            // how far it drifts from the expected slope over its length.
+            d <= 0.01 || d * s.len() <= 1.5
+        })
         .collect()
+}
+
+/// The slope a ruling of this table should have where `s` is. Under perspective left in the
+/// page (a keystone not fully corrected) the slope of parallel rulings changes steadily across
+/// the table — the two side frames lean opposite ways — so it is fitted as a linear function of
+/// position over the long segments (a weighted least-squares line); with too few of those, the
+/// length-weighted median slope.
+fn slope_model<'a>(segs: &[&'a Segment], p: &Params) -> impl Fn(&Segment) -> f32 + 'a {
+    let median = weighted_median_slope(segs);
+    let pos = |s: &Segment| s.at((s.lo + s.hi) / 2.0) as f64;
+    let long: Vec<&Segment> = segs
+        .iter()
+        .copied()
+        .filter(|s| s.len() >= p.unit && (s.a - median).abs() <= 0.03)
+        .collect();
+    let (mut sw, mut sx, mut sy, mut sxx, mut sxy) = (0f64, 0f64, 0f64, 0f64, 0f64);
+    for s in &long {
+        let (w, x, y) = (s.len() as f64, pos(s), s.a as f64);
+        sw += w;
+        sx += w * x;
+        sy += w * y;
+        sxx += w * x * x;
+        sxy += w * x * y;
+    }
+    let den = sw * sxx - sx * sx;
+    let spread = if sw > 0.0 {
+        (sxx / sw - (sx / sw).powi(2)).max(0.0).sqrt()
+    } else {
+        0.0
+    };
+    // Needs long segments spread across the table (at least an inch apart on average).
+    let fit = (long.len() >= 3 && den.abs() > 1e-9 && spread >= p.unit as f64).then(|| {
+        let beta = (sw * sxy - sx * sy) / den;
+        ((sy - beta * sx) / sw, beta)
+    });
+    move |s: &Segment| match fit {
+        Some((alpha, beta)) => (alpha + beta * pos(s)) as f32,
+        None => median,
+    }
 }
 
 fn virtual_line(slope: f32, pos: f32, at: f32) -> Boundary {
