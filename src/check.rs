@@ -44,6 +44,58 @@ fn check_sum(period: &str, set: &FundSet, out: &mut Vec<String>) {
     }
 }
 
+/// "1 00": OCR leaves a gap where it lost a "." or ","; no form prints a number that way.
+fn digits_split_by_space(raw: &str) -> bool {
+    let c: Vec<char> = raw.chars().collect();
+    (1..c.len()).any(|i| {
+        c[i].is_whitespace() && c[i - 1].is_ascii_digit() && {
+            let next = c[i..].iter().find(|c| !c.is_whitespace());
+            next.is_some_and(|n| n.is_ascii_digit())
+        }
+    })
+}
+
+/// Targets printed by a form generator ("=12.00(次)", "≥1.00(个)") all carry two decimals; when
+/// at least four and two thirds of a record's bare targets do, one that does not ("100(次)")
+/// most likely lost its point in OCR (1.00 read as 100).
+fn undecimal_targets(r: &Record) -> Vec<String> {
+    // A bare target: optional comparison, a number, a unit in brackets, nothing else.
+    let bare = |raw: &str| -> Option<String> {
+        let t: String = raw.chars().filter(|c| !c.is_whitespace()).collect();
+        let t = t.trim_start_matches(['=', '≥', '≤', '>', '<', '＝', '＞', '＜']);
+        let (num, rest) = t.split_at(t.find(|c: char| !(c.is_ascii_digit() || c == '.'))?);
+        let ok = !num.is_empty()
+            && (rest.starts_with('(') || rest.starts_with('（'))
+            && (rest.ends_with(')') || rest.ends_with('）'));
+        ok.then(|| num.to_string())
+    };
+    let nums: Vec<(usize, String, bool)> = r
+        .indicators
+        .iter()
+        .enumerate()
+        .filter_map(|(k, i)| {
+            bare(&i.value_raw).map(|n| (k, n, digits_split_by_space(&i.value_raw)))
+        })
+        .collect();
+    let two = nums
+        .iter()
+        .filter(|(_, n, _)| n.split_once('.').is_some_and(|(_, d)| d.len() == 2))
+        .count();
+    if two < 4 || two * 3 < nums.len() * 2 {
+        return Vec::new();
+    }
+    // A number split by a space has its own warning.
+    nums.iter()
+        .filter(|(_, n, split)| !n.contains('.') && !split)
+        .map(|(k, n, _)| {
+            format!(
+                "indicator {}: {n} printed without the two decimals of the form's other targets (a lost decimal point?)",
+                k + 1
+            )
+        })
+        .collect()
+}
+
 pub fn check_record(r: &Record) -> Vec<String> {
     let mut out = Vec::new();
     if let Some(m) = &r.funds.midterm {
@@ -72,6 +124,16 @@ pub fn check_record(r: &Record) -> Vec<String> {
             }
         }
     }
+    for (k, i) in r.indicators.iter().enumerate() {
+        if digits_split_by_space(&i.value_raw) {
+            out.push(format!(
+                "indicator {}: digits split by a space in {:?} (a lost decimal point?)",
+                k + 1,
+                i.value_raw
+            ));
+        }
+    }
+    out.extend(undecimal_targets(r));
     if let Some(cap) = [mt, at].into_iter().flatten().max() {
         if cap > Decimal::ZERO {
             for (k, i) in r.indicators.iter().enumerate() {
@@ -151,6 +213,50 @@ mod tests {
             check_record(&r),
             vec!["indicator 1: amount 20000 far above project funds 1000".to_string()]
         );
+    }
+
+    #[test]
+    fn lost_decimal_points_are_flagged() {
+        let ind = |raw: &str| Indicator {
+            period: Period::Annual,
+            level1: None,
+            level2: None,
+            level2_code: None,
+            name: "x".into(),
+            name_raw: "x".into(),
+            value_raw: raw.into(),
+            value: crate::normalise::parse_value(raw),
+            cell: None,
+        };
+        let raws = [
+            "=1.00(次)",
+            "≥1 00(个)",
+            "=12.00(次)",
+            ">6.00(次)",
+            "≥8.00(次)",
+            "100(次)",
+            "满意率100%",
+            "不少于20000份",
+        ];
+        let r = Record {
+            indicators: raws.iter().map(|s| ind(s)).collect(),
+            ..Record::default()
+        };
+        let w = check_record(&r);
+        assert!(w.iter().any(|w| w.starts_with("indicator 2: digits split")));
+        assert!(w
+            .iter()
+            .any(|w| w.starts_with("indicator 6: 100 printed without")));
+        assert_eq!(w.len(), 2, "{w:?}");
+        // Where targets are printed without decimals, none is suspected.
+        let r = Record {
+            indicators: ["=1(次)", "=12(次)", ">6(次)", "≥8(次)", "100(次)"]
+                .iter()
+                .map(|s| ind(s))
+                .collect(),
+            ..Record::default()
+        };
+        assert_eq!(check_record(&r), Vec::<String>::new());
     }
 
     #[test]
