@@ -44,12 +44,14 @@ fn check_sum(period: &str, set: &FundSet, out: &mut Vec<String>) {
     }
 }
 
-/// "1 00": OCR leaves a gap where it lost a "." or ","; no form prints a number that way.
+/// "1 00": OCR leaves a gap where it lost a "." or ","; no form prints a number that way. A
+/// line break is not one: narrow cells wrap numbers ("≤6752.7\n5万元").
 fn digits_split_by_space(raw: &str) -> bool {
+    let gap = |c: &char| matches!(c, ' ' | '\t' | '\u{3000}');
     let c: Vec<char> = raw.chars().collect();
     (1..c.len()).any(|i| {
-        c[i].is_whitespace() && c[i - 1].is_ascii_digit() && {
-            let next = c[i..].iter().find(|c| !c.is_whitespace());
+        gap(&c[i]) && c[i - 1].is_ascii_digit() && {
+            let next = c[i..].iter().find(|c| !gap(c));
             next.is_some_and(|n| n.is_ascii_digit())
         }
     })
@@ -248,6 +250,8 @@ mod tests {
             .iter()
             .any(|w| w.starts_with("indicator 6: 100 printed without")));
         assert_eq!(w.len(), 2, "{w:?}");
+        // Wrapped in a narrow cell, not split.
+        assert!(!digits_split_by_space("≤6752.7\n5万元"));
         // Where targets are printed without decimals, none is suspected.
         let r = Record {
             indicators: ["=1(次)", "=12(次)", ">6(次)", "≥8(次)", "100(次)"]
