@@ -8,6 +8,22 @@ use image::Rgb;
 use jixiao::config::Config;
 use jixiao::{grid, preprocess};
 
+fn describe(s: &grid::Segment) -> String {
+    format!(
+        "{} at {:7.1} from {:7.1} to {:7.1} len {:6.1} thick {:4.1} side {:.2}/{:.2} fill {:.2} slope {:.4}",
+        if s.horizontal { "H" } else { "V" },
+        s.at((s.lo + s.hi) / 2.0),
+        s.lo,
+        s.hi,
+        s.len(),
+        s.thick,
+        s.side_ink,
+        s.side_both,
+        s.fill,
+        s.a
+    )
+}
+
 fn main() -> anyhow::Result<()> {
     let a: Vec<String> = std::env::args().collect();
     let img = image::open(&a[1])?.to_rgb8();
@@ -15,36 +31,12 @@ fn main() -> anyhow::Result<()> {
     let g = grid::detect(&prep.gray);
     println!("unit {:.1} skew {:.2}°", g.unit, prep.skew_deg);
     for s in &g.rulings {
-        println!(
-            "{} at {:7.1} from {:7.1} to {:7.1} len {:6.1} thick {:4.1} side {:.2}/{:.2} fill {:.2} slope {:.4}",
-            if s.horizontal { "H" } else { "V" },
-            s.at((s.lo + s.hi) / 2.0),
-            s.lo,
-            s.hi,
-            s.len(),
-            s.thick,
-            s.side_ink,
-            s.side_both,
-            s.fill,
-            s.a
-        );
+        println!("{}", describe(s));
     }
     if std::env::var_os("CANDIDATES").is_some() {
         let (hs, vs) = grid::candidates(&g.mask, g.unit);
         for s in hs.iter().chain(&vs) {
-            println!(
-                "cand {} at {:7.1} from {:7.1} to {:7.1} len {:6.1} thick {:4.1} side {:.2}/{:.2} fill {:.2} slope {:.4}",
-                if s.horizontal { "H" } else { "V" },
-                s.at((s.lo + s.hi) / 2.0),
-                s.lo,
-                s.hi,
-                s.len(),
-                s.thick,
-                s.side_ink,
-                s.side_both,
-                s.fill,
-                s.a
-            );
+            println!("cand {}", describe(s));
         }
     }
     let mut out = prep.rgb.clone();
