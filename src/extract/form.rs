@@ -498,9 +498,20 @@ fn read_header(_ctx: &Ctx<'_>, rows: &[(usize, Vec<SCell>)], fi: &FormInput, r: 
                     .ok()
                     .and_then(|v| v.as_str().map(String::from))
                     .unwrap_or_default();
-                r.warnings
-                    .push(format!("funds.{p}.{key}: unparseable amount {raw:?}"));
-                None
+                match decimal_comma(raw).and_then(|fixed| amount(&fixed, unit).ok().flatten()) {
+                    Some(n) => {
+                        r.warnings.push(format!(
+                            "funds.{p}.{key}: {raw:?} read as {} (its last comma taken for a decimal point)",
+                            n.0.normalize()
+                        ));
+                        Some(n)
+                    }
+                    None => {
+                        r.warnings
+                            .push(format!("funds.{p}.{key}: unparseable amount {raw:?}"));
+                        None
+                    }
+                }
             }
         };
         set.insert(k, v);
@@ -527,6 +538,20 @@ fn amount(raw: &str, unit: MoneyUnit) -> Result<Option<crate::normalise::Num>, S
         (c.as_str(), unit)
     };
     normalise::parse_amount(num, u)
+}
+
+/// "4,563,800,00" / "7595500,00": OCR reads the decimal point of a printed amount as a comma.
+/// Thousands groups have three digits, so a last group of exactly two after a comma, with no
+/// point anywhere, can only be the decimals. The amount with that comma made a point.
+fn decimal_comma(raw: &str) -> Option<String> {
+    let c = compact(raw);
+    if c.contains('.') {
+        return None;
+    }
+    let i = c.rfind(',')?;
+    let tail = &c[i + 1..];
+    let cents = tail.chars().take_while(char::is_ascii_digit).count();
+    (cents == 2 && i > 0).then(|| format!("{}.{}", &c[..i], tail))
 }
 
 fn set_goal(r: &mut Record, p: Period, t: String) {
@@ -1264,6 +1289,23 @@ mod label_tests {
             header_levels(&cells(&["二级指标", "二级指标", "指标值"])),
             vec![Some(2), Some(3), None]
         );
+    }
+
+    #[test]
+    fn a_decimal_point_read_as_a_comma_is_restored_only_where_unambiguous() {
+        assert_eq!(
+            decimal_comma("4,563,800,00").as_deref(),
+            Some("4,563,800.00")
+        );
+        assert_eq!(
+            decimal_comma("7595500,00元").as_deref(),
+            Some("7595500.00元")
+        );
+        // A thousands group, a point already present, or not two decimals: left alone.
+        assert_eq!(decimal_comma("4,563,800"), None);
+        assert_eq!(decimal_comma("4,563.80,0"), None);
+        assert_eq!(decimal_comma("4,563,8000"), None);
+        assert_eq!(decimal_comma(",00"), None);
     }
 
     #[test]
