@@ -83,6 +83,10 @@ enum Cmd {
         /// peak RSS at 100 pages and at the end.
         #[arg(long)]
         pages: Option<usize>,
+        /// Read the born-digital PDF pages from their text layer, then OCR up to N of the same
+        /// pages (rendered), and report ms/page of each and their ratio.
+        #[arg(long, value_name = "N")]
+        digital_vs_ocr: Option<usize>,
         /// Write the JSON report here as well as to stdout.
         #[arg(long)]
         report: Option<PathBuf>,
@@ -193,6 +197,7 @@ fn real_main(cli: Cli) -> anyhow::Result<u8> {
             workers,
             tesseract_cli,
             pages,
+            digital_vs_ocr,
             report,
         } => {
             let config = build_config(&common)?;
@@ -205,6 +210,7 @@ fn real_main(cli: Cli) -> anyhow::Result<u8> {
                 workers,
                 tesseract_cli,
                 pages,
+                digital_vs_ocr,
             })?;
             let text = serde_json::to_string_pretty(&r)?;
             println!("{text}");

@@ -1,7 +1,8 @@
 //! `jixiao bench`: throughput, per-stage times and peak memory of the real page path (the same
 //! `process_bytes` a run uses), at several worker counts; the same page images through a plain
 //! `tesseract PAGE -l chi_sim --psm 3` CLI pass for a ratio; and a memory-flatness mode that
-//! cycles the inputs' pages and reports peak RSS at 100 pages and at the end.
+//! cycles the inputs' pages and reports peak RSS at 100 pages and at the end; and the
+//! born-digital pages of the inputs read from their text layer vs the same pages through OCR.
 //!
 //! Inputs are read into memory first so disk speed is not measured, and each worker count gets
 //! its engines loaded before the clock starts (model loading is a one-off, not throughput).
@@ -29,6 +30,8 @@ pub struct BenchOptions {
     pub tesseract_cli: bool,
     /// Memory-flatness mode: this many pages.
     pub pages: Option<usize>,
+    /// Text layer vs OCR on the same born-digital pages: OCR at most this many of them.
+    pub digital_vs_ocr: Option<usize>,
 }
 
 #[derive(Debug, Serialize)]
@@ -68,6 +71,20 @@ pub struct MemoryRun {
     pub growth: Option<f64>,
 }
 
+/// The born-digital pages of the PDF inputs read from their text layer, and the same pages
+/// rendered and read through the scanned path (preprocess, grid, OCR), one thread each.
+#[derive(Debug, Serialize)]
+pub struct DigitalVsOcr {
+    /// Pages read from the text layer (every born-digital page of the inputs).
+    pub digital_pages: usize,
+    pub digital_ms_per_page: f64,
+    /// The first of those pages (per file) rendered and OCR'd.
+    pub ocr_pages: usize,
+    pub ocr_ms_per_page: f64,
+    /// OCR ms/page ÷ text-layer ms/page.
+    pub ratio: f64,
+}
+
 #[derive(Debug, Serialize)]
 pub struct BenchReport {
     pub inputs: Vec<String>,
@@ -80,6 +97,7 @@ pub struct BenchReport {
     /// Peak RSS of the largest tesseract child (MiB).
     pub tesseract_peak_rss_mib: Option<f64>,
     pub memory: Option<MemoryRun>,
+    pub digital_vs_ocr: Option<DigitalVsOcr>,
     pub notes: Vec<String>,
 }
 
@@ -302,6 +320,50 @@ fn tesseract_pass(images: &[PathBuf], workers: usize) -> (f64, usize) {
     (t.elapsed().as_secs_f64(), failures.load(Ordering::Relaxed))
 }
 
+fn digital_vs_ocr(files: &[Loaded], cfg: &Config, max_ocr: usize) -> Result<Option<DigitalVsOcr>> {
+    let mut engine = crate::ocr::new_engine(&cfg.ocr)?;
+    let (mut d_pages, mut d_secs, mut o_pages, mut o_secs) = (0usize, 0f64, 0usize, 0f64);
+    for f in files.iter().filter(|f| f.kind == InputKind::Pdf) {
+        let t = Instant::now();
+        let Ok(pages) = crate::digital::read_pdf(&f.input.path, &f.bytes, cfg) else {
+            continue;
+        };
+        let numbers: Vec<u32> = pages
+            .iter()
+            .filter_map(|p| match p {
+                crate::digital::DigitalPage::Page(p) => Some(p.number),
+                crate::digital::DigitalPage::NeedsOcr { .. } => None,
+            })
+            .collect();
+        d_secs += t.elapsed().as_secs_f64();
+        d_pages += numbers.len();
+        let budget = max_ocr.saturating_sub(o_pages);
+        if numbers.is_empty() || budget == 0 {
+            continue;
+        }
+        let t = Instant::now();
+        let pdf = crate::render::PdfFile::open(&f.input.path, &f.bytes, cfg)?;
+        for &n in numbers.iter().take(budget) {
+            let raster = pdf.page_raster(n, cfg)?;
+            crate::table::image::read_scanned_page(&raster, n, engine.as_mut(), cfg)?;
+            o_pages += 1;
+        }
+        o_secs += t.elapsed().as_secs_f64();
+    }
+    if d_pages == 0 || o_pages == 0 {
+        return Ok(None);
+    }
+    let d = d_secs * 1000.0 / d_pages as f64;
+    let o = o_secs * 1000.0 / o_pages as f64;
+    Ok(Some(DigitalVsOcr {
+        digital_pages: d_pages,
+        digital_ms_per_page: d,
+        ocr_pages: o_pages,
+        ocr_ms_per_page: o,
+        ratio: o / d.max(1e-9),
+    }))
+}
+
 fn children_peak_rss_mib() -> Option<f64> {
     // SAFETY: getrusage only writes into the zeroed struct we pass.
     let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
@@ -371,6 +433,17 @@ pub fn run(opts: &BenchOptions) -> Result<BenchReport> {
         )?),
         None => None,
     };
+    let digital_vs_ocr = match opts.digital_vs_ocr {
+        Some(n) => {
+            let r = digital_vs_ocr(&files, cfg, n.max(1))?;
+            if r.is_none() {
+                notes
+                    .push("digital vs OCR skipped: no born-digital PDF pages in the inputs".into());
+            }
+            r
+        }
+        None => None,
+    };
     if !reset_peak_rss() {
         notes.push("peak RSS could not be reset (/proc/self/clear_refs): not reported".into());
     }
@@ -383,6 +456,7 @@ pub fn run(opts: &BenchOptions) -> Result<BenchReport> {
         tesseract_cli,
         tesseract_peak_rss_mib: tesseract_peak,
         memory,
+        digital_vs_ocr,
         notes,
     })
 }
