@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use image::{Rgb, RgbImage};
 use jixiao::config::Config;
-use jixiao::digital::{self, DigitalPage};
+use jixiao::digital;
 use jixiao::extract::extract_document;
 use jixiao::ir::{Document, Page};
 use jixiao::model::Record;
@@ -50,14 +50,9 @@ fn document(pages: Vec<Page>, bytes: &[u8]) -> Document {
 }
 
 fn text_layer_records(cfg: &Config, bytes: &[u8]) -> Vec<Record> {
-    let pages = digital::read_pdf(Path::new(FILE), bytes, cfg)
-        .expect("text layer")
-        .into_iter()
-        .filter_map(|p| match p {
-            DigitalPage::Page(p) if PAGES.contains(&p.number) => Some(p),
-            _ => None,
-        })
-        .collect();
+    let (mut pages, _) =
+        digital::split(digital::read_pdf(Path::new(FILE), bytes, cfg).expect("text layer"));
+    pages.retain(|p| PAGES.contains(&p.number));
     extract_document(&document(pages, bytes)).records
 }
 

@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use jixiao::config::Config;
-use jixiao::digital::{self, DigitalPage};
+use jixiao::digital;
 use jixiao::extract::{extract_document, Extracted};
 use jixiao::ir::Document;
 use jixiao::model::{FundKey, Period};
@@ -26,14 +26,7 @@ fn setup() -> Option<Config> {
 fn extract(cfg: &Config, name: &str) -> Option<Extracted> {
     let path = PathBuf::from("/work/shared/real").join(name);
     let bytes = std::fs::read(&path).ok()?;
-    let pages = digital::read_pdf(&path, &bytes, cfg)
-        .ok()?
-        .into_iter()
-        .filter_map(|p| match p {
-            DigitalPage::Page(p) => Some(p),
-            DigitalPage::NeedsOcr { .. } => None,
-        })
-        .collect();
+    let (pages, _) = digital::split(digital::read_pdf(&path, &bytes, cfg).ok()?);
     let doc = Document {
         path: path.clone(),
         display_path: path.display().to_string(),

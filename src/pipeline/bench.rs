@@ -328,12 +328,10 @@ fn digital_vs_ocr(files: &[Loaded], cfg: &Config, max_ocr: usize) -> Result<Opti
         let Ok(pages) = crate::digital::read_pdf(&f.input.path, &f.bytes, cfg) else {
             continue;
         };
-        let numbers: Vec<u32> = pages
+        let numbers: Vec<u32> = crate::digital::split(pages)
+            .0
             .iter()
-            .filter_map(|p| match p {
-                crate::digital::DigitalPage::Page(p) => Some(p.number),
-                crate::digital::DigitalPage::NeedsOcr { .. } => None,
-            })
+            .map(|p| p.number)
             .collect();
         d_secs += t.elapsed().as_secs_f64();
         d_pages += numbers.len();
