@@ -192,6 +192,25 @@ impl Acc {
         self.stp += st * p;
     }
 
+    /// Adds one point (t, p) with weight `w`.
+    fn add_point(&mut self, t: f64, p: f64, w: f64) {
+        self.n += w;
+        self.st += w * t;
+        self.sp += w * p;
+        self.stt += w * t * t;
+        self.stp += w * t * p;
+    }
+
+    /// Standard deviation of t.
+    fn spread(&self) -> f64 {
+        if self.n <= 0.0 {
+            return 0.0;
+        }
+        (self.stt / self.n - (self.st / self.n).powi(2))
+            .max(0.0)
+            .sqrt()
+    }
+
     fn merge(&mut self, o: &Acc) {
         self.n += o.n;
         self.st += o.st;
@@ -1096,28 +1115,14 @@ fn slope_model<'a>(segs: &[&'a Segment], p: &Params) -> impl Fn(&Segment) -> f32
         .copied()
         .filter(|s| s.len() >= p.unit && (s.a - median).abs() <= 0.03)
         .collect();
-    let (mut sw, mut sx, mut sy, mut sxx, mut sxy) = (0f64, 0f64, 0f64, 0f64, 0f64);
+    let mut acc = Acc::default();
     for s in &long {
-        let (w, x, y) = (s.len() as f64, pos(s), s.a as f64);
-        sw += w;
-        sx += w * x;
-        sy += w * y;
-        sxx += w * x * x;
-        sxy += w * x * y;
+        acc.add_point(pos(s), s.a as f64, s.len() as f64);
     }
-    let den = sw * sxx - sx * sx;
-    let spread = if sw > 0.0 {
-        (sxx / sw - (sx / sw).powi(2)).max(0.0).sqrt()
-    } else {
-        0.0
-    };
     // Needs long segments spread across the table (at least an inch apart on average).
-    let fit = (long.len() >= 3 && den.abs() > 1e-9 && spread >= p.unit as f64).then(|| {
-        let beta = (sw * sxy - sx * sy) / den;
-        ((sy - beta * sx) / sw, beta)
-    });
+    let fit = (long.len() >= 3 && acc.spread() >= p.unit as f64).then(|| acc.fit());
     move |s: &Segment| match fit {
-        Some((alpha, beta)) => (alpha + beta * pos(s)) as f32,
+        Some((beta, alpha)) => (alpha + beta * pos(s)) as f32,
         None => median,
     }
 }
