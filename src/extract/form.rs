@@ -69,16 +69,7 @@ const FUND_LABELS: [(&str, FundKey, Option<Period>); 14] = [
 /// `a` is `label` with one character misread: same length (at least four characters, so
 /// that one character is not most of the label) and exactly one position different.
 fn near(a: &str, label: &str) -> bool {
-    let (mut n, mut diff) = (0usize, 0usize);
-    let mut ai = a.chars();
-    for lc in label.chars() {
-        match ai.next() {
-            Some(ac) => diff += usize::from(ac != lc),
-            None => return false,
-        }
-        n += 1;
-    }
-    ai.next().is_none() && n >= 4 && diff == 1
+    label.chars().count() >= 4 && vocab::edit1(a, label)
 }
 
 /// The one label `text` is [`near`]; None when none is or several are (then the text is not

@@ -63,7 +63,8 @@ fn bare_level(s: &str) -> (Option<String>, String) {
     (code, rest.trim_end_matches(':').to_string())
 }
 
-fn edit1(a: &str, b: &str) -> bool {
+/// Same length, exactly one character different (one misread character).
+pub(crate) fn edit1(a: &str, b: &str) -> bool {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
     a.len() == b.len() && a.iter().zip(&b).filter(|(x, y)| x != y).count() == 1
