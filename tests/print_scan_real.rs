@@ -206,12 +206,13 @@ fn compare(label: &str, want: &[Record], got: &[Record]) -> Tally {
     tally
 }
 
-/// Whitespace and full-width forms folded, as the scorer compares.
+/// Whitespace and full-width forms folded, as the scorer compares (its NFKC also makes curly
+/// quotes straight).
 fn squash(s: &str) -> String {
-    s.chars()
+    jixiao::normalise::fold_width(s)
+        .chars()
         .filter(|c| !c.is_whitespace())
         .map(|c| match c {
-            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
             '“' | '”' => '"',
             _ => c,
         })
