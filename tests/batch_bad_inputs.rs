@@ -61,6 +61,16 @@ fn one_error(out: &Path, name: &str) -> Value {
     e.into_iter().next().unwrap_or_default()
 }
 
+/// Runs `bytes` saved as `name` beside a good input: the run goes on (exit 1) and `name` has
+/// exactly one error line, which is returned.
+fn only_failure(name: &str, bytes: impl AsRef<[u8]>) -> Value {
+    let d = tempfile::tempdir().unwrap();
+    let bad = write(d.path(), name, bytes);
+    let (o, out) = run_with_good(d.path(), &bad, &[]);
+    assert_eq!(code(&o), 1);
+    one_error(&out, name)
+}
+
 fn reason(e: &Value) -> String {
     e["reason"].as_str().unwrap_or_default().to_lowercase()
 }
@@ -86,11 +96,7 @@ fn not_a_pdf_with_pdf_name() {
 
 #[test]
 fn empty_file() {
-    let d = tempfile::tempdir().unwrap();
-    let bad = write(d.path(), "empty.txt", "");
-    let (o, out) = run_with_good(d.path(), &bad, &[]);
-    assert_eq!(code(&o), 1);
-    let e = one_error(&out, "empty.txt");
+    let e = only_failure("empty.txt", "");
     assert_eq!(e["stage"], "input");
     assert!(reason(&e).contains("empty"), "{e}");
 }
@@ -109,11 +115,7 @@ fn truncated_pdf() {
 
 #[test]
 fn encrypted_pdf() {
-    let d = tempfile::tempdir().unwrap();
-    let bad = write(d.path(), "locked.pdf", pdf_encrypted());
-    let (o, out) = run_with_good(d.path(), &bad, &[]);
-    assert_eq!(code(&o), 1);
-    let e = one_error(&out, "locked.pdf");
+    let e = only_failure("locked.pdf", pdf_encrypted());
     assert_eq!(
         (e["page"].clone(), e["stage"].clone()),
         (Value::Null, "render".into())
@@ -123,11 +125,7 @@ fn encrypted_pdf() {
 
 #[test]
 fn pdf_with_zero_pages() {
-    let d = tempfile::tempdir().unwrap();
-    let bad = write(d.path(), "zero.pdf", pdf_bytes(pdf_of(&[], 0)));
-    let (o, out) = run_with_good(d.path(), &bad, &[]);
-    assert_eq!(code(&o), 1);
-    let e = one_error(&out, "zero.pdf");
+    let e = only_failure("zero.pdf", pdf_bytes(pdf_of(&[], 0)));
     assert_eq!(
         (e["page"].clone(), e["stage"].clone()),
         (Value::Null, "render".into())
@@ -208,11 +206,7 @@ fn huge_image_page_is_refused_before_decoding() {
 
 #[test]
 fn huge_jpeg_file_is_refused_before_decoding() {
-    let d = tempfile::tempdir().unwrap();
-    let bad = write(d.path(), "huge.jpg", jpeg_claiming(20000, 20000));
-    let (o, out) = run_with_good(d.path(), &bad, &[]);
-    assert_eq!(code(&o), 1);
-    let e = one_error(&out, "huge.jpg");
+    let e = only_failure("huge.jpg", jpeg_claiming(20000, 20000));
     assert_eq!(e["page"], 1);
     assert!(reason(&e).contains("refused"), "{e}");
 }
