@@ -51,11 +51,26 @@ pub fn split_lines(img: &RgbImage) -> Vec<LineCrop> {
         return Vec::new();
     };
 
-    // Keep text components; paint everything else over.
-    let keep: Vec<bool> = comps
+    // Keep text components; paint everything else over. A speck (far smaller than a
+    // character) is kept only beside a character: a decimal point or a comma sits within
+    // half a character of its digits, noise lands anywhere. Without this, every speck of a
+    // noisy phone photo became a "line" of its own (a "0.00" cell read as "t⏎5AO⏎0.⏎v.vv").
+    let candidate: Vec<bool> = comps
         .iter()
         .zip(&rule)
         .map(|(c, &r)| !(r || c.area < MIN_COMPONENT_AREA || c.is_crumb(w, h, char_size)))
+        .collect();
+    let body = |c: &Component| !c.is_speck(char_size);
+    let bodies: Vec<&Component> = comps
+        .iter()
+        .zip(&candidate)
+        .filter(|(c, &k)| k && body(c))
+        .map(|(c, _)| c)
+        .collect();
+    let keep: Vec<bool> = comps
+        .iter()
+        .zip(&candidate)
+        .map(|(c, &k)| k && (body(c) || bodies.iter().any(|b| c.beside(b, char_size))))
         .collect();
     let mut text: Vec<bool> = labels
         .iter()
@@ -110,13 +125,35 @@ fn char_size(comps: &[Component], rule: &[bool], w: usize, h: usize) -> Option<f
             .map(|(c, _)| c)
     };
     let inner = text(true).next().is_some();
-    let sizes: Vec<usize> = text(inner).map(Component::size).collect();
+    // Specks must not decide the size: on a noisy photo they outnumber the characters'
+    // components. Components under a quarter of the area-weighted median size (characters
+    // carry nearly all the ink) are left out.
+    let floor = weighted_median_size(text(inner)) / 4;
+    let sizes: Vec<usize> = text(inner)
+        .map(Component::size)
+        .filter(|&s| s >= floor)
+        .collect();
     let p80 = percentile(sizes, 0.8)? as f32;
     let tallest = text(inner)
         .map(|c| c.height() as f32)
         .filter(|&ch| ch <= 1.5 * p80)
         .fold(p80, f32::max);
     Some(tallest.max(4.0))
+}
+
+/// The size of the component holding the median ink pixel (sizes weighted by area).
+fn weighted_median_size<'a>(comps: impl Iterator<Item = &'a Component>) -> usize {
+    let mut v: Vec<(usize, usize)> = comps.map(|c| (c.size(), c.area)).collect();
+    v.sort_unstable();
+    let half = v.iter().map(|p| p.1).sum::<usize>() / 2;
+    let mut acc = 0;
+    for (size, area) in v {
+        acc += area;
+        if acc > half {
+            return size;
+        }
+    }
+    0
 }
 
 /// Points of a straight line through `pts` (least squares): `(intercept, slope)`.
@@ -394,6 +431,19 @@ impl Component {
             && (cw >= 0.6 * w || ch >= 0.75 * h)
             && area / (cw + ch) <= (0.1 * w.min(h)).max(8.0);
         horizontal || vertical || frame
+    }
+    /// Far smaller than a character: a dot, a comma, or noise.
+    fn is_speck(&self, char_size: f32) -> bool {
+        (self.size() as f32) < 0.3 * char_size
+    }
+    /// Close enough to `b` to belong to its line: within half a character beside it and
+    /// within its height (extended by a quarter character, for commas below the baseline).
+    fn beside(&self, b: &Component, char_size: f32) -> bool {
+        let (gx, gy) = (0.5 * char_size, 0.25 * char_size);
+        (self.x0 as f32) <= b.x1 as f32 + gx
+            && (b.x0 as f32) <= self.x1 as f32 + gx
+            && (self.y0 as f32) <= b.y1 as f32 + gy
+            && (b.y0 as f32) <= self.y1 as f32 + gy
     }
     /// Crumbs of a neighbour's text or of a rule's end, cut by the crop edge: small, or thin
     /// slivers, touching the border.
