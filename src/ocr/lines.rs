@@ -389,12 +389,12 @@ pub(crate) fn ink_threshold(gray: &[u8]) -> Option<u8> {
 }
 
 #[derive(Debug, Clone)]
-struct Component {
-    x0: usize,
-    y0: usize,
-    x1: usize, // inclusive
-    y1: usize, // inclusive
-    area: usize,
+pub(crate) struct Component {
+    pub(crate) x0: usize,
+    pub(crate) y0: usize,
+    pub(crate) x1: usize, // inclusive
+    pub(crate) y1: usize, // inclusive
+    pub(crate) area: usize,
 }
 
 impl Component {
@@ -404,7 +404,7 @@ impl Component {
     fn height(&self) -> usize {
         self.y1 - self.y0 + 1
     }
-    fn size(&self) -> usize {
+    pub(crate) fn size(&self) -> usize {
         self.width().max(self.height())
     }
     fn touches_border(&self, w: usize, h: usize) -> bool {
@@ -455,7 +455,7 @@ impl Component {
 }
 
 /// 8-connected components of `ink`, and per pixel the index of its component.
-fn components(ink: &[bool], w: usize, h: usize) -> (Vec<Component>, Vec<u32>) {
+pub(crate) fn components(ink: &[bool], w: usize, h: usize) -> (Vec<Component>, Vec<u32>) {
     let mut label = vec![NO_LABEL; ink.len()];
     let mut out = Vec::new();
     let mut stack = Vec::new();
@@ -496,7 +496,7 @@ fn components(ink: &[bool], w: usize, h: usize) -> (Vec<Component>, Vec<u32>) {
     (out, label)
 }
 
-const NO_LABEL: u32 = u32::MAX;
+pub(crate) const NO_LABEL: u32 = u32::MAX;
 
 /// Clears rows near the top/bottom and columns near the left/right edge that are mostly ink:
 /// a ruling line that text touches joins the text's component and escapes [`Component::is_rule`].
