@@ -129,10 +129,23 @@ pub fn is_junk_line(t: &str) -> bool {
         || c.chars()
             .all(|ch| ch.is_ascii_digit() || ch == '-' || ch == '/')
         || (c.starts_with('第') && c.ends_with('页') && c.chars().count() <= 8)
-        || (c.chars().count() <= 12
-            && ["负责人", "责任人", "盖章", "签字", "经办人"]
+        || {
+            // Signature labels, alone or side by side on one printed line ("项目负责人
+            // (签字):  单位(盖章):"), which a scan may read as one line.
+            let hits = ["负责人", "责任人", "盖章", "签字", "经办人"]
                 .iter()
-                .any(|k| c.contains(k)))
+                .filter(|k| c.contains(*k))
+                .count();
+            let n = c.chars().count();
+            // Side by side, little else is printed: what is left without the labels' words
+            // and punctuation is a few characters at most.
+            let mut rest = c.clone();
+            for w in ["项目", "负责人", "责任人", "单位", "盖章", "签字", "经办人", "日期"] {
+                rest = rest.replace(w, "");
+            }
+            let rest = rest.chars().filter(|ch| ch.is_alphanumeric()).count();
+            (hits >= 1 && n <= 12) || (hits >= 2 && rest <= 4)
+        }
 }
 
 fn single_text(it: &Item) -> Option<&str> {

@@ -268,6 +268,13 @@ fn a_form_continues_across_a_page_break_and_page_number() {
 }
 
 #[test]
+fn signature_labels_read_as_one_line_are_junk_not_a_title() {
+    assert!(is_junk_line("项目负责人(签字):单位(盖章):"));
+    assert!(is_junk_line("单位(盖章):"));
+    assert!(!is_junk_line("项目负责人签字确认的绩效目标调整情况说明"));
+}
+
+#[test]
 fn labels_printed_with_their_values_are_split() {
     let text = [
         "项目支出绩效目标申报表".to_string(),

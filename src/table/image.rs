@@ -118,15 +118,24 @@ pub fn read_scanned_page(
             continue;
         }
         confs.push(r.conf);
-        let b = [lb[0] as f32, lb[1] as f32, lb[2] as f32, lb[3] as f32];
-        blocks.push((
-            b[1],
-            Block::Line(TextLine {
-                text: r.text,
-                conf: r.conf,
-                bbox: Some(frame.map_box(b)),
-            }),
-        ));
+        // A region the splitter read as several lines (lines run together by a seal's ring
+        // or noise between them) is several lines of the page: a title must not swallow the
+        // signature line under it. Each gets its share of the region's height.
+        let texts: Vec<&str> = r.text.lines().filter(|t| !t.trim().is_empty()).collect();
+        let n = texts.len().max(1) as f32;
+        let step = (lb[3] as f32 - lb[1] as f32) / n;
+        for (i, t) in texts.into_iter().enumerate() {
+            let y0 = lb[1] as f32 + step * i as f32;
+            let b = [lb[0] as f32, y0, lb[2] as f32, y0 + step];
+            blocks.push((
+                b[1],
+                Block::Line(TextLine {
+                    text: t.to_string(),
+                    conf: r.conf,
+                    bbox: Some(frame.map_box(b)),
+                }),
+            ));
+        }
     }
     page.info.ms.insert("ocr".into(), ms(t));
     blocks.sort_by(|a, b| a.0.total_cmp(&b.0));
