@@ -131,6 +131,7 @@ pub fn page_records(doc: &Document) -> Vec<PageRecord> {
             ms: p.info.ms.clone(),
             page_source: Some(p.info.source),
             warnings: p.info.warnings.clone(),
+            quality: p.info.quality.clone(),
         })
         .collect()
 }

@@ -146,6 +146,25 @@ pub struct PageInfo {
     pub ms: BTreeMap<String, u64>,
     pub source: PageSource,
     pub warnings: Vec<String>,
+    /// How the page was captured (scanned pages only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quality: Option<PageQuality>,
+}
+
+/// What preprocessing saw of a scanned page's capture, so a user can see why a page reads
+/// badly (`pages.jsonl` `quality`, additive to schema v1).
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct PageQuality {
+    /// Pixels per inch of the sheet itself, taking it as A4 (the file's DPI claim is often
+    /// wrong, and a photo's desk is not part of the sheet).
+    pub estimated_dpi: f32,
+    /// The sheet's corners (fractions of the page as it came out of the PDF, clockwise from
+    /// top-left) when its outline showed against a surround (a phone photo's desk).
+    pub sheet_quad: Option<[[f32; 2]; 4]>,
+    /// Clockwise turn applied to make the text upright: 0, 90, 180 or 270.
+    pub turned_deg: u16,
+    /// Isolated specks removed per square inch (noise level: clean scans ≈ 0).
+    pub specks_per_in2: f32,
 }
 
 /// One page of any input, in reading order.

@@ -183,4 +183,7 @@ pub struct PageRecord {
     pub page_source: Option<crate::ir::PageSource>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
+    /// Capture quality of a scanned page (additive to schema v1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quality: Option<crate::ir::PageQuality>,
 }

@@ -12,6 +12,7 @@ use crate::config::Config;
 use crate::error::Result;
 
 mod geometry;
+pub mod orientation;
 pub mod sheet;
 pub use geometry::Homography;
 #[doc(hidden)]
@@ -72,9 +73,20 @@ const MIN_SKEW_DEG: f64 = 0.04;
 
 /// Cleans one page raster.
 pub fn prepare(raster: &RgbImage, cfg: &Config) -> Result<Prepared> {
+    prepare_turned(raster, cfg, false)
+}
+
+/// [`prepare`], with the page turned a further 180° (`table::image` asks for this when the
+/// recogniser reads the page better upside down).
+pub fn prepare_turned(raster: &RgbImage, cfg: &Config, half_turn: bool) -> Result<Prepared> {
     let _ = cfg;
-    let (w, h) = raster.dimensions();
     let grey = gray_without_seals(raster);
+    // Text running top to bottom: the page is turned a quarter clockwise (the recogniser's
+    // check on up/down then settles 90° vs 270°).
+    let quarter = orientation::text_is_vertical(&grey) == Some(true);
+    let turns = u8::from(quarter) + 2 * u8::from(half_turn);
+    let (grey, turned) = turn(grey, turns);
+    let (w, h) = grey.dimensions();
     if w < 32 || h < 32 {
         // Too small to estimate anything from; passed through so the caller decides.
         return Ok(Prepared {
@@ -122,16 +134,16 @@ pub fn prepare(raster: &RgbImage, cfg: &Config) -> Result<Prepared> {
     };
     let keystone = geometry::keystone(&rectified, &rot, cw, ch);
     drop(rectified);
+    // Prepared → turned page (resampled once), and prepared → original (reported boxes).
     let total = base.compose(&rot.compose(&keystone.unwrap_or_else(Homography::identity)));
-    let (mut gray, transform) = if total.is_identity(1e-9) {
-        (flat, Transform::default())
+    let to_original = turned.compose(&total);
+    let transform = Transform {
+        homography: (!to_original.is_identity(1e-9)).then_some(to_original.0),
+    };
+    let mut gray = if total.is_identity(1e-9) {
+        flat
     } else {
-        (
-            geometry::warp(&flat, &total, cw, ch),
-            Transform {
-                homography: Some(total.0),
-            },
-        )
+        geometry::warp(&flat, &total, cw, ch)
     };
     let specks = despeckle(&mut gray);
     let rgb = grey_to_rgb(&gray);
@@ -141,10 +153,33 @@ pub fn prepare(raster: &RgbImage, cfg: &Config) -> Result<Prepared> {
         transform,
         skew_deg: skew as f32,
         quality: Quality {
-            sheet: sheet_found.map(|s| s.quad),
+            sheet: sheet_found.map(|s| s.quad.map(|(x, y)| turned.apply(x, y))),
             specks,
+            turned_deg: 90 * u16::from(turns),
         },
     })
+}
+
+/// `img` turned clockwise by `quarters` × 90°, and the map from the turned image's pixels back
+/// to the original's.
+fn turn(img: GrayImage, quarters: u8) -> (GrayImage, Homography) {
+    use image::imageops::{rotate180, rotate270, rotate90};
+    let (w, h) = (img.width() as f64, img.height() as f64);
+    match quarters % 4 {
+        1 => (
+            rotate90(&img),
+            Homography([0.0, 1.0, 0.0, -1.0, 0.0, h - 1.0, 0.0, 0.0, 1.0]),
+        ),
+        2 => (
+            rotate180(&img),
+            Homography([-1.0, 0.0, w - 1.0, 0.0, -1.0, h - 1.0, 0.0, 0.0, 1.0]),
+        ),
+        3 => (
+            rotate270(&img),
+            Homography([0.0, -1.0, w - 1.0, 1.0, 0.0, 0.0, 0.0, 0.0, 1.0]),
+        ),
+        _ => (img, Homography::identity()),
+    }
 }
 
 /// What preprocessing saw of the page's capture, for `pages.jsonl`.
@@ -154,6 +189,8 @@ pub struct Quality {
     pub sheet: Option<[(f64, f64); 4]>,
     /// Isolated specks removed.
     pub specks: usize,
+    /// Clockwise turn applied to make the text upright (0, 90, 180, 270).
+    pub turned_deg: u16,
 }
 
 /// Removes isolated specks (dust, sensor noise, toner) from the prepared page: dark
@@ -170,17 +207,17 @@ pub fn despeckle(gray: &mut GrayImage) -> usize {
     let ink: Vec<bool> = gray.as_raw().iter().map(|&v| v < 140).collect();
     let (comps, labels) = crate::ocr::lines::components(&ink, w, h);
     let px: &mut [u8] = gray.as_mut();
+    let small: Vec<bool> = comps.iter().map(|c| c.size() <= max_size).collect();
     let mut removed = 0;
-    for (id, c) in comps.iter().enumerate() {
-        if c.size() > max_size {
-            continue;
-        }
+    for (c, _) in comps.iter().zip(&small).filter(|(_, &s)| s) {
         let (x0, y0) = (c.x0.saturating_sub(reach), c.y0.saturating_sub(reach));
         let (x1, y1) = ((c.x1 + reach).min(w - 1), (c.y1 + reach).min(h - 1));
+        // Alone = no stroke nearby; other specks do not count (under heavy noise every
+        // speck has another within reach, and all of them stayed).
         let alone = (y0..=y1).all(|y| {
             labels[y * w + x0..=y * w + x1]
                 .iter()
-                .all(|&l| l == crate::ocr::lines::NO_LABEL || l as usize == id)
+                .all(|&l| small.get(l as usize).copied().unwrap_or(true))
         });
         if !alone {
             continue;

@@ -9,113 +9,13 @@ use std::process::Command;
 
 use serde_json::Value;
 
+mod scan_common;
+use scan_common::{basename, fold, jsonl, score_record};
+
 /// Minimum field accuracy per sample. Measured (this scorer) at 0.938 for the two-period split
 /// form and 1.0 for the others; a regression that loses a field family or a row breaks it.
 const MIN_FIELD_ACC: f64 = 0.88;
 const MIN_CELL_RECALL: f64 = 0.99;
-
-const PROJECT_FIELDS: [&str; 8] = [
-    "name",
-    "department_code",
-    "department",
-    "implementer",
-    "attribute",
-    "category",
-    "start_date",
-    "end_date",
-];
-const FUND_KEYS: [&str; 6] = [
-    "total",
-    "central",
-    "provincial",
-    "local",
-    "self_raised",
-    "other",
-];
-const INDICATOR_FIELDS: [&str; 5] = ["level1", "level2", "name", "value_raw", "value"];
-
-fn jsonl(path: &Path) -> Vec<Value> {
-    std::fs::read_to_string(path)
-        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
-}
-
-fn basename(v: &Value) -> String {
-    let p = v["source"]["path"].as_str().unwrap_or_default();
-    p.rsplit('/').next().unwrap_or_default().to_owned()
-}
-
-fn fold(v: &Value) -> String {
-    v.as_str()
-        .map(|s| s.chars().filter(|c| !c.is_whitespace()).collect())
-        .unwrap_or_default()
-}
-
-/// Equal as JSON, numbers by value (1000 and 1000.0 agree), strings ignoring whitespace.
-fn same(a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::Number(x), Value::Number(y)) => {
-            (x.as_f64().unwrap_or(f64::NAN) - y.as_f64().unwrap_or(f64::NAN)).abs() < 1e-6
-        }
-        (Value::String(_), Value::String(_)) => fold(a) == fold(b),
-        (Value::Object(x), Value::Object(y)) => {
-            let keys: std::collections::BTreeSet<&String> = x.keys().chain(y.keys()).collect();
-            keys.into_iter().all(|k| {
-                same(
-                    x.get(k).unwrap_or(&Value::Null),
-                    y.get(k).unwrap_or(&Value::Null),
-                )
-            })
-        }
-        _ => a == b,
-    }
-}
-
-/// (correct, total) over project fields, funds and indicators of one gold record.
-fn score_record(g: &Value, p: &Value) -> (usize, usize) {
-    let (mut ok, mut n) = (0, 0);
-    let mut tally = |a: &Value, b: &Value| {
-        n += 1;
-        ok += same(a, b) as usize;
-    };
-    for f in PROJECT_FIELDS {
-        tally(&g["project"][f], &p["project"][f]);
-    }
-    for period in ["midterm", "annual"] {
-        if g["funds"][period].is_null() {
-            continue;
-        }
-        for k in FUND_KEYS {
-            tally(&g["funds"][period][k], &p["funds"][period][k]);
-        }
-    }
-    let empty = Vec::new();
-    let gi = g["indicators"].as_array().unwrap_or(&empty);
-    let pi = p["indicators"].as_array().unwrap_or(&empty);
-    let mut used = vec![false; pi.len()];
-    for (k, gx) in gi.iter().enumerate() {
-        // The same (period, name) unused, else the same position: a misread name still
-        // lets its other fields count.
-        let j = (0..pi.len())
-            .find(|&j| {
-                !used[j]
-                    && pi[j]["period"] == gx["period"]
-                    && fold(&pi[j]["name"]) == fold(&gx["name"])
-            })
-            .or_else(|| (k < pi.len() && !used[k]).then_some(k));
-        let px = j.map(|j| {
-            used[j] = true;
-            &pi[j]
-        });
-        for f in INDICATOR_FIELDS {
-            tally(&gx[f], px.map(|p| &p[f]).unwrap_or(&Value::Null));
-        }
-    }
-    (ok, n)
-}
 
 fn iou(a: [f64; 4], b: [f64; 4]) -> f64 {
     let (x0, y0) = (a[0].max(b[0]), a[1].max(b[1]));

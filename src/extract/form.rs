@@ -81,7 +81,7 @@ fn unique_near<'a, T>(text: &str, labels: impl Iterator<Item = (&'a str, T)>) ->
 }
 
 fn label_of(text: &str) -> Option<Lab> {
-    let c = compact(text);
+    let c = vocab::label_text(text);
     let c = c.trim_end_matches(':');
     let c = c.strip_prefix("其中:").unwrap_or(c);
     if c.is_empty() {

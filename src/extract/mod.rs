@@ -110,7 +110,10 @@ fn is_form_start(items: &[Item], i: usize) -> bool {
     let Some(Item::Row { cells, .. }) = items.get(i) else {
         return false;
     };
-    if !cells.iter().any(|c| vocab::compact(&c.text) == "项目名称") {
+    if !cells
+        .iter()
+        .any(|c| vocab::label_text(&c.text) == "项目名称")
+    {
         return false;
     }
     items[i + 1..].iter().take(3).any(|it| match it {
@@ -140,7 +143,16 @@ pub fn is_junk_line(t: &str) -> bool {
             // Side by side, little else is printed: what is left without the labels' words
             // and punctuation is a few characters at most.
             let mut rest = c.clone();
-            for w in ["项目", "负责人", "责任人", "单位", "盖章", "签字", "经办人", "日期"] {
+            for w in [
+                "项目",
+                "负责人",
+                "责任人",
+                "单位",
+                "盖章",
+                "签字",
+                "经办人",
+                "日期",
+            ] {
                 rest = rest.replace(w, "");
             }
             let rest = rest.chars().filter(|ch| ch.is_alphanumeric()).count();

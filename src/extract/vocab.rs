@@ -39,6 +39,21 @@ pub fn compact(s: &str) -> String {
         .collect()
 }
 
+#[test]
+fn label_text_drops_scan_dots_at_the_ends() {
+    assert_eq!(label_text("项目名称."), "项目名称");
+    assert_eq!(label_text("，主管部门 "), "主管部门");
+    assert_eq!(label_text("其中:"), "其中:");
+}
+
+/// A label cell as [`compact`], without the dots and commas a scan leaves at its ends (a
+/// speck beside the last character is read as "." or ","; a printed label never ends so).
+pub fn label_text(s: &str) -> String {
+    compact(s)
+        .trim_matches(['.', '·', ',', '，', '、', '。', '\'', '`'])
+        .to_string()
+}
+
 /// Strips a level cell to its bare name: code prefix ("11-", "22."), notes in parentheses
 /// (closed or clipped: "(必填硬性指"), trailing colon.
 fn bare_level(s: &str) -> (Option<String>, String) {

@@ -77,7 +77,11 @@ pub fn find(grey: &GrayImage) -> Option<Sheet> {
         for t in 0..n_t {
             // Profile inward: p = distance from the border.
             let val = |p: usize| -> f32 {
-                let q = if side == 1 || side == 2 { n_p - 1 - p } else { p };
+                let q = if side == 1 || side == 2 {
+                    n_p - 1 - p
+                } else {
+                    p
+                };
                 if vertical_side {
                     at(q, t)
                 } else {
@@ -93,9 +97,7 @@ pub fn find(grey: &GrayImage) -> Option<Sheet> {
                 if median(&mut inn) - median(&mut out) >= MIN_STEP {
                     // The steepest place of this step, not its first foot.
                     let best = (p..(p + K).min(n_p - K))
-                        .max_by(|&x, &y| {
-                            (val(x) - val(x - 1)).total_cmp(&(val(y) - val(y - 1)))
-                        })
+                        .max_by(|&x, &y| (val(x) - val(x - 1)).total_cmp(&(val(y) - val(y - 1))))
                         .unwrap_or(p);
                     hit = Some(best);
                     break;
@@ -177,8 +179,16 @@ pub fn find(grey: &GrayImage) -> Option<Sheet> {
         // Corner i lies on sides (i+3)%4 (vertical for i = 0, 3: left) and i (top/bottom).
         let horiz_side = if i < 2 { 0 } else { 2 };
         let vert_side = if i == 0 || i == 3 { 3 } else { 1 };
-        let dx = if found[vert_side] { inset * (c.0 - x).signum() } else { 0.0 };
-        let dy = if found[horiz_side] { inset * (c.1 - y).signum() } else { 0.0 };
+        let dx = if found[vert_side] {
+            inset * (c.0 - x).signum()
+        } else {
+            0.0
+        };
+        let dy = if found[horiz_side] {
+            inset * (c.1 - y).signum()
+        } else {
+            0.0
+        };
         (x + dx, y + dy)
     });
     let sheet = Sheet { quad, found };
@@ -246,9 +256,9 @@ fn robust_side(pts: &[(f64, f64)], n_lines: usize, scale: f64) -> Option<SideLin
         .copied()
         .filter(|&(t, p)| (line.a + line.b * t - p).abs() <= tol)
         .collect();
-    let (t_lo, t_hi) = inl
-        .iter()
-        .fold((f64::MAX, f64::MIN), |(lo, hi), &(t, _)| (lo.min(t), hi.max(t)));
+    let (t_lo, t_hi) = inl.iter().fold((f64::MAX, f64::MIN), |(lo, hi), &(t, _)| {
+        (lo.min(t), hi.max(t))
+    });
     if inl.len() * 3 < n_lines || t_hi - t_lo < 0.4 * len {
         return None;
     }
@@ -304,7 +314,9 @@ mod tests {
             if !inside(xf, yf) {
                 // textured desk
                 Luma([desk.saturating_add(((x * 7 + y * 13) % 23) as u8)])
-            } else if (x as f64 - q[0].0 - 60.0).abs() < 1.5 || (y as f64 - q[0].1 - 80.0).abs() < 1.5 {
+            } else if (x as f64 - q[0].0 - 60.0).abs() < 1.5
+                || (y as f64 - q[0].1 - 80.0).abs() < 1.5
+            {
                 Luma([30])
             } else {
                 Luma([225])
@@ -314,18 +326,33 @@ mod tests {
 
     #[test]
     fn finds_a_turned_sheet_on_a_desk() {
-        let q = [(90.0, 60.0), (1100.0, 95.0), (1060.0, 1560.0), (55.0, 1520.0)];
+        let q = [
+            (90.0, 60.0),
+            (1100.0, 95.0),
+            (1060.0, 1560.0),
+            (55.0, 1520.0),
+        ];
         let s = find(&photo(1200, 1650, q, 70)).expect("sheet");
         assert_eq!(s.found, [true; 4]);
         for (a, b) in s.quad.iter().zip(q.iter()) {
-            assert!((a.0 - b.0).abs() < 14.0 && (a.1 - b.1).abs() < 14.0, "{:?} vs {:?}", s.quad, q);
+            assert!(
+                (a.0 - b.0).abs() < 14.0 && (a.1 - b.1).abs() < 14.0,
+                "{:?} vs {:?}",
+                s.quad,
+                q
+            );
         }
     }
 
     #[test]
     fn a_cropped_scan_has_no_sheet_outline() {
         // the whole image is paper with a table frame close to the border
-        let q = [(-10.0, -10.0), (1210.0, -10.0), (1210.0, 1660.0), (-10.0, 1660.0)];
+        let q = [
+            (-10.0, -10.0),
+            (1210.0, -10.0),
+            (1210.0, 1660.0),
+            (-10.0, 1660.0),
+        ];
         assert_eq!(find(&photo(1200, 1650, q, 70)), None);
         let mut img = GrayImage::from_pixel(1200, 1650, Luma([235]));
         for y in 0..1650 {
@@ -338,9 +365,18 @@ mod tests {
 
     #[test]
     fn a_sheet_running_off_one_side_keeps_that_border() {
-        let q = [(80.0, 70.0), (1250.0, 70.0), (1250.0, 1600.0), (80.0, 1600.0)];
+        let q = [
+            (80.0, 70.0),
+            (1250.0, 70.0),
+            (1250.0, 1600.0),
+            (80.0, 1600.0),
+        ];
         let s = find(&photo(1200, 1650, q, 50)).expect("sheet");
         assert_eq!(s.found, [true, false, true, true]);
-        assert!(s.quad[1].0 >= 1200.0 && s.quad[1].0 < 1210.0, "{:?}", s.quad);
+        assert!(
+            s.quad[1].0 >= 1200.0 && s.quad[1].0 < 1210.0,
+            "{:?}",
+            s.quad
+        );
     }
 }

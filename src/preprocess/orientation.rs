@@ -1,0 +1,188 @@
+//! Which way the text runs: a page photographed or scanned turned by 90° (common: a landscape
+//! table, or a phone held sideways) has its lines running top to bottom, and a PDF often has
+//! no usable /Rotate for it. Decided from the ink alone: ruling lines removed, the text is
+//! smeared along each axis across gaps narrower than the space between characters; along the
+//! lines the smeared runs are whole words, across them one character tall. Up or down (0° vs
+//! 180°) cannot be told from ink shapes; `table::image` asks the recogniser for that.
+
+use image::GrayImage;
+
+/// Ratio of mean run lengths (along one axis ÷ the other) needed to call a direction;
+/// measured on dev form pages (mostly tables, short cell texts): 1.4–1.5 along the lines,
+/// 0.5–0.55 across them.
+const DECISIVE: f64 = 1.3;
+
+/// `Some(true)` when the text runs vertically (the page is turned by 90° or 270°),
+/// `Some(false)` when it runs horizontally, `None` when the page has too little text to say.
+pub fn text_is_vertical(grey: &GrayImage) -> Option<bool> {
+    let (w, h) = grey.dimensions();
+    // ~100 pixels per inch: characters of 10-pt print are ~14 px, their gaps ~1-2 px.
+    let unit = crate::grid::page_unit(w, h);
+    let f = ((unit / 100.0).round() as u32).max(1);
+    let (sw, sh) = ((w / f) as usize, (h / f) as usize);
+    if sw < 50 || sh < 50 {
+        return None;
+    }
+    let raw = grey.as_raw();
+    let mut ink = vec![false; sw * sh];
+    for y in 0..sh {
+        for x in 0..sw {
+            let mut m = 255u8;
+            for yy in y * f as usize..(y + 1) * f as usize {
+                let row = yy * w as usize;
+                for xx in x * f as usize..(x + 1) * f as usize {
+                    m = m.min(raw[row + xx]);
+                }
+            }
+            ink[y * sw + x] = m < 128;
+        }
+    }
+    let sunit = unit / f as f32;
+    // Ruling lines (and the sheet's edge) are runs longer than ~0.6 in: removed both ways.
+    let long = (sunit * 0.6) as usize;
+    let rules_h = long_runs(&ink, sw, sh, true, long);
+    let rules_v = long_runs(&ink, sw, sh, false, long);
+    for i in 0..ink.len() {
+        if rules_h[i] || rules_v[i] {
+            ink[i] = false;
+        }
+    }
+    let gap = ((sunit * 0.04).round() as usize).max(2);
+    let (lh, nh) = mean_run(&ink, sw, sh, true, gap);
+    let (lv, nv) = mean_run(&ink, sw, sh, false, gap);
+    if nh < 200 || nv < 200 {
+        return None;
+    }
+    let r = lh / lv.max(1e-9);
+    if r >= DECISIVE {
+        Some(false)
+    } else if r <= 1.0 / DECISIVE {
+        Some(true)
+    } else {
+        None
+    }
+}
+
+/// Pixels on runs of at least `min` ink pixels along rows (`along_x`) or columns.
+fn long_runs(ink: &[bool], w: usize, h: usize, along_x: bool, min: usize) -> Vec<bool> {
+    let mut out = vec![false; ink.len()];
+    let (n_lines, len) = if along_x { (h, w) } else { (w, h) };
+    let idx = |line: usize, pos: usize| {
+        if along_x {
+            line * w + pos
+        } else {
+            pos * w + line
+        }
+    };
+    for line in 0..n_lines {
+        let mut start = None;
+        for pos in 0..=len {
+            let on = pos < len && ink[idx(line, pos)];
+            match (on, start) {
+                (true, None) => start = Some(pos),
+                (false, Some(s)) => {
+                    if pos - s >= min {
+                        for p in s..pos {
+                            out[idx(line, p)] = true;
+                        }
+                    }
+                    start = None;
+                }
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
+/// Mean length and number of ink runs along rows (`along_x`) or columns once gaps of up to
+/// `gap` pixels are bridged.
+fn mean_run(ink: &[bool], w: usize, h: usize, along_x: bool, gap: usize) -> (f64, usize) {
+    let (n_lines, len) = if along_x { (h, w) } else { (w, h) };
+    let idx = |line: usize, pos: usize| {
+        if along_x {
+            line * w + pos
+        } else {
+            pos * w + line
+        }
+    };
+    let (mut total, mut runs) = (0usize, 0usize);
+    for line in 0..n_lines {
+        let mut run: Option<(usize, usize)> = None; // (start, last ink)
+        for pos in 0..len {
+            if !ink[idx(line, pos)] {
+                continue;
+            }
+            run = match run {
+                Some((s, last)) if pos - last <= gap + 1 => Some((s, pos)),
+                Some((s, last)) => {
+                    total += last - s + 1;
+                    runs += 1;
+                    Some((pos, pos))
+                }
+                None => Some((pos, pos)),
+            };
+        }
+        if let Some((s, last)) = run {
+            total += last - s + 1;
+            runs += 1;
+        }
+    }
+    (total as f64 / runs.max(1) as f64, runs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use image::Luma;
+
+    /// An A4 page at 150 DPI with lines of "characters" (small hollow squares) and a ruled box.
+    fn text_page() -> GrayImage {
+        let mut img = GrayImage::from_pixel(1240, 1754, Luma([245]));
+        let mut ink = |x0: u32, y0: u32, x1: u32, y1: u32| {
+            for y in y0..y1 {
+                for x in x0..x1 {
+                    img.put_pixel(x, y, Luma([20]));
+                }
+            }
+        };
+        for line in 0..30u32 {
+            let y = 150 + line * 40;
+            for ch in 0..(20 + line % 7 * 3) {
+                let x = 120 + ch * 24;
+                ink(x, y, x + 20, y + 2);
+                ink(x, y + 18, x + 20, y + 20);
+                ink(x, y, x + 2, y + 20);
+                ink(x + 9, y, x + 11, y + 20);
+            }
+        }
+        // a table frame
+        ink(100, 1400, 1140, 1403);
+        ink(100, 1600, 1140, 1603);
+        ink(100, 1400, 103, 1603);
+        ink(1137, 1400, 1140, 1603);
+        img
+    }
+
+    #[test]
+    fn horizontal_text_is_not_vertical_and_its_turn_is() {
+        let page = text_page();
+        assert_eq!(text_is_vertical(&page), Some(false));
+        assert_eq!(
+            text_is_vertical(&image::imageops::rotate90(&page)),
+            Some(true)
+        );
+        assert_eq!(
+            text_is_vertical(&image::imageops::rotate270(&page)),
+            Some(true)
+        );
+    }
+
+    #[test]
+    fn a_blank_page_has_no_direction() {
+        assert_eq!(
+            text_is_vertical(&GrayImage::from_pixel(1240, 1754, Luma([250]))),
+            None
+        );
+    }
+}
