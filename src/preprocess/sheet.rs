@@ -62,6 +62,14 @@ pub fn find(grey: &GrayImage) -> Option<Sheet> {
         return None;
     }
     let small = block_log_mean(grey, f, sw, sh);
+    // The paper's level: the 90th percentile of the central half of the image.
+    let paper = {
+        let mut c: Vec<f32> = (sh / 4..sh * 3 / 4)
+            .flat_map(|y| small[y * sw + sw / 4..y * sw + sw * 3 / 4].iter().copied())
+            .collect();
+        c.sort_unstable_by(f32::total_cmp);
+        c.get(c.len() * 9 / 10).copied().unwrap_or(0.0)
+    };
     let at = |x: usize, y: usize| small[y * sw + x];
     let scale = f as f64;
     let half = (f as f64 - 1.0) / 2.0;
@@ -113,7 +121,29 @@ pub fn find(grey: &GrayImage) -> Option<Sheet> {
                 pts.push((t as f64 * scale + half, pos * scale));
             }
         }
-        *line = robust_side(&pts, n_t, scale);
+        *line = robust_side(&pts, n_t, scale).filter(|l| {
+            // What lies beyond the line must be mostly darker than the paper: a desk, not a
+            // shaded table column or a grey band printed on the page (on clean scans those
+            // were taken for the border and cut a fifth of the page away).
+            let (mut dark, mut all) = (0usize, 0usize);
+            for t in 0..n_t {
+                let edge = (l.a + l.b * (t as f64 * scale + half)) / scale;
+                for p in 0..n_p {
+                    let pos = p as f64;
+                    let beyond = if side == 1 || side == 2 {
+                        pos > edge + 1.0
+                    } else {
+                        pos < edge - 1.0
+                    };
+                    if beyond {
+                        all += 1;
+                        let v = if vertical_side { at(p, t) } else { at(t, p) };
+                        dark += usize::from(v < paper - MIN_STEP);
+                    }
+                }
+            }
+            all > 0 && dark * 10 >= all * 7
+        });
     }
     if lines.iter().all(Option::is_none) {
         return None;
