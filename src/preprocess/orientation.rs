@@ -168,20 +168,6 @@ mod tests {
     }
 
     #[test]
-    fn horizontal_text_is_not_vertical_and_its_turn_is() {
-        let page = text_page();
-        assert_ne!(text_is_vertical(&page), Some(true));
-        assert_eq!(
-            text_is_vertical(&image::imageops::rotate90(&page)),
-            Some(true)
-        );
-        assert_eq!(
-            text_is_vertical(&image::imageops::rotate270(&page)),
-            Some(true)
-        );
-    }
-
-    #[test]
     fn a_blank_page_has_no_direction() {
         assert_eq!(
             text_is_vertical(&GrayImage::from_pixel(1240, 1754, Luma([250]))),
