@@ -167,7 +167,7 @@ pub fn warp(src: &GrayImage, h_prep_to_src: &Homography, w: u32, h: u32) -> Gray
 }
 
 /// Block minimum: keeps one-pixel lines dark when shrinking.
-fn block_min(src: &GrayImage, f: u32) -> GrayImage {
+pub(super) fn block_min(src: &GrayImage, f: u32) -> GrayImage {
     let (w, h) = src.dimensions();
     let (sw, sh) = (w.div_ceil(f), h.div_ceil(f));
     let mut out = vec![255u8; (sw * sh) as usize];
@@ -187,14 +187,27 @@ fn block_min(src: &GrayImage, f: u32) -> GrayImage {
 
 /// A straight ruling line fitted in the small deskewed image: `v = a·u + b`, where (u, v) is
 /// (x, y) for horizontal lines and (y, x) for vertical ones.
-#[derive(Debug, Clone, Copy)]
-struct Fit {
-    a: f64,
-    b: f64,
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) struct Fit {
+    pub(super) a: f64,
+    pub(super) b: f64,
+}
+
+impl Fit {
+    /// `v` at `u`.
+    pub(super) fn at(&self, u: f64) -> f64 {
+        self.a * u + self.b
+    }
 }
 
 /// Pixels of long runs along rows (`horizontal`) or columns, as a mask.
-fn long_runs(bin: &[bool], w: usize, h: usize, horizontal: bool, min_run: usize) -> Vec<bool> {
+pub(super) fn long_runs(
+    bin: &[bool],
+    w: usize,
+    h: usize,
+    horizontal: bool,
+    min_run: usize,
+) -> Vec<bool> {
     let mut out = vec![false; bin.len()];
     let (outer, inner) = if horizontal { (h, w) } else { (w, h) };
     let idx = |o: usize, i: usize| if horizontal { o * w + i } else { i * w + o };
@@ -290,7 +303,7 @@ fn outer_lines(mask: &[bool], w: usize, h: usize, horizontal: bool) -> Option<(F
     Some((fit(first)?, fit(last)?))
 }
 
-fn least_squares(pts: &[(f64, f64)]) -> Option<Fit> {
+pub(super) fn least_squares(pts: &[(f64, f64)]) -> Option<Fit> {
     let n = pts.len() as f64;
     let (sx, sy) = pts.iter().fold((0.0, 0.0), |a, p| (a.0 + p.0, a.1 + p.1));
     let (mx, my) = (sx / n, sy / n);
@@ -307,7 +320,7 @@ fn least_squares(pts: &[(f64, f64)]) -> Option<Fit> {
 }
 
 /// Intersection of a horizontal fit (y = a·x + b) with a vertical one (x = c·y + d).
-fn cross(hz: Fit, vt: Fit) -> Option<(f64, f64)> {
+pub(super) fn cross(hz: Fit, vt: Fit) -> Option<(f64, f64)> {
     let den = 1.0 - vt.a * hz.a;
     if den.abs() < 1e-9 {
         return None;

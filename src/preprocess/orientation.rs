@@ -7,6 +7,8 @@
 
 use image::GrayImage;
 
+use super::geometry::{block_min, long_runs};
+
 /// Ratio of mean run lengths (along one axis ÷ the other) needed to call a direction;
 /// measured on dev form pages (mostly tables, short cell texts): 1.4–1.5 along the lines,
 /// 0.5–0.55 across them.
@@ -22,24 +24,12 @@ pub fn text_is_vertical(grey: &GrayImage) -> Option<bool> {
     // ~100 pixels per inch: characters of 10-pt print are ~14 px, their gaps ~1-2 px.
     let unit = crate::grid::page_unit(w, h);
     let f = ((unit / 100.0).round() as u32).max(1);
-    let (sw, sh) = ((w / f) as usize, (h / f) as usize);
+    let small = block_min(grey, f);
+    let (sw, sh) = (small.width() as usize, small.height() as usize);
     if sw < 50 || sh < 50 {
         return None;
     }
-    let raw = grey.as_raw();
-    let mut ink = vec![false; sw * sh];
-    for y in 0..sh {
-        for x in 0..sw {
-            let mut m = 255u8;
-            for yy in y * f as usize..(y + 1) * f as usize {
-                let row = yy * w as usize;
-                for xx in x * f as usize..(x + 1) * f as usize {
-                    m = m.min(raw[row + xx]);
-                }
-            }
-            ink[y * sw + x] = m < 128;
-        }
-    }
+    let mut ink: Vec<bool> = small.as_raw().iter().map(|&v| v < 128).collect();
     let sunit = unit / f as f32;
     // Ruling lines (and the sheet's edge) are runs longer than ~0.6 in: removed both ways.
     let long = (sunit * 0.6) as usize;
@@ -64,38 +54,6 @@ pub fn text_is_vertical(grey: &GrayImage) -> Option<bool> {
     } else {
         None
     }
-}
-
-/// Pixels on runs of at least `min` ink pixels along rows (`along_x`) or columns.
-fn long_runs(ink: &[bool], w: usize, h: usize, along_x: bool, min: usize) -> Vec<bool> {
-    let mut out = vec![false; ink.len()];
-    let (n_lines, len) = if along_x { (h, w) } else { (w, h) };
-    let idx = |line: usize, pos: usize| {
-        if along_x {
-            line * w + pos
-        } else {
-            pos * w + line
-        }
-    };
-    for line in 0..n_lines {
-        let mut start = None;
-        for pos in 0..=len {
-            let on = pos < len && ink[idx(line, pos)];
-            match (on, start) {
-                (true, None) => start = Some(pos),
-                (false, Some(s)) => {
-                    if pos - s >= min {
-                        for p in s..pos {
-                            out[idx(line, p)] = true;
-                        }
-                    }
-                    start = None;
-                }
-                _ => {}
-            }
-        }
-    }
-    out
 }
 
 /// Mean length and number of ink runs along rows (`along_x`) or columns once gaps of up to
@@ -139,7 +97,8 @@ mod tests {
     use super::*;
     use image::Luma;
 
-    /// An A4 page at 150 DPI with lines of "characters" (small hollow squares) and a ruled box.
+    /// An A4 page at 150 DPI with 30 lines of "characters" (20-px squares as dense in strokes
+    /// as Chinese print: a stroke every 4-5 px both ways) and a ruled box.
     fn text_page() -> GrayImage {
         let mut img = GrayImage::from_pixel(1240, 1754, Luma([245]));
         let mut ink = |x0: u32, y0: u32, x1: u32, y1: u32| {
@@ -153,10 +112,10 @@ mod tests {
             let y = 150 + line * 40;
             for ch in 0..(20 + line % 7 * 3) {
                 let x = 120 + ch * 24;
-                ink(x, y, x + 20, y + 2);
-                ink(x, y + 18, x + 20, y + 20);
-                ink(x, y, x + 2, y + 20);
-                ink(x + 9, y, x + 11, y + 20);
+                for k in [0, 5, 10, 15, 18] {
+                    ink(x, y + k, x + 20, y + k + 2);
+                    ink(x + k, y, x + k + 2, y + 20);
+                }
             }
         }
         // a table frame
@@ -165,6 +124,20 @@ mod tests {
         ink(100, 1400, 103, 1603);
         ink(1137, 1400, 1140, 1603);
         img
+    }
+
+    #[test]
+    fn horizontal_text_is_not_vertical_and_its_turn_is() {
+        let page = text_page();
+        assert_eq!(text_is_vertical(&page), Some(false));
+        assert_eq!(
+            text_is_vertical(&image::imageops::rotate90(&page)),
+            Some(true)
+        );
+        assert_eq!(
+            text_is_vertical(&image::imageops::rotate270(&page)),
+            Some(true)
+        );
     }
 
     #[test]

@@ -13,6 +13,10 @@
 
 use image::GrayImage;
 
+// A side is a `Fit` `pos = a·t + b`: `t` runs along the side, `pos` is the distance
+// coordinate (x for left/right, y for top/bottom), both in original pixels.
+use super::geometry::{cross, least_squares, Fit};
+
 /// Paper must be this many times brighter than what surrounds it (log domain). Desks seen in
 /// photos run 2–4× darker than the paper; a light desk that is not found costs nothing worse
 /// than today's behaviour (the desk stays in).
@@ -45,14 +49,6 @@ impl Sheet {
     }
 }
 
-/// A line `pos = a + b·t` across a side: `t` runs along the side, `pos` is the distance
-/// coordinate (x for left/right, y for top/bottom), both in original pixels.
-#[derive(Debug, Clone, Copy, PartialEq)]
-struct SideLine {
-    a: f64,
-    b: f64,
-}
-
 /// Finds the sheet, if at least one side of it shows against a darker surround.
 pub fn find(grey: &GrayImage) -> Option<Sheet> {
     let (w, h) = grey.dimensions();
@@ -74,7 +70,7 @@ pub fn find(grey: &GrayImage) -> Option<Sheet> {
     let scale = f as f64;
     let half = (f as f64 - 1.0) / 2.0;
     // (top, right, bottom, left): the scanline runs inward from the border.
-    let mut lines: [Option<SideLine>; 4] = [None; 4];
+    let mut lines: [Option<Fit>; 4] = [None; 4];
     for (side, line) in lines.iter_mut().enumerate() {
         let vertical_side = side % 2 == 1;
         let (n_t, n_p) = if vertical_side { (sh, sw) } else { (sw, sh) };
@@ -127,7 +123,7 @@ pub fn find(grey: &GrayImage) -> Option<Sheet> {
             // were taken for the border and cut a fifth of the page away).
             let (mut dark, mut all) = (0usize, 0usize);
             for t in 0..n_t {
-                let edge = (l.a + l.b * (t as f64 * scale + half)) / scale;
+                let edge = l.at(t as f64 * scale + half) / scale;
                 for p in 0..n_p {
                     let pos = p as f64;
                     let beyond = if side == 1 || side == 2 {
@@ -155,11 +151,11 @@ pub fn find(grey: &GrayImage) -> Option<Sheet> {
     // quad is the turned sheet and not a sheared one.
     let slope = |i: usize| -> f64 {
         if let Some(l) = lines[(i + 2) % 4] {
-            return l.b;
+            return l.a;
         }
         let n: Vec<f64> = [(i + 1) % 4, (i + 3) % 4]
             .iter()
-            .filter_map(|&j| lines[j].map(|l| -l.b))
+            .filter_map(|&j| lines[j].map(|l| -l.a))
             .collect();
         if n.is_empty() {
             0.0
@@ -169,27 +165,18 @@ pub fn find(grey: &GrayImage) -> Option<Sheet> {
     };
     let l = [0, 1, 2, 3].map(|i| {
         lines[i].unwrap_or_else(|| {
-            let b = slope(i);
+            let a = slope(i);
             // t runs over [0, w] for horizontal sides, [0, h] for vertical ones.
             let t_end = if i % 2 == 0 { wf } else { hf };
-            let a = match i {
-                0 | 3 => (-b * t_end).min(0.0),
-                1 => (wf - b * t_end).max(wf),
-                _ => (hf - b * t_end).max(hf),
+            let b = match i {
+                0 | 3 => (-a * t_end).min(0.0),
+                1 => (wf - a * t_end).max(wf),
+                _ => (hf - a * t_end).max(hf),
             };
-            SideLine { a, b }
+            Fit { a, b }
         })
     });
-    // Corners: top∩left, top∩right, bottom∩right, bottom∩left. Horizontal sides give
-    // y = a + b·x, vertical ones x = a + b·y.
-    let cross = |hz: SideLine, vt: SideLine| -> Option<(f64, f64)> {
-        let den = 1.0 - vt.b * hz.b;
-        if den.abs() < 1e-9 {
-            return None;
-        }
-        let x = (vt.b * hz.a + vt.a) / den;
-        Some((x, hz.a + hz.b * x))
-    };
+    // Corners: top∩left, top∩right, bottom∩right, bottom∩left.
     let quad = [
         cross(l[0], l[3])?,
         cross(l[0], l[1])?,
@@ -252,7 +239,7 @@ fn plausible(s: &Sheet, w: f64, h: f64) -> bool {
 /// `scale` pixels apart) that most of them agree with: the pair of points whose line has the
 /// most inliers, refitted by least squares on those. It must hold a third of the scanlines,
 /// spread over 40 % of the side, and lean at most ~10° from the border.
-fn robust_side(pts: &[(f64, f64)], n_lines: usize, scale: f64) -> Option<SideLine> {
+fn robust_side(pts: &[(f64, f64)], n_lines: usize, scale: f64) -> Option<Fit> {
     if pts.len() < 8 {
         return None;
     }
@@ -260,7 +247,7 @@ fn robust_side(pts: &[(f64, f64)], n_lines: usize, scale: f64) -> Option<SideLin
     let tol = 1.5 * scale;
     // Deterministic subsample of candidate pairs: every point with the one a third further.
     let step = (pts.len() / 60).max(1);
-    let mut best: Option<(usize, SideLine)> = None;
+    let mut best: Option<(usize, Fit)> = None;
     for i in (0..pts.len()).step_by(step) {
         let j = (i + pts.len() / 3) % pts.len();
         let ((t0, p0), (t1, p1)) = (pts[i], pts[j]);
@@ -271,10 +258,13 @@ fn robust_side(pts: &[(f64, f64)], n_lines: usize, scale: f64) -> Option<SideLin
         if b.abs() > 0.18 {
             continue;
         }
-        let line = SideLine { a: p0 - b * t0, b };
+        let line = Fit {
+            a: b,
+            b: p0 - b * t0,
+        };
         let n = pts
             .iter()
-            .filter(|&&(t, p)| (line.a + line.b * t - p).abs() <= tol)
+            .filter(|&&(t, p)| (line.at(t) - p).abs() <= tol)
             .count();
         if best.is_none_or(|(m, _)| n > m) {
             best = Some((n, line));
@@ -284,7 +274,7 @@ fn robust_side(pts: &[(f64, f64)], n_lines: usize, scale: f64) -> Option<SideLin
     let inl: Vec<(f64, f64)> = pts
         .iter()
         .copied()
-        .filter(|&(t, p)| (line.a + line.b * t - p).abs() <= tol)
+        .filter(|&(t, p)| (line.at(t) - p).abs() <= tol)
         .collect();
     let (t_lo, t_hi) = inl.iter().fold((f64::MAX, f64::MIN), |(lo, hi), &(t, _)| {
         (lo.min(t), hi.max(t))
@@ -292,15 +282,7 @@ fn robust_side(pts: &[(f64, f64)], n_lines: usize, scale: f64) -> Option<SideLin
     if inl.len() * 3 < n_lines || t_hi - t_lo < 0.4 * len {
         return None;
     }
-    let n = inl.len() as f64;
-    let (mt, mp) = inl
-        .iter()
-        .fold((0.0, 0.0), |(a, b), &(t, p)| (a + t / n, b + p / n));
-    let (sxx, sxy) = inl.iter().fold((0.0, 0.0), |(a, b), &(t, p)| {
-        (a + (t - mt) * (t - mt), b + (t - mt) * (p - mp))
-    });
-    let b = if sxx > 0.0 { sxy / sxx } else { 0.0 };
-    (b.abs() <= 0.18).then_some(SideLine { a: mp - b * mt, b })
+    least_squares(&inl).filter(|l| l.a.abs() <= 0.18)
 }
 
 fn median(v: &mut [f32; K]) -> f32 {
