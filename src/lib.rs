@@ -24,6 +24,7 @@
 //! per-file error that never stops the batch).
 
 pub mod check;
+pub mod components;
 pub mod config;
 pub mod digital;
 pub mod emit;

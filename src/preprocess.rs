@@ -205,7 +205,7 @@ pub fn despeckle(gray: &mut GrayImage) -> usize {
     let max_size = ((unit * 0.02).round() as usize).max(2);
     let reach = ((unit * 0.05).round() as usize).max(3);
     let ink: Vec<bool> = gray.as_raw().iter().map(|&v| v < 140).collect();
-    let (comps, labels) = crate::ocr::lines::components(&ink, w, h);
+    let (comps, labels) = crate::components::components(&ink, w, h);
     let px: &mut [u8] = gray.as_mut();
     let small: Vec<bool> = comps.iter().map(|c| c.size() <= max_size).collect();
     let mut removed = 0;

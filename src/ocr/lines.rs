@@ -12,6 +12,8 @@
 
 use image::{Rgb, RgbImage};
 
+use crate::components::{components, Component};
+
 /// Two classes closer than this in mean grey level are one class: the crop is blank paper.
 /// Values printed in grey (#808080, common in exported forms) and then phone-scanned come out
 /// at ~60 (thin strokes blurred into the paper), so the bar sits well below that; an unevenly
@@ -388,28 +390,7 @@ pub(crate) fn ink_threshold(gray: &[u8]) -> Option<u8> {
     }
 }
 
-#[derive(Debug, Clone)]
-pub(crate) struct Component {
-    pub(crate) x0: usize,
-    pub(crate) y0: usize,
-    pub(crate) x1: usize, // inclusive
-    pub(crate) y1: usize, // inclusive
-    pub(crate) area: usize,
-}
-
 impl Component {
-    fn width(&self) -> usize {
-        self.x1 - self.x0 + 1
-    }
-    fn height(&self) -> usize {
-        self.y1 - self.y0 + 1
-    }
-    pub(crate) fn size(&self) -> usize {
-        self.width().max(self.height())
-    }
-    fn touches_border(&self, w: usize, h: usize) -> bool {
-        self.x0 == 0 || self.y0 == 0 || self.x1 + 1 == w || self.y1 + 1 == h
-    }
     /// A ruling line or a piece of the cell's frame. Straight rules are long (most of the crop),
     /// thin (mean thickness = area / length, so skewed lines count too) and nearly axis-parallel
     /// (so a tall "(" or "/" is not one), and reach the crop's border unless they span it.
@@ -453,50 +434,6 @@ impl Component {
             && (hi < 0.3 * char_size || (lo <= (0.2 * char_size).max(3.0) && hi >= 3.0 * lo))
     }
 }
-
-/// 8-connected components of `ink`, and per pixel the index of its component.
-pub(crate) fn components(ink: &[bool], w: usize, h: usize) -> (Vec<Component>, Vec<u32>) {
-    let mut label = vec![NO_LABEL; ink.len()];
-    let mut out = Vec::new();
-    let mut stack = Vec::new();
-    for start in 0..ink.len() {
-        if !ink[start] || label[start] != NO_LABEL {
-            continue;
-        }
-        let id = out.len() as u32;
-        label[start] = id;
-        stack.push(start);
-        let (sx, sy) = (start % w, start / w);
-        let mut c = Component {
-            x0: sx,
-            y0: sy,
-            x1: sx,
-            y1: sy,
-            area: 0,
-        };
-        while let Some(i) = stack.pop() {
-            let (x, y) = (i % w, i / w);
-            c.area += 1;
-            c.x0 = c.x0.min(x);
-            c.x1 = c.x1.max(x);
-            c.y0 = c.y0.min(y);
-            c.y1 = c.y1.max(y);
-            for ny in y.saturating_sub(1)..=(y + 1).min(h - 1) {
-                for nx in x.saturating_sub(1)..=(x + 1).min(w - 1) {
-                    let j = ny * w + nx;
-                    if ink[j] && label[j] == NO_LABEL {
-                        label[j] = id;
-                        stack.push(j);
-                    }
-                }
-            }
-        }
-        out.push(c);
-    }
-    (out, label)
-}
-
-pub(crate) const NO_LABEL: u32 = u32::MAX;
 
 /// Clears rows near the top/bottom and columns near the left/right edge that are mostly ink:
 /// a ruling line that text touches joins the text's component and escapes [`Component::is_rule`].
