@@ -7,7 +7,6 @@
 //! Skips cleanly when the OCR models are absent.
 
 use std::path::Path;
-use std::process::Command;
 
 use image::{GrayImage, Luma, Rgb, RgbImage};
 use imageproc::geometric_transformations::{warp_into, Border, Interpolation, Projection};
@@ -15,7 +14,7 @@ use jixiao::config::Config;
 use jixiao::render::PdfFile;
 
 mod scan_common;
-use scan_common::{fold, jsonl, score_record};
+use scan_common::{fold, jsonl, models_present, run_jixiao, score_record};
 
 /// Field accuracy each degraded copy must reach. Measured 0.97–1.0 (see the report the test
 /// prints); a lost form, a lost row or a page read sideways falls far below.
@@ -136,11 +135,8 @@ fn curled(page: &RgbImage) -> RgbImage {
 #[test]
 fn degraded_copies_of_a_form_give_its_records() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    for need in ["models/PP-OCRv6_rec_small.onnx", "models/libonnxruntime.so"] {
-        if !root.join(need).exists() {
-            eprintln!("skipped: {need} absent (scripts/fetch-models.sh)");
-            return;
-        }
+    if !models_present(root) {
+        return;
     }
     let src = root.join("samples/scan/c-yuan-form.pdf");
     let bytes = std::fs::read(&src).unwrap();
@@ -183,33 +179,32 @@ fn degraded_copies_of_a_form_give_its_records() {
         save("curled", image::DynamicImage::ImageRgb8(curled(&page))),
     ];
     let out = dir.path().join("out");
-    let status = Command::new(env!("CARGO_BIN_EXE_jixiao"))
-        .current_dir(root)
-        .arg("run")
-        .arg(&inp)
-        .arg("-o")
-        .arg(&out)
-        .status()
-        .unwrap();
-    assert_eq!(status.code(), Some(0), "exit status {status}");
+    run_jixiao(root, &inp, &out);
     let gold = jsonl(&root.join("samples/scan/c-yuan-form.expected.jsonl"));
     let records = jsonl(&out.join("records.jsonl"));
     let pages = jsonl(&out.join("pages.jsonl"));
+    // A variant's records and its page's quality, by file name.
+    let of = |v: &str, r: &serde_json::Value| {
+        r["source"]["path"]
+            .as_str()
+            .is_some_and(|p| p.ends_with(&format!("{v}.png")))
+    };
+    let q = |v: &str| {
+        pages
+            .iter()
+            .find(|p| of(v, p))
+            .map(|p| p["quality"].clone())
+            .unwrap_or_default()
+    };
     let mut report = Vec::new();
     let mut failures = Vec::new();
     for v in &variants {
-        let file = format!("{v}.png");
-        let of_file = |r: &&serde_json::Value| {
-            r["source"]["path"]
-                .as_str()
-                .is_some_and(|p| p.ends_with(&file))
-        };
         let (mut ok, mut total) = (0, 0);
         let weak = KNOWN_WEAK.contains(&v.as_str());
         for g in &gold {
             let found = records
                 .iter()
-                .filter(of_file)
+                .filter(|p| of(v, p))
                 .find(|p| fold(&p["project"]["name"]) == fold(&g["project"]["name"]));
             match found {
                 Some(p) => {
@@ -226,28 +221,12 @@ fn degraded_copies_of_a_form_give_its_records() {
         } else {
             0.0
         };
-        let quality = pages
-            .iter()
-            .find(|p| of_file(p))
-            .map(|p| p["quality"].to_string())
-            .unwrap_or_default();
-        report.push(format!("{v}: field_acc {acc:.3} ({ok}/{total}) {quality}"));
-        if acc < MIN_FIELD_ACC && !KNOWN_WEAK.contains(&v.as_str()) {
+        report.push(format!("{v}: field_acc {acc:.3} ({ok}/{total}) {}", q(v)));
+        if acc < MIN_FIELD_ACC && !weak {
             failures.push(format!("{v}: field_acc {acc:.3} < {MIN_FIELD_ACC}"));
         }
     }
     // What preprocessing reports must match what was done to the page.
-    let q = |v: &str| {
-        pages
-            .iter()
-            .find(|p| {
-                p["source"]["path"]
-                    .as_str()
-                    .is_some_and(|s| s.ends_with(&format!("{v}.png")))
-            })
-            .map(|p| p["quality"].clone())
-            .unwrap_or_default()
-    };
     assert_eq!(q("turned90")["turned_deg"], 270, "{}", report.join("\n"));
     assert_eq!(q("upside-down")["turned_deg"], 180, "{}", report.join("\n"));
     assert!(

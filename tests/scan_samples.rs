@@ -5,12 +5,11 @@
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::process::Command;
 
 use serde_json::Value;
 
 mod scan_common;
-use scan_common::{basename, fold, jsonl, score_record};
+use scan_common::{basename, fold, jsonl, models_present, run_jixiao, score_record};
 
 /// Minimum field accuracy per sample. Measured (this scorer) at 0.938 for the two-period split
 /// form and 1.0 for the others; a regression that loses a field family or a row breaks it.
@@ -71,25 +70,14 @@ fn cell_recall(truth: &Value, tables: &[Value]) -> f64 {
 #[test]
 fn scan_samples_match_their_gold() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    for need in ["models/PP-OCRv6_rec_small.onnx", "models/libonnxruntime.so"] {
-        if !root.join(need).exists() {
-            eprintln!("skipped: {need} absent (scripts/fetch-models.sh)");
-            return;
-        }
+    if !models_present(root) {
+        return;
     }
     let samples = root.join("samples/scan");
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
     // One run for all samples: OCR costs seconds per page.
-    let status = Command::new(env!("CARGO_BIN_EXE_jixiao"))
-        .current_dir(root)
-        .arg("run")
-        .arg("samples/scan")
-        .arg("-o")
-        .arg(&out)
-        .status()
-        .unwrap();
-    assert_eq!(status.code(), Some(0), "exit status {status}");
+    run_jixiao(root, Path::new("samples/scan"), &out);
     let errors = std::fs::read_to_string(out.join("errors.jsonl")).unwrap();
     assert!(errors.trim().is_empty(), "errors.jsonl:\n{errors}");
     let records = jsonl(&out.join("records.jsonl"));

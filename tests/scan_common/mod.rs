@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 use std::path::Path;
+use std::process::Command;
 
 use serde_json::Value;
 
@@ -108,4 +109,29 @@ pub fn score_record(g: &Value, p: &Value) -> (usize, usize) {
         }
     }
     (ok, n)
+}
+
+/// Whether the OCR models are fetched (scripts/fetch-models.sh); says so when they are not,
+/// so the caller can skip.
+pub fn models_present(root: &Path) -> bool {
+    for need in ["models/PP-OCRv6_rec_small.onnx", "models/libonnxruntime.so"] {
+        if !root.join(need).exists() {
+            eprintln!("skipped: {need} absent (scripts/fetch-models.sh)");
+            return false;
+        }
+    }
+    true
+}
+
+/// `jixiao run INPUT -o OUT` from the checkout, which must exit 0.
+pub fn run_jixiao(root: &Path, input: &Path, out: &Path) {
+    let status = Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .current_dir(root)
+        .arg("run")
+        .arg(input)
+        .arg("-o")
+        .arg(out)
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(0), "exit status {status}");
 }
