@@ -35,10 +35,6 @@ pub struct Sheet {
 }
 
 impl Sheet {
-    pub fn sides_found(&self) -> usize {
-        self.found.iter().filter(|&&f| f).count()
-    }
-
     /// Width and height of the upright rectangle the quad maps to (mean opposite sides).
     pub fn rect_size(&self) -> (u32, u32) {
         let d = |a: (f64, f64), b: (f64, f64)| (a.0 - b.0).hypot(a.1 - b.1);
