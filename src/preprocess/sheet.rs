@@ -54,14 +54,6 @@ pub fn find(grey: &GrayImage) -> Option<Sheet> {
         return None;
     }
     let small = block_log_mean(grey, f, sw, sh);
-    // The paper's level: the 90th percentile of the central half of the image.
-    let paper = {
-        let mut c: Vec<f32> = (sh / 4..sh * 3 / 4)
-            .flat_map(|y| small[y * sw + sw / 4..y * sw + sw * 3 / 4].iter().copied())
-            .collect();
-        c.sort_unstable_by(f32::total_cmp);
-        c.get(c.len() * 9 / 10).copied().unwrap_or(0.0)
-    };
     let at = |x: usize, y: usize| small[y * sw + x];
     let scale = f as f64;
     let half = (f as f64 - 1.0) / 2.0;
@@ -88,21 +80,26 @@ pub fn find(grey: &GrayImage) -> Option<Sheet> {
                     at(t, q)
                 }
             };
-            let mut hit = None;
+            // The strongest step up into the page within the band (the outermost of equals):
+            // a textured desk has steps of its own (wood grain, a cloth's pattern) outside the
+            // paper's edge, but none as large as desk to paper.
+            let mut hit: Option<(usize, f32)> = None;
             for p in K..band.min(n_p - K) {
                 for i in 0..K {
                     out[i] = val(p - K + i);
                     inn[i] = val(p + i);
                 }
-                if median(&mut inn) - median(&mut out) >= MIN_STEP {
-                    // The steepest place of this step, not its first foot.
-                    let best = (p..(p + K).min(n_p - K))
-                        .max_by(|&x, &y| (val(x) - val(x - 1)).total_cmp(&(val(y) - val(y - 1))))
-                        .unwrap_or(p);
-                    hit = Some(best);
-                    break;
+                let step = median(&mut inn) - median(&mut out);
+                if step >= MIN_STEP && hit.is_none_or(|(_, s)| step > s) {
+                    hit = Some((p, step));
                 }
             }
+            // The steepest place of that step (the windows peak over a few positions).
+            let hit = hit.map(|(p, _)| {
+                (p.saturating_sub(K).max(1)..(p + K).min(n_p - K))
+                    .max_by(|&x, &y| (val(x) - val(x - 1)).total_cmp(&(val(y) - val(y - 1))))
+                    .unwrap_or(p)
+            });
             if let Some(p) = hit {
                 // The edge lies between small pixels p-1 and p.
                 let pos = if side == 1 || side == 2 {
@@ -114,23 +111,33 @@ pub fn find(grey: &GrayImage) -> Option<Sheet> {
             }
         }
         *line = robust_side(&pts, n_t, scale).filter(|l| {
-            // What lies beyond the line must be mostly darker than the paper: a desk, not a
-            // shaded table column or a grey band printed on the page (on clean scans those
-            // were taken for the border and cut a fifth of the page away).
+            // What lies beyond the line must be mostly darker than the paper just inside it
+            // on the same scanline: a desk, not a shaded table column or a grey band printed
+            // on the page (on clean scans those were taken for the border and cut a fifth of
+            // the page away). Compared scanline by scanline, since a shadow darkens paper and
+            // desk alike and the page's overall paper level says nothing under it.
             let (mut dark, mut all) = (0usize, 0usize);
+            let inward: isize = if side == 1 || side == 2 { -1 } else { 1 };
+            let get = |t: usize, p: usize| if vertical_side { at(p, t) } else { at(t, p) };
             for t in 0..n_t {
                 let edge = l.at(t as f64 * scale + half) / scale;
+                let mut inside = [0f32; K];
+                for (i, v) in inside.iter_mut().enumerate() {
+                    let p = (edge.round() as isize + inward * (2 + i as isize))
+                        .clamp(0, n_p as isize - 1);
+                    *v = get(t, p as usize);
+                }
+                let paper_here = median(&mut inside);
                 for p in 0..n_p {
                     let pos = p as f64;
-                    let beyond = if side == 1 || side == 2 {
+                    let beyond = if inward < 0 {
                         pos > edge + 1.0
                     } else {
                         pos < edge - 1.0
                     };
                     if beyond {
                         all += 1;
-                        let v = if vertical_side { at(p, t) } else { at(t, p) };
-                        dark += usize::from(v < paper - MIN_STEP);
+                        dark += usize::from(get(t, p) < paper_here - MIN_STEP);
                     }
                 }
             }
