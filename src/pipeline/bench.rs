@@ -47,6 +47,60 @@ pub struct WorkerRun {
     /// Peak resident memory of this process during this measurement (MiB).
     pub peak_rss_mib: Option<f64>,
     pub errors: usize,
+    /// Per capture style: inputs grouped by the last dash-separated word of their file name
+    /// (`001-04-hard.pdf` → `hard`, as `../shared/dev` and `tools/degrade.py` name them).
+    /// CPU milliseconds per page (the sum of a page's stages), so styles compare whatever
+    /// the worker count.
+    pub by_style: BTreeMap<String, StyleRun>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct StyleRun {
+    pub pages: usize,
+    pub ms_per_page: f64,
+    pub stage_ms_per_page: BTreeMap<String, f64>,
+    /// ms_per_page ÷ that of the `camscanner` style in the same run, when there is one.
+    pub vs_camscanner: Option<f64>,
+}
+
+/// `001-04-hard.pdf` → `hard`; a name without a dash is its own style.
+fn style_of(path: &std::path::Path) -> String {
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    stem.rsplit('-').next().unwrap_or(&stem).to_string()
+}
+
+fn by_style(files: &[Loaded], results: &[FileResult]) -> BTreeMap<String, StyleRun> {
+    let mut acc: BTreeMap<String, (usize, BTreeMap<String, u64>)> = BTreeMap::new();
+    for (f, r) in files.iter().zip(results) {
+        let e = acc.entry(style_of(&f.input.path)).or_default();
+        e.0 += r.pages.len();
+        for (k, v) in r.pages.iter().flat_map(|p| p.ms.iter()) {
+            *e.1.entry(k.clone()).or_default() += v;
+        }
+    }
+    let per_page = |(n, ms): &(usize, BTreeMap<String, u64>)| {
+        ms.get("page").copied().unwrap_or(0) as f64 / (*n).max(1) as f64
+    };
+    let reference = acc.get("camscanner").map(per_page);
+    acc.iter()
+        .map(|(k, e)| {
+            let mpp = per_page(e);
+            let run = StyleRun {
+                pages: e.0,
+                ms_per_page: mpp,
+                stage_ms_per_page: e
+                    .1
+                    .iter()
+                    .map(|(s, v)| (s.clone(), *v as f64 / e.0.max(1) as f64))
+                    .collect(),
+                vs_camscanner: reference.filter(|&r| r > 0.0).map(|r| mpp / r),
+            };
+            (k.clone(), run)
+        })
+        .collect()
 }
 
 #[derive(Debug, Serialize)]
@@ -213,6 +267,7 @@ fn measure(files: &[Loaded], cfg: &Config, workers: usize) -> Result<WorkerRun> 
         stage_ms,
         peak_rss_mib: if reset { peak_rss_mib() } else { None },
         errors: results.iter().map(|r| r.errors.len()).sum(),
+        by_style: by_style(files, &results),
     })
 }
 
