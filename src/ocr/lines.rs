@@ -55,7 +55,7 @@ pub fn split_lines(img: &RgbImage) -> Vec<LineCrop> {
 
     // Keep text components; paint everything else over. A speck (far smaller than a
     // character) is kept only beside a character: a decimal point or a comma sits within
-    // half a character of its digits, noise lands anywhere. Without this, every speck of a
+    // a character of its neighbours, noise lands anywhere. Without this, every speck of a
     // noisy phone photo became a "line" of its own (a "0.00" cell read as "t⏎5AO⏎0.⏎v.vv").
     let candidate: Vec<bool> = comps
         .iter()
@@ -417,10 +417,12 @@ impl Component {
     fn is_speck(&self, char_size: f32) -> bool {
         (self.size() as f32) < 0.3 * char_size
     }
-    /// Close enough to `b` to belong to its line: within half a character beside it and
+    /// Close enough to `b` to belong to its line: within one character beside it (a
+    /// full-width "，" or "。" sits at the left of its own em box, up to ~0.7 em from the
+    /// character before it; at half a character the commas of small print were dropped) and
     /// within its height (extended by a quarter character, for commas below the baseline).
     fn beside(&self, b: &Component, char_size: f32) -> bool {
-        let (gx, gy) = (0.5 * char_size, 0.25 * char_size);
+        let (gx, gy) = (char_size, 0.25 * char_size);
         (self.x0 as f32) <= b.x1 as f32 + gx
             && (b.x0 as f32) <= self.x1 as f32 + gx
             && (self.y0 as f32) <= b.y1 as f32 + gy
