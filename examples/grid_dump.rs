@@ -71,6 +71,15 @@ fn main() -> anyhow::Result<()> {
     if let Some(p) = a.get(2) {
         out.save(p)?;
     }
+    if let Ok(p) = std::env::var("MASK") {
+        let mut m = image::GrayImage::new(g.mask.width, g.mask.height);
+        for y in 0..g.mask.height {
+            for x in 0..g.mask.width {
+                m.put_pixel(x, y, image::Luma([if g.mask.get(x, y) { 0 } else { 255 }]));
+            }
+        }
+        m.save(p)?;
+    }
     if let Some(p) = a.get(3) {
         prep.rgb.save(p)?;
     }

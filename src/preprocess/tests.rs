@@ -242,6 +242,54 @@ fn shadow_is_flattened_and_ink_kept() {
 }
 
 #[test]
+fn hard_shadow_edge_leaves_no_dark_band() {
+    // A shadow with a sharp slanted edge over ruled print: lit paper 235, shaded paper 120.
+    // Along the edge, on the shaded side, nothing may come out darker than light grey, and
+    // the rulings on both sides stay dark.
+    let (w, h) = (1200u32, 1600u32);
+    let edge = |y: u32| 300.0 + 0.4 * y as f32;
+    let img = GrayImage::from_fn(w, h, |x, y| {
+        let paper = if (x as f32) < edge(y) { 120.0 } else { 235.0 };
+        let ink = y % 80 < 3 || x % 150 < 3;
+        Luma([if ink {
+            (paper * 0.15) as u8
+        } else {
+            paper as u8
+        }])
+    });
+    let f = flatten(&img);
+    for y in (41..1560).step_by(80) {
+        let e = edge(y) as u32;
+        for x in e.saturating_sub(40)..(e + 40).min(w) {
+            if x % 150 < 6 || (x % 150) > 146 {
+                continue;
+            }
+            let v = f.get_pixel(x, y)[0];
+            assert!(v > 200, "paper at ({x},{y}) beside the edge at {e}: {v}");
+        }
+    }
+    assert!(f.get_pixel(150, 801)[0] < 80, "ruling in shade");
+    assert!(f.get_pixel(1050, 801)[0] < 80, "ruling in light");
+}
+
+proptest::proptest! {
+    #[test]
+    fn extremum_filter_matches_the_naive_one(
+        v in proptest::collection::vec(0u8..=255, 0..60),
+        r in 0usize..8,
+        max in proptest::bool::ANY,
+    ) {
+        let mut out = Vec::new();
+        extremum_1d(&v, r, max, &mut out);
+        for i in 0..v.len() {
+            let win = &v[i.saturating_sub(r)..=(i + r).min(v.len() - 1)];
+            let want = if max { *win.iter().max().unwrap() } else { *win.iter().min().unwrap() };
+            proptest::prop_assert_eq!(out[i], want, "at {}", i);
+        }
+    }
+}
+
+#[test]
 fn light_watermark_is_erased_and_print_kept() {
     let mut img = GrayImage::from_pixel(400, 200, Luma([255]));
     for y in 140..190 {
