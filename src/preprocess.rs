@@ -81,13 +81,7 @@ pub fn prepare(raster: &RgbImage, cfg: &Config) -> Result<Prepared> {
 pub fn prepare_turned(raster: &RgbImage, cfg: &Config, half_turn: bool) -> Result<Prepared> {
     let _ = cfg;
     let grey = gray_without_seals(raster);
-    // Text running top to bottom: the page is turned a quarter clockwise (the recogniser's
-    // check on up/down then settles 90° vs 270°).
-    let quarter = orientation::text_is_vertical(&grey) == Some(true);
-    let turns = u8::from(quarter) + 2 * u8::from(half_turn);
-    let (grey, turned) = turn(grey, turns);
-    let (w, h) = grey.dimensions();
-    if w < 32 || h < 32 {
+    if grey.width() < 32 || grey.height() < 32 {
         // Too small to estimate anything from; passed through so the caller decides.
         return Ok(Prepared {
             rgb: grey_to_rgb(&grey),
@@ -97,13 +91,44 @@ pub fn prepare_turned(raster: &RgbImage, cfg: &Config, half_turn: bool) -> Resul
             quality: Quality::default(),
         });
     }
+    // Flattening, the sheet's outline and the orientation check do not depend on which way
+    // the page is turned, so they run once, on the page as captured.
     let mut flat = flatten(&grey);
     remove_light_marks(&mut flat);
-
     // The sheet against the desk (on the unflattened grey: flattening erases the step in
-    // brightness that marks the paper's edge). Skew and keystone are then estimated on the
-    // sheet rectified, and the page is resampled once through all three maps.
+    // brightness that marks the paper's edge).
     let sheet_found = sheet::find(&grey);
+    // Specks go before the orientation check too: under heavy speckle every speck is a run
+    // of one or two pixels both ways, which pulls the run ratio toward 1 (pages of a speckled
+    // photo turned 270° measured 0.65, short of the 0.63 that turns a page). The page's
+    // scale is the sheet's when it shows, not the whole photo's.
+    let unit = match &sheet_found {
+        Some(s) => {
+            let (rw, rh) = s.rect_size();
+            crate::grid::page_unit(rw, rh)
+        }
+        None => crate::grid::page_unit(grey.width(), grey.height()),
+    };
+    let specks = despeckle(&mut flat, unit);
+    // Text running top to bottom: the page is turned a quarter clockwise (the recogniser's
+    // check on up/down then settles 90° vs 270°). Judged on the sheet alone: the grain of a
+    // desk around it is long dark runs too, and on a photo turned 270° it outvoted the text
+    // (3 of 6 pages of the rot270 copy were left sideways).
+    let quarter = match &sheet_found {
+        Some(s) => orientation::text_is_vertical(&inside(&flat, s)),
+        None => orientation::text_is_vertical(&flat),
+    } == Some(true);
+    let turns = u8::from(quarter) + 2 * u8::from(half_turn);
+    let (grey, turned) = turn(grey, turns);
+    let (flat, _) = turn(flat, turns);
+    let (w, h) = grey.dimensions();
+    let sheet_found = if turns == 0 {
+        sheet_found
+    } else {
+        sheet::find(&grey)
+    };
+    // Skew and keystone are estimated on the sheet rectified, and the page is resampled once
+    // through all three maps.
     let (base, bw, bh) = match &sheet_found {
         Some(s) => {
             let (rw, rh) = s.rect_size();
@@ -140,12 +165,11 @@ pub fn prepare_turned(raster: &RgbImage, cfg: &Config, half_turn: bool) -> Resul
     let transform = Transform {
         homography: (!to_original.is_identity(1e-9)).then_some(to_original.0),
     };
-    let mut gray = if total.is_identity(1e-9) {
+    let gray = if total.is_identity(1e-9) {
         flat
     } else {
         geometry::warp(&flat, &total, cw, ch)
     };
-    let specks = despeckle(&mut gray);
     let rgb = grey_to_rgb(&gray);
     Ok(Prepared {
         gray,
@@ -158,6 +182,24 @@ pub fn prepare_turned(raster: &RgbImage, cfg: &Config, half_turn: bool) -> Resul
             turned_deg: 90 * u16::from(turns),
         },
     })
+}
+
+/// The part of `img` inside the sheet's outline: the largest upright box within the quad.
+pub fn inside(img: &GrayImage, s: &sheet::Sheet) -> GrayImage {
+    let q = &s.quad;
+    let (w, h) = (img.width() as f64, img.height() as f64);
+    let x0 = q[0].0.max(q[3].0).clamp(0.0, w - 1.0);
+    let x1 = q[1].0.min(q[2].0).clamp(x0 + 1.0, w);
+    let y0 = q[0].1.max(q[1].1).clamp(0.0, h - 1.0);
+    let y1 = q[2].1.min(q[3].1).clamp(y0 + 1.0, h);
+    image::imageops::crop_imm(
+        img,
+        x0 as u32,
+        y0 as u32,
+        (x1 - x0) as u32,
+        (y1 - y0) as u32,
+    )
+    .to_image()
 }
 
 /// `img` turned clockwise by `quarters` × 90°, and the map from the turned image's pixels back
@@ -198,9 +240,8 @@ pub struct Quality {
 /// the dot of a character sits within a stroke's width of its neighbours and stays; only
 /// specks in open paper go. Returns how many were removed. Without this every speck near a
 /// text line reached the line splitter and the recogniser, and a noisy page took 5× as long.
-pub fn despeckle(gray: &mut GrayImage) -> usize {
+pub fn despeckle(gray: &mut GrayImage, unit: f32) -> usize {
     let (w, h) = gray.dimensions();
-    let unit = crate::grid::page_unit(w, h);
     let (w, h) = (w as usize, h as usize);
     let max_size = ((unit * 0.025).round() as usize).max(3);
     let reach = ((unit * 0.05).round() as usize).max(3);
