@@ -7,10 +7,8 @@ fn main() -> anyhow::Result<()> {
     for a in std::env::args().skip(1) {
         let img = image::open(&a)?.to_rgb8();
         let g = preprocess::gray_without_seals(&img);
-        let mut flat = preprocess::flatten(&g);
+        let flat = preprocess::flatten(&g);
         let s = sheet::find(&g);
-        let (w, h) = s.as_ref().map_or(g.dimensions(), |s| s.rect_size());
-        preprocess::despeckle(&mut flat, jixiao::grid::page_unit(w, h));
         let judged = match &s {
             Some(s) => preprocess::inside(&flat, s),
             None => flat,

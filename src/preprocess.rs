@@ -98,18 +98,6 @@ pub fn prepare_turned(raster: &RgbImage, cfg: &Config, half_turn: bool) -> Resul
     // The sheet against the desk (on the unflattened grey: flattening erases the step in
     // brightness that marks the paper's edge).
     let sheet_found = sheet::find(&grey);
-    // Specks go before the orientation check too: under heavy speckle every speck is a run
-    // of one or two pixels both ways, which pulls the run ratio toward 1 (pages of a speckled
-    // photo turned 270° measured 0.65, short of the 0.63 that turns a page). The page's
-    // scale is the sheet's when it shows, not the whole photo's.
-    let unit = match &sheet_found {
-        Some(s) => {
-            let (rw, rh) = s.rect_size();
-            crate::grid::page_unit(rw, rh)
-        }
-        None => crate::grid::page_unit(grey.width(), grey.height()),
-    };
-    let specks = despeckle(&mut flat, unit);
     // Text running top to bottom: the page is turned a quarter clockwise (the recogniser's
     // check on up/down then settles 90° vs 270°). Judged on the sheet alone: the grain of a
     // desk around it is long dark runs too, and on a photo turned 270° it outvoted the text
@@ -120,13 +108,24 @@ pub fn prepare_turned(raster: &RgbImage, cfg: &Config, half_turn: bool) -> Resul
     } == Some(true);
     let turns = u8::from(quarter) + 2 * u8::from(half_turn);
     let (grey, turned) = turn(grey, turns);
-    let (flat, _) = turn(flat, turns);
+    let (mut flat, _) = turn(flat, turns);
     let (w, h) = grey.dimensions();
     let sheet_found = if turns == 0 {
         sheet_found
     } else {
         sheet::find(&grey)
     };
+    // Specks go once the text is upright (whether a mark is level with a character decides
+    // it), before the resample; the page's scale is the sheet's when it shows, not the whole
+    // photo's.
+    let unit = match &sheet_found {
+        Some(s) => {
+            let (rw, rh) = s.rect_size();
+            crate::grid::page_unit(rw, rh)
+        }
+        None => crate::grid::page_unit(w, h),
+    };
+    let specks = despeckle(&mut flat, unit);
     // Skew and keystone are estimated on the sheet rectified, and the page is resampled once
     // through all three maps.
     let (base, bw, bh) = match &sheet_found {
@@ -235,16 +234,22 @@ pub struct Quality {
     pub turned_deg: u16,
 }
 
-/// Removes isolated specks (dust, sensor noise, toner) from the prepared page: dark
-/// components no larger than ~0.025 in with no other ink within ~0.05 in. A decimal point or
-/// the dot of a character sits within a stroke's width of its neighbours and stays; only
-/// specks in open paper go. Returns how many were removed. Without this every speck near a
-/// text line reached the line splitter and the recogniser, and a noisy page took 5× as long.
+/// Removes isolated specks (dust, sensor noise, toner) from the page: dark components no
+/// larger than ~0.025 in that belong to no character. A mark belongs to a character when it
+/// lies beside a character-sized body, within ~0.05 in of it and level with it (a decimal
+/// point, the dot of 主, a colon's two dots); marks above or below a line of text, beside a
+/// ruling, or in open paper go. Returns how many were removed. Without this every speck near
+/// a text line reached the line splitter and the recogniser, and a noisy page took 5× as long;
+/// with a square "anything near" test, heavy speckle around a cell's text was kept and read
+/// (a "31.79" cell came back as ":\ni\n日").
 pub fn despeckle(gray: &mut GrayImage, unit: f32) -> usize {
     let (w, h) = gray.dimensions();
     let (w, h) = (w as usize, h as usize);
     let max_size = ((unit * 0.025).round() as usize).max(3);
     let reach = ((unit * 0.05).round() as usize).max(3);
+    // A character body: larger than a speck, no larger than the largest print (~0.4 in, a
+    // 28-pt title). Anything larger is a ruling, a frame or print fused with one.
+    let max_glyph = (unit * 0.4) as usize;
     // Components of everything darker than paper, faint grey included: small print in grey
     // falls apart at a dark threshold into fragments as small as specks (处 printed at ~11 px
     // in grey lost all but two dots and was read as "："); at this light one its strokes hold
@@ -257,22 +262,38 @@ pub fn despeckle(gray: &mut GrayImage, unit: f32) -> usize {
     for (id, c) in comps.iter().enumerate().filter(|&(i, _)| small[i]) {
         let (x0, y0) = (c.x0.saturating_sub(reach), c.y0.saturating_sub(reach));
         let (x1, y1) = ((c.x1 + reach).min(w - 1), (c.y1 + reach).min(h - 1));
-        // Alone = no stroke nearby and only a little other ink: under heavy noise every speck
-        // has another within reach (so a neighbouring speck must not keep it), but a small
-        // thin character printed at ~11 px falls apart at the threshold into fragments as
-        // small as specks, lying close together (处 lost all but two dots and read as "：").
+        // Kept: level with a character body nearby, or touching any large ink, or among much
+        // other small ink: under heavy noise every speck has another within reach (so a
+        // neighbouring speck must not keep it), but a small thin character printed at ~11 px
+        // falls apart at the threshold into fragments as small as specks, lying close
+        // together (处 lost all but two dots and read as "：").
         let mut other = 0usize;
-        let mut stroke = false;
-        for y in y0..=y1 {
-            for &l in &labels[y * w + x0..=y * w + x1] {
+        let mut keep = false;
+        let cy = (c.y0 + c.y1) as f32 / 2.0;
+        'scan: for y in y0..=y1 {
+            for (x, &l) in labels[y * w + x0..=y * w + x1].iter().enumerate() {
                 if l == crate::components::NO_LABEL || l as usize == id {
                     continue;
                 }
-                other += 1;
-                stroke |= !small.get(l as usize).copied().unwrap_or(true);
+                let l = l as usize;
+                if small.get(l).copied().unwrap_or(true) {
+                    other += 1;
+                    continue;
+                }
+                let b = &comps[l];
+                let x = x0 + x;
+                let touching = x + 2 >= c.x0 && x <= c.x1 + 2 && y + 2 >= c.y0 && y <= c.y1 + 2;
+                // Level: the mark's centre within the body's rows, give or take a sixth of
+                // its height (a full stop sits on the baseline, a quote mark at the top).
+                let tol = b.height() as f32 / 6.0;
+                let level = cy >= b.y0 as f32 - tol && cy <= b.y1 as f32 + tol;
+                if touching || (b.size() <= max_glyph && level) {
+                    keep = true;
+                    break 'scan;
+                }
             }
         }
-        if stroke || other > 2 * max_size * max_size {
+        if keep || other > 2 * max_size * max_size {
             continue;
         }
         removed += 1;

@@ -14,7 +14,7 @@ use super::geometry::{block_min, long_runs};
 /// 0.5–0.55 across them.
 const DECISIVE: f64 = 1.3;
 /// Turning a page wrongly loses it, so "vertical" needs more: dev pages turned by 90° give
-/// 0.42–0.55, but a speckled photo with a shadow, turned, gives up to 0.63 (1.6 the other
+/// 0.42–0.55, but a speckled photo with a shadow, turned, gives up to 0.65 (1.55 the other
 /// way). The least upright ratio over the 100 dev and degraded-copy pages is 0.86 (a page
 /// holding one table row and a signature line), so 1/1.45 = 0.69 still leaves a margin.
 const TURN: f64 = 1.45;
