@@ -112,17 +112,28 @@ fn is_form_start(items: &[Item], i: usize) -> bool {
     };
     if !cells
         .iter()
-        .any(|c| vocab::label_text(&c.text) == "项目名称")
+        .any(|c| reads_as(&vocab::label_text(&c.text), "项目名称"))
     {
         return false;
     }
     items[i + 1..].iter().take(3).any(|it| match it {
         Item::Row { cells, .. } => cells.iter().any(|c| {
             let t = vocab::compact(&c.text);
-            HEADER_LABELS.iter().any(|l| t.starts_with(l))
+            HEADER_LABELS.iter().any(|l| {
+                let n = l.chars().count();
+                let head: String = t.chars().take(n).collect();
+                reads_as(&head, l)
+            })
         }),
         Item::Line { .. } => false,
     })
+}
+
+/// `text` is `label`, or `label` with one character misread when the label is long enough
+/// (four characters) that the other three still identify it: 目 read as 自 under a speck made
+/// "项自名称", and the whole form was lost.
+fn reads_as(text: &str, label: &str) -> bool {
+    text == label || (label.chars().count() >= 4 && vocab::edit1(text, label))
 }
 
 /// Lines that are never content of a form (signature prompts, page numbers "- 3 -", "第3页").

@@ -556,3 +556,28 @@ fn a_header_whose_level_digit_was_misread_still_opens_the_indicators() {
     assert_eq!(names, ["人数", "合格率"]);
     assert_eq!(r.indicators[1].level2.as_deref(), Some("质量指标"));
 }
+
+#[test]
+fn a_form_whose_first_label_is_misread_by_one_character_is_still_found() {
+    // Two forms on one page, the second's 项目名称 misread (目 as 自, a speck inside it);
+    // both must start a record. A label two characters off is not a form start.
+    let form = |name_label: &str, project: &str| {
+        vec![
+            "项目支出绩效目标表".to_string(),
+            t(&[name_label, project, "", ""]),
+            t(&["主管部门及代码", "[101]某局", "实施单位", "某中心"]),
+            t(&["项目资金(万元)", "年度资金总额:", "8", ""]),
+            t(&["绩效指标", "产出指标", "数量指标", "培训人数", "1次"]),
+        ]
+    };
+    let mut lines = form("项目名称", "甲项目");
+    lines.extend(form("项自名称", "乙项目"));
+    let ex = extract_document(&doc_of(&lines.join("\n")));
+    let got: Vec<&str> = ex.records.iter().filter_map(|r| r.project.name.as_deref()).collect();
+    assert_eq!(got, ["甲项目", "乙项目"]);
+
+    let mut lines = form("项目名称", "甲项目");
+    lines.extend(form("项白石称", "乙项目"));
+    let ex = extract_document(&doc_of(&lines.join("\n")));
+    assert_eq!(ex.records.len(), 1);
+}
