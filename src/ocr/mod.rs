@@ -53,12 +53,39 @@ pub fn recognize_blocks(
     engine: &mut dyn OcrEngine,
     imgs: &[image::RgbImage],
 ) -> Result<Vec<Recognized>> {
+    let cap = engine.max_chars();
+    Ok(recognize_block_lines(engine, imgs)?
+        .into_iter()
+        .map(|p| join_lines(p.into_iter().map(|l| l.read).collect(), cap))
+        .collect())
+}
+
+/// One line of a region as read: the recogniser's result and the line's box `[x0, y0, x1, y1)`
+/// in the region's pixels.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReadLine {
+    pub read: Recognized,
+    pub bbox: [f32; 4],
+}
+
+/// The lines of each region, each with its own confidence and box (where [`recognize_blocks`]
+/// joins them): text around the tables is judged line by line, so one speck read as "X" does
+/// not take the confidence of the title above it.
+pub fn recognize_block_lines(
+    engine: &mut dyn OcrEngine,
+    imgs: &[image::RgbImage],
+) -> Result<Vec<Vec<ReadLine>>> {
     let mut owner = Vec::new();
     let mut crops = Vec::new();
+    let mut boxes = Vec::new();
     for (k, img) in imgs.iter().enumerate() {
-        for line in split_lines(&enlarge_small(img)) {
+        let big = enlarge_small(img);
+        // Boxes back in the region's own pixels.
+        let f = img.height().max(1) as f32 / big.height().max(1) as f32;
+        for line in split_lines(&big) {
             owner.push(k);
             crops.push(line.img);
+            boxes.push(line.bbox.map(|v| v as f32 * f));
         }
     }
     let read = if crops.is_empty() {
@@ -72,12 +99,11 @@ pub fn recognize_blocks(
             reason: format!("{} results for {} lines", read.len(), crops.len()),
         });
     }
-    let mut parts: Vec<Vec<Recognized>> = vec![Vec::new(); imgs.len()];
-    for (k, r) in owner.into_iter().zip(read) {
-        parts[k].push(r);
+    let mut parts: Vec<Vec<ReadLine>> = vec![Vec::new(); imgs.len()];
+    for ((k, r), bbox) in owner.into_iter().zip(read).zip(boxes) {
+        parts[k].push(ReadLine { read: r, bbox });
     }
-    let cap = engine.max_chars();
-    Ok(parts.into_iter().map(|p| join_lines(p, cap)).collect())
+    Ok(parts)
 }
 
 /// Regions shorter than this (one line of small print, or low resolution) are read at twice
@@ -101,7 +127,8 @@ fn enlarge_small(img: &image::RgbImage) -> std::borrow::Cow<'_, image::RgbImage>
     ))
 }
 
-fn join_lines(lines: Vec<Recognized>, cap: usize) -> Recognized {
+/// The lines of a region as one text (see [`recognize_block`]), at most `cap` characters.
+pub fn join_lines(lines: Vec<Recognized>, cap: usize) -> Recognized {
     if lines.is_empty() {
         return Recognized {
             text: String::new(),

@@ -91,13 +91,17 @@ pub fn read_scanned_page(
         .iter()
         .map(|lb| slot(reader.line_crop(*lb)))
         .collect();
-    let read = ocr::recognize_blocks(engine, &crops)?;
-    let get = |k: Option<usize>| -> Option<Recognized> {
-        let mut r = read.get(k?)?.clone();
+    let engine_cap = engine.max_chars();
+    let read = ocr::recognize_block_lines(engine, &crops)?;
+    let cap = |mut r: Recognized| {
         if r.text.chars().count() > cfg.ocr.max_cell_chars {
             r.text = r.text.chars().take(cfg.ocr.max_cell_chars).collect();
         }
-        Some(r)
+        r
+    };
+    let get = |k: Option<usize>| -> Option<Recognized> {
+        let lines = read.get(k?)?.iter().map(|l| l.read.clone()).collect();
+        Some(cap(ocr::join_lines(lines, engine_cap)))
     };
     let mut confs: Vec<f32> = Vec::new();
     // (top in prepared pixels, block)
@@ -122,25 +126,33 @@ pub fn read_scanned_page(
         table.bbox = Some(frame.map_box(gt.bbox));
         blocks.push((gt.bbox[1], Block::Table(table)));
     }
+    // Each line of a region around the tables is a line of the page with its own box and
+    // confidence: a title must not swallow the signature line under it, and a speck read as a
+    // letter must not pass for text (see `is_noise_read`).
     for (lb, &sl) in line_boxes.iter().zip(&line_slots) {
-        let Some(r) = get(sl) else { continue };
-        if r.text.trim().is_empty() {
+        let Some(lines) = sl.and_then(|k| read.get(k)) else {
             continue;
-        }
-        confs.push(r.conf);
-        // A region the splitter read as several lines (lines run together by a seal's ring
-        // or noise between them) is several lines of the page: a title must not swallow the
-        // signature line under it. Each gets its share of the region's height.
-        let texts: Vec<&str> = r.text.lines().filter(|t| !t.trim().is_empty()).collect();
-        let n = texts.len().max(1) as f32;
-        let step = (lb[3] as f32 - lb[1] as f32) / n;
-        for (i, t) in texts.into_iter().enumerate() {
-            let y0 = lb[1] as f32 + step * i as f32;
-            let b = [lb[0] as f32, y0, lb[2] as f32, y0 + step];
+        };
+        let origin = reader.line_origin(*lb);
+        let page_h = prep.rgb.height() as f32;
+        for l in lines {
+            let r = cap(l.read.clone());
+            let text = r.text.trim();
+            let b = [
+                origin.0 + l.bbox[0],
+                origin.1 + l.bbox[1],
+                origin.0 + l.bbox[2],
+                origin.1 + l.bbox[3],
+            ];
+            let in_footer = b[1] > page_h * (1.0 - FOOTER);
+            if text.is_empty() || is_noise_read(text, r.conf, in_footer) {
+                continue;
+            }
+            confs.push(r.conf);
             blocks.push((
                 b[1],
                 Block::Line(TextLine {
-                    text: t.to_string(),
+                    text: text.to_string(),
                     conf: r.conf,
                     bbox: Some(frame.map_box(b)),
                 }),
@@ -155,6 +167,26 @@ pub fn read_scanned_page(
     }
     Ok(page)
 }
+
+/// Below this confidence a short read outside the tables is a speck, a sheet edge or a shadow
+/// read as a character. On the dev hard pages (150 DPI phone photos) such reads ("X", "1", "3+",
+/// "扫出纯") scored 0.10–0.64 and stopped a form before its continuation on the next page;
+/// printed text around the tables reads at 0.9 and above.
+const NOISE_CONF: f32 = 0.65;
+
+/// The bottom of the sheet where scanning apps print their watermark and where a photo's
+/// sheet edge, shadow and desk leave debris: reads there are held to a higher bar.
+const FOOTER: f32 = 0.06;
+
+/// A read of at most three characters at low confidence, or of a few characters in the footer
+/// below [`FOOTER_CONF`]: not text. The CamScanner watermark on a 150-DPI photo reads as
+/// "扫出纯", "蘇和", "图日" at 0.19–0.56.
+fn is_noise_read(text: &str, conf: f32, in_footer: bool) -> bool {
+    let n = text.chars().filter(|c| !c.is_whitespace()).count();
+    (conf < NOISE_CONF && n <= 3) || (in_footer && conf < FOOTER_CONF && n <= 8)
+}
+
+const FOOTER_CONF: f32 = 0.8;
 
 /// Whether the page reads better turned by 180°: the widest few text lines (more characters
 /// to judge by) are read as they are and upside down, and the recogniser's confidence decides.
@@ -316,15 +348,29 @@ impl Reader<'_> {
         Some(out)
     }
 
+    fn line_pad(&self) -> i64 {
+        (self.unit * 0.03) as i64
+    }
+
     /// A text line outside the tables (its box found from the ink itself), padded.
     fn line_crop(&self, b: [u32; 4]) -> Option<RgbImage> {
-        let pad = (self.unit * 0.03) as i64;
+        let pad = self.line_pad();
         self.crop([
             b[0] as i64 - pad,
             b[1] as i64 - pad,
             b[2] as i64 + pad,
             b[3] as i64 + pad,
         ])
+    }
+
+    /// Where [`Self::line_crop`]'s image starts in the page (the pad is clipped at its edges).
+    fn line_origin(&self, b: [u32; 4]) -> (f32, f32) {
+        let pad = self.line_pad();
+        let (w, h) = (self.rgb.width() as i64, self.rgb.height() as i64);
+        (
+            (b[0] as i64 - pad).clamp(0, w) as f32,
+            (b[1] as i64 - pad).clamp(0, h) as f32,
+        )
     }
 
     fn crop(&self, c: [i64; 4]) -> Option<RgbImage> {
@@ -387,9 +433,28 @@ fn outside_tables(grid: &Grid) -> Mask {
 
 /// Boxes [x0, y0, x1, y1) of the text lines in `m`: bands of rows holding ink, each split where
 /// a wide empty gap separates two pieces of text on the same line ("项目负责人：" … "单位：").
+/// A piece made of specks alone (no blob the size of a character's stroke group) is not a line:
+/// on a phone photo's blank paper, speckle that survived despeckling (clusters of dust, JPEG
+/// grain) gathered into "lines" that read as "i", "X", "3+" — junk between a form and its
+/// continuation that stopped the form there (002-04-hard lost a page of indicators).
 fn text_line_boxes(m: &Mask, unit: f32) -> Vec<[u32; 4]> {
     let (w, h) = (m.width as usize, m.height as usize);
     let min_ink = ((unit * 0.02).powi(2) as usize).max(4);
+    // The smallest print on these forms (7 pt) has characters ~0.07 in tall with a main
+    // stroke group at least 0.05 in across; specks are a few hundredths of an inch.
+    let ink: Vec<bool> = m.data.iter().map(|&v| v != 0).collect();
+    let (comps, _) = crate::components::components(&ink, w, h);
+    let body = (unit * 0.05).max(3.0) as usize;
+    let bodies: Vec<&crate::components::Component> =
+        comps.iter().filter(|c| c.size() >= body).collect();
+    let has_body = |b: &[u32; 4]| {
+        bodies.iter().any(|c| {
+            c.x0 < b[2] as usize
+                && c.x1 >= b[0] as usize
+                && c.y0 < b[3] as usize
+                && c.y1 >= b[1] as usize
+        })
+    };
     let row_ink: Vec<usize> = (0..h)
         .map(|y| {
             m.data[y * w..(y + 1) * w]
@@ -448,7 +513,9 @@ fn text_line_boxes(m: &Mask, unit: f32) -> Vec<[u32; 4]> {
                 continue;
             }
             if let Some(b) = m.ink_box(x0 as i64, y0 as i64, x1 as i64, y1 as i64) {
-                out.push(b);
+                if has_body(&b) {
+                    out.push(b);
+                }
             }
         }
     }
@@ -538,6 +605,74 @@ mod tests {
         assert!(wh[0] < 2 * 120 && wh[1] < 2 * 40, "{txt}");
         assert!(p.info.ms.contains_key("grid") && p.info.ms.contains_key("ocr"));
         assert!((p.info.mean_conf.unwrap() - 0.9).abs() < 1e-6);
+    }
+
+    /// Reads wide crops as a title with full confidence and small ones as a letter at 0.3,
+    /// as PP-OCR reads specks and shadows.
+    struct DebrisEngine;
+
+    impl OcrEngine for DebrisEngine {
+        fn name(&self) -> &'static str {
+            "debris"
+        }
+        fn recognize_line(&mut self, img: &RgbImage) -> Result<Recognized> {
+            Ok(if img.width() > 100 {
+                Recognized {
+                    text: "项目支出绩效目标表".into(),
+                    conf: 0.99,
+                }
+            } else {
+                Recognized {
+                    text: "X".into(),
+                    conf: 0.3,
+                }
+            })
+        }
+    }
+
+    #[test]
+    fn debris_read_at_low_confidence_is_not_a_line_of_the_page() {
+        let mut img = page();
+        fill(&mut img, 1000, 1300, 1015, 1318); // a blot the size of a character, alone
+        let raster = PageRaster {
+            image: img,
+            dpi: Some(150.0),
+            ms: 0,
+            from_jpeg: true,
+        };
+        let p = read_scanned_page(&raster, 1, &mut DebrisEngine, &Config::default()).unwrap();
+        let lines: Vec<&str> = p
+            .blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Line(l) => Some(l.text.as_str()),
+                Block::Table(_) => None,
+            })
+            .collect();
+        // title and the two footer pieces are wide enough to read as text; the blot is not
+        assert_eq!(lines.len(), 3, "{lines:?}");
+        assert!(lines.iter().all(|l| *l != "X"), "{lines:?}");
+    }
+
+    #[test]
+    fn specks_on_blank_paper_are_not_lines() {
+        // 150 px per inch: a text line of 20 px characters, then a band of 2 px specks.
+        let mut m = Mask::new(1000, 400);
+        for k in 0..6 {
+            for y in 100..120 {
+                for x in 50 + k * 24..68 + k * 24 {
+                    m.set(x, y, true);
+                }
+            }
+        }
+        for k in 0..12 {
+            let (x, y) = (40 + k * 30, 250 + (k % 3) * 2);
+            for (dx, dy) in [(0, 0), (1, 0), (0, 1), (1, 1)] {
+                m.set(x + dx, y + dy, true);
+            }
+        }
+        let b = text_line_boxes(&m, 150.0);
+        assert_eq!(b, vec![[50, 100, 188, 120]]);
     }
 
     #[test]
