@@ -272,6 +272,23 @@ fn signature_labels_read_as_one_line_are_junk_not_a_title() {
     assert!(is_junk_line("项目负责人(签字):单位(盖章):"));
     assert!(is_junk_line("单位(盖章):"));
     assert!(!is_junk_line("项目负责人签字确认的绩效目标调整情况说明"));
+    // scan debris and a scanning app's watermark
+    for t in [
+        "L",
+        "=",
+        "扫",
+        "3+",
+        "S=",
+        "PRF",
+        "扫描全能王 创建",
+        "CS扫描全能王",
+        "9扫能干创建",
+    ] {
+        assert!(is_junk_line(t), "{t}");
+    }
+    for t in ["附表一", "单位:元", "(2024年度)", "项目支出绩效目标表"] {
+        assert!(!is_junk_line(t), "{t}");
+    }
 }
 
 #[test]
@@ -573,7 +590,11 @@ fn a_form_whose_first_label_is_misread_by_one_character_is_still_found() {
     let mut lines = form("项目名称", "甲项目");
     lines.extend(form("项自名称", "乙项目"));
     let ex = extract_document(&doc_of(&lines.join("\n")));
-    let got: Vec<&str> = ex.records.iter().filter_map(|r| r.project.name.as_deref()).collect();
+    let got: Vec<&str> = ex
+        .records
+        .iter()
+        .filter_map(|r| r.project.name.as_deref())
+        .collect();
     assert_eq!(got, ["甲项目", "乙项目"]);
 
     let mut lines = form("项目名称", "甲项目");
