@@ -89,17 +89,39 @@ fn suspected_in(r: &Record, i: &Indicator, widths: &HashMap<ColKey, usize>) -> b
             .any(|o| o.name == i.name && !at_width(o, widths))
 }
 
+/// A number followed by a percent sign: "(100%", "≥95％".
+fn carries_percentage(rest: &str) -> bool {
+    let cs: Vec<char> = rest.chars().filter(|c| !c.is_whitespace()).collect();
+    cs.windows(2).any(|w| {
+        (w[0].is_ascii_digit() || ('０'..='９').contains(&w[0])) && matches!(w[1], '%' | '％')
+    })
+}
+
+/// Only a bracketed note or unit: "（%）", "(人次)".
+fn is_bracketed_note(rest: &str) -> bool {
+    rest.starts_with(['(', '（', '[', '【']) && rest.ends_with([')', '）', ']', '】'])
+}
+
 /// The one repair among candidates (names of which `name` is a strict prefix): prefer those
 /// printed with the same value; the candidates must be one name or a chain of prefixes of the
 /// longest (which is then taken).
 fn choose<'a>(name: &str, value: &str, cands: &[(&'a str, &'a str)]) -> Option<&'a str> {
-    // A continuation carrying a percentage is a value merged into the name cell
-    // ("农民工欠薪追回完成率(100%"), not the rest of a clipped name.
     let cands: Vec<(&str, &str)> = cands
         .iter()
         .copied()
         .filter(|(n, _)| n.len() > name.len() && n.starts_with(name))
-        .filter(|(n, _)| !n[name.len()..].contains(['%', '％']))
+        .filter(|(n, v)| {
+            let rest = &n[name.len()..];
+            // A continuation carrying a percentage is a value merged into the name cell
+            // ("…完成率(100%"), not the rest of a clipped name. A bare unit is not a value:
+            // rejecting every '%' lost "…覆盖率" → "…覆盖率（%）" and "…验收" → "…验收合格率
+            // （%）": 34 twins in one seed document (seed 004), now repaired.
+            !carries_percentage(rest)
+                // A name that is a whole phrase without its bracketed unit ("…满意度" beside
+                // "…满意度（%）") may be a different row: only the same value makes it the
+                // same indicator (the form printed both "…满意度(%) ≥95%" and "…满意度 ≥96%").
+                && (!is_bracketed_note(rest) || (!value.is_empty() && *v == value))
+        })
         .collect();
     if cands.is_empty() {
         return None;
@@ -388,6 +410,57 @@ mod tests {
         assert_eq!(choose("ab", "", &[("abc", ""), ("abcd", "")]), Some("abcd"));
         assert_eq!(choose("ab", "", &[("ab", "")]), None);
         assert_eq!(choose("ab", "", &[("abc(100%", "")]), None);
+        assert_eq!(choose("ab", "", &[("abc(≥95％", "")]), None);
+        // A unit is no value; after a whole phrase it needs the same value.
+        assert_eq!(choose("ab", "", &[("abc（%）", "")]), Some("abc（%）"));
+        assert_eq!(choose("ab", "1", &[("ab（%）", "2")]), None);
+        assert_eq!(choose("ab", "1", &[("ab（%）", "1")]), Some("ab（%）"));
+    }
+
+    #[test]
+    fn a_twin_ending_in_a_bracketed_unit_completes_its_clipped_name() {
+        // A made-up two-period form whose annual name column is narrow.
+        let mid = [
+            ("质量指标", "路灯更换完好率（%）", "≥90%"),
+            ("质量指标", "巡检终端验收合格率（%）", "100%"),
+            ("服务对象满意度指标", "住户满意度(%)", "≥95%"),
+            ("服务对象满意度指标", "住户满意度", "≥97%"),
+        ];
+        let ann = [
+            ("质量指标", "路灯更换完好率", "≥90%"),
+            ("质量指标", "巡检终端验收", "100%"),
+            ("服务对象满意度指标", "住户满意度", "≥95%"),
+            ("服务对象满意度指标", "住户满意度", "≥97%"),
+        ];
+        let mut inds = Vec::new();
+        for (l2, n, v) in mid {
+            inds.push(ind(Period::Midterm, l2, n, v));
+        }
+        for (l2, n, v) in ann {
+            inds.push(ind(Period::Annual, l2, n, v));
+        }
+        let mut rs = vec![Record {
+            indicators: inds,
+            ..Record::default()
+        }];
+        repair_run(&mut rs);
+        let names: Vec<&str> = rs[0].indicators[4..]
+            .iter()
+            .map(|i| i.name.as_str())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "路灯更换完好率（%）",
+                "巡检终端验收合格率（%）",
+                "住户满意度(%)",
+                // Another value: the whole phrase printed without its unit is another row.
+                "住户满意度",
+            ]
+        );
+        // The midterm names were complete and stay so.
+        assert_eq!(rs[0].indicators[3].name, "住户满意度");
+        assert_eq!(rs[0].warnings, Vec::<String>::new());
     }
 
     #[test]
