@@ -890,6 +890,8 @@ struct Acc {
     list: Vec<Indicator>,
     /// Whether the last indicator came from the row just before (for wrapped names).
     last_row: Option<usize>,
+    /// Indices (in `list`) of indicators whose value was split off their name cell.
+    fused: Vec<usize>,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -903,8 +905,16 @@ fn push_indicator(
     value: Option<&SCell>,
     row_no: usize,
 ) {
-    let name_raw = name.map(|c| c.text.trim().to_string()).unwrap_or_default();
-    let value_raw = value.map(|c| c.text.trim().to_string()).unwrap_or_default();
+    let mut name_raw = name.map(|c| c.text.trim().to_string()).unwrap_or_default();
+    let mut value_raw = value.map(|c| c.text.trim().to_string()).unwrap_or_default();
+    if value_raw.is_empty() {
+        // The exporter fused name and value into one cell and left the value cell empty.
+        if let Some((n, v)) = vocab::split_fused_value(&name_raw) {
+            name_raw = n;
+            value_raw = v;
+            acc.fused.push(acc.list.len());
+        }
+    }
     let at = name.or(value);
     acc.list.push(Indicator {
         period,
@@ -1084,10 +1094,12 @@ fn read_indicators(ctx: &Ctx<'_>, hcells: &[SCell], rows: &[(usize, Vec<SCell>)]
     let mut mid = Acc {
         list: Vec::new(),
         last_row: None,
+        fused: Vec::new(),
     };
     let mut ann = Acc {
         list: Vec::new(),
         last_row: None,
+        fused: Vec::new(),
     };
     for (row_no, table, toks) in &body {
         let (row_no, table) = (*row_no, *table);
@@ -1190,6 +1202,18 @@ fn read_indicators(ctx: &Ctx<'_>, hcells: &[SCell], rows: &[(usize, Vec<SCell>)]
             true,
             row_no,
         );
+    }
+    // A reviewer sees every split (indicator numbers are 1-based over midterm then annual).
+    let fused = mid
+        .fused
+        .iter()
+        .copied()
+        .chain(ann.fused.iter().map(|k| k + mid.list.len()));
+    for k in fused {
+        r.warnings.push(format!(
+            "indicator {}: value split off its name cell",
+            k + 1
+        ));
     }
     r.indicators = mid.list;
     r.indicators.extend(ann.list);

@@ -581,3 +581,49 @@ fn a_form_whose_first_label_is_misread_by_one_character_is_still_found() {
     let ex = extract_document(&doc_of(&lines.join("\n")));
     assert_eq!(ex.records.len(), 1);
 }
+
+#[test]
+fn a_value_fused_onto_its_name_goes_to_the_value_and_completes_the_twin() {
+    use crate::model::Period::{Annual, Midterm};
+    let text = two_period_form(&[
+        t(&[
+            "",
+            "产出指标",
+            "数量指标",
+            "巡河次数",
+            "≥40次",
+            "数量指标",
+            "巡河次数",
+            "≥20次",
+        ]),
+        // Midterm name and value in one cell, its value cell gone; annual name clipped.
+        t(&[
+            "",
+            "效益指标",
+            "社会效益指标",
+            "河道垃圾清运到位率(98%",
+            "社会效益指标",
+            "河道垃圾清运",
+            "98%",
+        ]),
+    ]);
+    let ex = extract_document(&doc_of(&text));
+    let mut rs = ex.records;
+    assert_eq!(rs.len(), 1);
+    assert_eq!(
+        names(&rs[0], Midterm)[1],
+        (
+            "社会效益指标".into(),
+            "河道垃圾清运到位率".into(),
+            "98%".into()
+        )
+    );
+    let v = rs[0].indicators[1].value.clone().unwrap_or_default();
+    assert_eq!(v.kind, crate::normalise::ValueKind::Percent);
+    assert_eq!(
+        rs[0].warnings,
+        vec!["indicator 2: value split off its name cell".to_string()]
+    );
+    crate::repair::repair_run(&mut rs);
+    assert_eq!(names(&rs[0], Annual)[1].1, "河道垃圾清运到位率");
+}
