@@ -632,6 +632,9 @@ struct Split<'a> {
     ann_levels: Vec<LevelCell>,
     ann_texts: Vec<&'a SCell>,
     has_levels: bool,
+    /// The midterm levels printed in this row are the midterm side's own (its 三级 cell is
+    /// empty), not levels printed once for both sides.
+    mid_levels_own: bool,
 }
 
 fn l2_of(l: &LevelCell) -> Option<&'static str> {
@@ -805,7 +808,20 @@ fn split_row<'a>(toks: &[Tok<'a>], lay: &Layout) -> Split<'a> {
                 }
                 None => {
                     sp.mid_levels = levels.iter().map(|x| x.0.clone()).collect();
-                    if texts.len() >= 4 && sp.mid_texts.is_empty() {
+                    // A 二级 printed on the midterm side without a 三级 name, beside an annual
+                    // indicator: with every level cell left of the annual 二级 column and the
+                    // name at or right of it, the name and value are the annual side's (seed
+                    // 004: the last 满意度 row of a 元 form went to the midterm side, which
+                    // then had one indicator more than it prints; seeds 001-003 unchanged).
+                    let levels_left = levels.iter().all(|(_, c)| *c < lay.ann_l2);
+                    if texts.len() <= 2
+                        && sp.mid_texts.is_empty()
+                        && levels_left
+                        && texts.first().is_some_and(|t| t.col >= lay.ann_l2)
+                    {
+                        sp.ann_texts = texts;
+                        sp.mid_levels_own = true;
+                    } else if texts.len() >= 4 && sp.mid_texts.is_empty() {
                         // Levels printed once, merged across both periods.
                         sp.mid_texts.extend(texts[..2].iter().copied());
                         sp.ann_texts = texts[2..].to_vec();
@@ -1174,7 +1190,7 @@ fn read_indicators(ctx: &Ctx<'_>, hcells: &[SCell], rows: &[(usize, Vec<SCell>)]
             if shared_cost && ann_side.l2 == Some("成本指标") {
                 ann_side.l1 = Some("成本指标");
             }
-        } else if !sp.mid_levels.is_empty() && !sp.ann_texts.is_empty() {
+        } else if !sp.mid_levels.is_empty() && !sp.ann_texts.is_empty() && !sp.mid_levels_own {
             // Levels printed once for both sides (merged across the period columns).
             let before = ann_side.l2;
             apply_levels(&mut ann_side, &sp.mid_levels);

@@ -627,3 +627,45 @@ fn a_value_fused_onto_its_name_goes_to_the_value_and_completes_the_twin() {
     crate::repair::repair_run(&mut rs);
     assert_eq!(names(&rs[0], Annual)[1].1, "河道垃圾清运到位率");
 }
+
+#[test]
+fn a_midterm_level_without_a_name_beside_an_annual_indicator_leaves_it_annual() {
+    use crate::model::Period::{Annual, Midterm};
+    let text = two_period_form(&[
+        t(&[
+            "",
+            "产出指标",
+            "数量指标",
+            "巡河次数",
+            "≥40次",
+            "数量指标",
+            "巡河次数",
+            "≥20次",
+        ]),
+        // Shifted one column left, as the last rows of some exported forms are.
+        t(&[
+            "满意度指标",
+            "沿河居民满意度",
+            "≥90%",
+            "",
+            "服务对象满意度指标",
+            "沿河居民满意度",
+            "≥90%",
+        ]),
+        // The midterm 二级 printed alone; the name and value are the annual side's.
+        t(&["", "服务对象满意度", "", "", "", "游客满意度", "≥85%"]),
+    ]);
+    let ex = extract_document(&doc_of(&text));
+    let r = &ex.records[0];
+    assert_eq!(names(r, Midterm).len(), 2);
+    let a = names(r, Annual);
+    assert_eq!(a.len(), 3);
+    assert_eq!(
+        a[2],
+        (
+            "服务对象满意度指标".into(),
+            "游客满意度".into(),
+            "≥85%".into()
+        )
+    );
+}
