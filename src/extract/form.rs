@@ -1235,9 +1235,22 @@ fn read_indicators(ctx: &Ctx<'_>, hcells: &[SCell], rows: &[(usize, Vec<SCell>)]
     r.indicators.extend(ann.list);
 }
 
+/// The most frequent pair (the first of equally frequent ones).
+fn modal(pairs: &[(usize, usize)]) -> Option<(usize, usize)> {
+    let mut best: Option<((usize, usize), usize)> = None;
+    for p in pairs {
+        let n = pairs.iter().filter(|q| *q == p).count();
+        if best.is_none_or(|(_, b)| n > b) {
+            best = Some((*p, n));
+        }
+    }
+    best.map(|(p, _)| p)
+}
+
 /// The period of a row of one or two texts without level cells: the side whose known
 /// (name, value) columns it matches, else an identical indicator already listed on the
-/// midterm side sends it to the annual one, else the nearer name column.
+/// midterm side sends it to the annual one, else the nearer side by the columns of both
+/// cells (by the name's column for a lone text).
 fn side_of_texts(lay: &Layout, texts: &[&SCell], mid: &[Indicator], mid_side: &Side) -> Period {
     if texts.len() == 2 {
         let pair = (texts[0].col, texts[1].col);
@@ -1260,6 +1273,26 @@ fn side_of_texts(lay: &Layout, texts: &[&SCell], mid: &[Indicator], mid_side: &S
         }
     }
     let c = texts[0].col;
+    // A name and a value are placed by both columns, measured from each side's usual pair
+    // (its most frequent (name, value) columns): the nearer side in sum, and on a tie the
+    // side of the value's column. Seed 004: two last 满意度 rows of 元 forms, printed at the
+    // midterm value and annual name columns, went to the midterm side by their name column
+    // alone. Measured from every pair seen instead of the usual one, a shifted annual pair
+    // seen once pulled two seed-001 rows a column right of the midterm pair to the annual
+    // side (field_acc 1.0 -> 0.997).
+    if let [n, v] = texts {
+        if let (Some(m), Some(a)) = (modal(&lay.mid_pairs), modal(&lay.ann_pairs)) {
+            let both = |p: (usize, usize)| p.0.abs_diff(n.col) + p.1.abs_diff(v.col);
+            let value = |p: (usize, usize)| p.1.abs_diff(v.col);
+            if both(a) != both(m) || value(a) != value(m) {
+                return if both(a) < both(m) || (both(a) == both(m) && value(a) < value(m)) {
+                    Period::Annual
+                } else {
+                    Period::Midterm
+                };
+            }
+        }
+    }
     let dm = lay.mid_pairs.iter().map(|p| p.0.abs_diff(c)).min();
     let da = lay.ann_pairs.iter().map(|p| p.0.abs_diff(c)).min();
     match (dm, da) {

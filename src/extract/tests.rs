@@ -669,3 +669,53 @@ fn a_midterm_level_without_a_name_beside_an_annual_indicator_leaves_it_annual() 
         )
     );
 }
+
+#[test]
+fn a_name_and_value_off_the_known_columns_go_to_the_nearer_side_of_both() {
+    use crate::model::Period::{Annual, Midterm};
+    let text = two_period_form(&[
+        t(&[
+            "",
+            "产出指标",
+            "数量指标",
+            "巡河次数",
+            "≥40次",
+            "数量指标",
+            "巡河次数",
+            "≥20次",
+        ]),
+        t(&[
+            "",
+            "",
+            "质量指标",
+            "河面保洁达标率",
+            "≥95%",
+            "质量指标",
+            "河面保洁达标率",
+            "≥95%",
+        ]),
+        t(&[
+            "",
+            "满意度指标",
+            "服务对象满意度",
+            "沿河居民满意度",
+            "≥90%",
+            "服务对象满意度",
+            "沿河居民满意度",
+            "≥90%",
+        ]),
+        // At the midterm value and annual name columns: as near both sides by the name and
+        // the value together, nearer the annual one by the value.
+        t(&["", "", "", "", "游客满意度", "", "≥85%"]),
+        // One column right of the midterm pair: midterm.
+        t(&["", "", "", "", "志愿者满意度", "≥80%"]),
+    ]);
+    let ex = extract_document(&doc_of(&text));
+    let r = &ex.records[0];
+    let m = names(r, Midterm);
+    let a = names(r, Annual);
+    assert_eq!((m.len(), a.len()), (4, 4));
+    assert_eq!(a[3].1, "游客满意度");
+    assert_eq!(a[3].0, "服务对象满意度指标");
+    assert_eq!(m[3].1, "志愿者满意度");
+}
