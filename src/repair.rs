@@ -3,7 +3,8 @@
 //! longer name printed elsewhere of which it is a strict prefix.
 //!
 //! A source must be the same indicator, not one that merely starts the same way: it has the
-//! same 二级指标, and either the same printed value or it is the only candidate. A name is
+//! same 二级指标 (or is the other period's cell of the same printed row with the same value),
+//! and either the same printed value or it is the only candidate. A name is
 //! suspected clipped when it fills its column: it is as long as the longest names of its
 //! period in the form, and at least two different names reach that length (an exporter cuts
 //! every long cell at the same width). A suspected name that finds no source, or whose source
@@ -153,6 +154,8 @@ pub fn repair_run(records: &mut [Record]) {
         name: String,
         value: String,
         suspected: bool,
+        /// (table, row) of the name cell.
+        row: Option<(String, usize)>,
     }
     let mut all: Vec<Entry> = Vec::new();
     for (ri, r) in records.iter().enumerate() {
@@ -164,6 +167,7 @@ pub fn repair_run(records: &mut [Record]) {
                 name: i.name.clone(),
                 value: i.value_raw.clone(),
                 suspected: suspected_in(r, i, &widths[ri]),
+                row: i.cell.as_ref().map(|c| (c.table.clone(), c.row)),
             });
         }
     }
@@ -189,6 +193,18 @@ pub fn repair_run(records: &mut [Record]) {
                 continue;
             }
             let same_l2 = |e: &&Entry| e.level2 == ind.level2;
+            // The other period's cell in the same printed row with the same value is the
+            // twin even where the two columns print different 二级 (seed 004: "…及时率" under
+            // 时效指标 beside "…及时率（%）" under a merged 质量指标; two twins so repaired).
+            let row = ind.cell.as_ref().map(|c| (c.table.clone(), c.row));
+            let same_row = |e: &&Entry| {
+                e.rec == ri
+                    && e.period != ind.period
+                    && row.is_some()
+                    && e.row == row
+                    && !ind.value_raw.is_empty()
+                    && e.value == ind.value_raw
+            };
             let tiers: [Tier<'_>; 3] = [
                 Box::new(|e: &&Entry| e.rec == ri && e.period != ind.period),
                 Box::new(|e: &&Entry| e.rec != ri && doc_of[e.rec] == doc_of[ri]),
@@ -196,7 +212,11 @@ pub fn repair_run(records: &mut [Record]) {
             ];
             let mut fixed: Option<(String, bool)> = None;
             for (t, tier) in tiers.iter().enumerate() {
-                let pool: Vec<&Entry> = all.iter().filter(same_l2).filter(|e| tier(e)).collect();
+                let pool: Vec<&Entry> = all
+                    .iter()
+                    .filter(|e| same_l2(e) || (t == 0 && same_row(e)))
+                    .filter(|e| tier(e))
+                    .collect();
                 let cands: Vec<(&str, &str)> = pool
                     .iter()
                     .map(|e| (e.name.as_str(), e.value.as_str()))
@@ -461,6 +481,38 @@ mod tests {
         // The midterm names were complete and stay so.
         assert_eq!(rs[0].indicators[3].name, "住户满意度");
         assert_eq!(rs[0].warnings, Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_twin_in_the_same_printed_row_may_print_another_level() {
+        let at = |mut i: Indicator, row: usize| {
+            i.cell = Some(crate::model::CellRef {
+                table: "t1".into(),
+                page: 1,
+                row,
+                col: 3,
+            });
+            i
+        };
+        let mut rs = vec![Record {
+            indicators: vec![
+                at(
+                    ind(Period::Midterm, "质量指标", "补贴拨付及时率（%）", "100%"),
+                    4,
+                ),
+                at(
+                    ind(Period::Midterm, "质量指标", "巡查记录完整率", "100%"),
+                    5,
+                ),
+                at(ind(Period::Annual, "时效指标", "补贴拨付及时", "100%"), 4),
+                // Another row: the level tells them apart, no repair.
+                at(ind(Period::Annual, "时效指标", "巡查记录", "100%"), 6),
+            ],
+            ..Record::default()
+        }];
+        repair_run(&mut rs);
+        assert_eq!(rs[0].indicators[2].name, "补贴拨付及时率（%）");
+        assert_eq!(rs[0].indicators[3].name, "巡查记录");
     }
 
     #[test]
