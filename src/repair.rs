@@ -205,6 +205,12 @@ pub fn repair_run(records: &mut [Record]) {
                     && !ind.value_raw.is_empty()
                     && e.value == ind.value_raw
             };
+            // That cell printing the very same name is the twin, and it adds nothing: a longer
+            // name starting with it in another row of the other period is another indicator
+            // (seed 004: an annual 满意度 name printed whole in both columns of its row was
+            // lengthened from the row above). Names cut alike in both columns still find
+            // their source elsewhere in the document.
+            let row_twin_alike = all.iter().any(|e| same_row(&e) && e.name == name);
             let tiers: [Tier<'_>; 3] = [
                 Box::new(|e: &&Entry| e.rec == ri && e.period != ind.period),
                 Box::new(|e: &&Entry| e.rec != ri && doc_of[e.rec] == doc_of[ri]),
@@ -212,6 +218,9 @@ pub fn repair_run(records: &mut [Record]) {
             ];
             let mut fixed: Option<(String, bool)> = None;
             for (t, tier) in tiers.iter().enumerate() {
+                if t == 0 && row_twin_alike {
+                    continue;
+                }
                 let pool: Vec<&Entry> = all
                     .iter()
                     .filter(|e| same_l2(e) || (t == 0 && same_row(e)))
@@ -513,6 +522,54 @@ mod tests {
         repair_run(&mut rs);
         assert_eq!(rs[0].indicators[2].name, "补贴拨付及时率（%）");
         assert_eq!(rs[0].indicators[3].name, "巡查记录");
+    }
+
+    #[test]
+    fn a_name_its_row_twin_prints_identically_is_whole() {
+        let at = |mut i: Indicator, row: usize| {
+            i.cell = Some(crate::model::CellRef {
+                table: "t1".into(),
+                page: 1,
+                row,
+                col: 3,
+            });
+            i
+        };
+        let l2 = "服务对象满意度指标";
+        let mut rs = vec![Record {
+            indicators: vec![
+                at(ind(Period::Midterm, l2, "来访群众办事满意度", "满意"), 8),
+                at(ind(Period::Midterm, l2, "来访群众", "满意"), 9),
+                at(ind(Period::Annual, l2, "窗口人员满意度", "≥95%"), 8),
+                // Printed the same in the midterm column of its row: whole, not cut.
+                at(ind(Period::Annual, l2, "来访群众", "满意"), 9),
+                // No row twin of the same name: still completed from the other period.
+                at(ind(Period::Annual, l2, "来访群众办事", "满意"), 10),
+            ],
+            ..Record::default()
+        }];
+        // Another form of the same document prints one of them whole.
+        let mut other = Record {
+            indicators: vec![ind(Period::Midterm, l2, "来访群众满意度", "满意")],
+            ..Record::default()
+        };
+        other.source.sha256 = Some("d1".into());
+        rs[0].source.sha256 = Some("d1".into());
+        let mut alone = rs.clone();
+        repair_run(&mut alone);
+        let names: Vec<&str> = alone[0]
+            .indicators
+            .iter()
+            .map(|i| i.name.as_str())
+            .collect();
+        assert_eq!(names[1], "来访群众");
+        assert_eq!(names[3], "来访群众");
+        assert_eq!(names[4], "来访群众办事满意度");
+        rs.push(other);
+        repair_run(&mut rs);
+        let names: Vec<&str> = rs[0].indicators.iter().map(|i| i.name.as_str()).collect();
+        assert_eq!(names[1], "来访群众满意度");
+        assert_eq!(names[3], "来访群众满意度");
     }
 
     #[test]
