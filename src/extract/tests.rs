@@ -573,7 +573,11 @@ fn a_form_whose_first_label_is_misread_by_one_character_is_still_found() {
     let mut lines = form("项目名称", "甲项目");
     lines.extend(form("项自名称", "乙项目"));
     let ex = extract_document(&doc_of(&lines.join("\n")));
-    let got: Vec<&str> = ex.records.iter().filter_map(|r| r.project.name.as_deref()).collect();
+    let got: Vec<&str> = ex
+        .records
+        .iter()
+        .filter_map(|r| r.project.name.as_deref())
+        .collect();
     assert_eq!(got, ["甲项目", "乙项目"]);
 
     let mut lines = form("项目名称", "甲项目");
