@@ -3,7 +3,8 @@
 //! longer name printed elsewhere of which it is a strict prefix.
 //!
 //! A source must be the same indicator, not one that merely starts the same way: it has the
-//! same 二级指标, and either the same printed value or it is the only candidate. A name is
+//! same 二级指标 (or is the other period's cell of the same printed row with the same value),
+//! and either the same printed value or it is the only candidate. A name is
 //! suspected clipped when it fills its column: it is as long as the longest names of its
 //! period in the form, and at least two different names reach that length (an exporter cuts
 //! every long cell at the same width). A suspected name that finds no source, or whose source
@@ -89,17 +90,39 @@ fn suspected_in(r: &Record, i: &Indicator, widths: &HashMap<ColKey, usize>) -> b
             .any(|o| o.name == i.name && !at_width(o, widths))
 }
 
+/// A number followed by a percent sign: "(100%", "≥95％".
+fn carries_percentage(rest: &str) -> bool {
+    let cs: Vec<char> = rest.chars().filter(|c| !c.is_whitespace()).collect();
+    cs.windows(2).any(|w| {
+        (w[0].is_ascii_digit() || ('０'..='９').contains(&w[0])) && matches!(w[1], '%' | '％')
+    })
+}
+
+/// Only a bracketed note or unit: "（%）", "(人次)".
+fn is_bracketed_note(rest: &str) -> bool {
+    rest.starts_with(['(', '（', '[', '【']) && rest.ends_with([')', '）', ']', '】'])
+}
+
 /// The one repair among candidates (names of which `name` is a strict prefix): prefer those
 /// printed with the same value; the candidates must be one name or a chain of prefixes of the
 /// longest (which is then taken).
 fn choose<'a>(name: &str, value: &str, cands: &[(&'a str, &'a str)]) -> Option<&'a str> {
-    // A continuation carrying a percentage is a value merged into the name cell
-    // ("农民工欠薪追回完成率(100%"), not the rest of a clipped name.
     let cands: Vec<(&str, &str)> = cands
         .iter()
         .copied()
         .filter(|(n, _)| n.len() > name.len() && n.starts_with(name))
-        .filter(|(n, _)| !n[name.len()..].contains(['%', '％']))
+        .filter(|(n, v)| {
+            let rest = &n[name.len()..];
+            // A continuation carrying a percentage is a value merged into the name cell
+            // ("…完成率(100%"), not the rest of a clipped name. A bare unit is not a value:
+            // rejecting every '%' lost "…覆盖率" → "…覆盖率（%）" and "…验收" → "…验收合格率
+            // （%）": 34 twins in one seed document (seed 004), now repaired.
+            !carries_percentage(rest)
+                // A name that is a whole phrase without its bracketed unit ("…满意度" beside
+                // "…满意度（%）") may be a different row: only the same value makes it the
+                // same indicator (the form printed both "…满意度(%) ≥95%" and "…满意度 ≥96%").
+                && (!is_bracketed_note(rest) || (!value.is_empty() && *v == value))
+        })
         .collect();
     if cands.is_empty() {
         return None;
@@ -131,6 +154,8 @@ pub fn repair_run(records: &mut [Record]) {
         name: String,
         value: String,
         suspected: bool,
+        /// (table, row) of the name cell.
+        row: Option<(String, usize)>,
     }
     let mut all: Vec<Entry> = Vec::new();
     for (ri, r) in records.iter().enumerate() {
@@ -142,6 +167,7 @@ pub fn repair_run(records: &mut [Record]) {
                 name: i.name.clone(),
                 value: i.value_raw.clone(),
                 suspected: suspected_in(r, i, &widths[ri]),
+                row: i.cell.as_ref().map(|c| (c.table.clone(), c.row)),
             });
         }
     }
@@ -167,6 +193,24 @@ pub fn repair_run(records: &mut [Record]) {
                 continue;
             }
             let same_l2 = |e: &&Entry| e.level2 == ind.level2;
+            // The other period's cell in the same printed row with the same value is the
+            // twin even where the two columns print different 二级 (seed 004: "…及时率" under
+            // 时效指标 beside "…及时率（%）" under a merged 质量指标; two twins so repaired).
+            let row = ind.cell.as_ref().map(|c| (c.table.clone(), c.row));
+            let same_row = |e: &&Entry| {
+                e.rec == ri
+                    && e.period != ind.period
+                    && row.is_some()
+                    && e.row == row
+                    && !ind.value_raw.is_empty()
+                    && e.value == ind.value_raw
+            };
+            // That cell printing the very same name is the twin, and it adds nothing: a longer
+            // name starting with it in another row of the other period is another indicator
+            // (seed 004: an annual 满意度 name printed whole in both columns of its row was
+            // lengthened from the row above). Names cut alike in both columns still find
+            // their source elsewhere in the document.
+            let row_twin_alike = all.iter().any(|e| same_row(&e) && e.name == name);
             let tiers: [Tier<'_>; 3] = [
                 Box::new(|e: &&Entry| e.rec == ri && e.period != ind.period),
                 Box::new(|e: &&Entry| e.rec != ri && doc_of[e.rec] == doc_of[ri]),
@@ -174,7 +218,14 @@ pub fn repair_run(records: &mut [Record]) {
             ];
             let mut fixed: Option<(String, bool)> = None;
             for (t, tier) in tiers.iter().enumerate() {
-                let pool: Vec<&Entry> = all.iter().filter(same_l2).filter(|e| tier(e)).collect();
+                if t == 0 && row_twin_alike {
+                    continue;
+                }
+                let pool: Vec<&Entry> = all
+                    .iter()
+                    .filter(|e| same_l2(e) || (t == 0 && same_row(e)))
+                    .filter(|e| tier(e))
+                    .collect();
                 let cands: Vec<(&str, &str)> = pool
                     .iter()
                     .map(|e| (e.name.as_str(), e.value.as_str()))
@@ -388,6 +439,137 @@ mod tests {
         assert_eq!(choose("ab", "", &[("abc", ""), ("abcd", "")]), Some("abcd"));
         assert_eq!(choose("ab", "", &[("ab", "")]), None);
         assert_eq!(choose("ab", "", &[("abc(100%", "")]), None);
+        assert_eq!(choose("ab", "", &[("abc(≥95％", "")]), None);
+        // A unit is no value; after a whole phrase it needs the same value.
+        assert_eq!(choose("ab", "", &[("abc（%）", "")]), Some("abc（%）"));
+        assert_eq!(choose("ab", "1", &[("ab（%）", "2")]), None);
+        assert_eq!(choose("ab", "1", &[("ab（%）", "1")]), Some("ab（%）"));
+    }
+
+    #[test]
+    fn a_twin_ending_in_a_bracketed_unit_completes_its_clipped_name() {
+        // A made-up two-period form whose annual name column is narrow.
+        let mid = [
+            ("质量指标", "路灯更换完好率（%）", "≥90%"),
+            ("质量指标", "巡检终端验收合格率（%）", "100%"),
+            ("服务对象满意度指标", "住户满意度(%)", "≥95%"),
+            ("服务对象满意度指标", "住户满意度", "≥97%"),
+        ];
+        let ann = [
+            ("质量指标", "路灯更换完好率", "≥90%"),
+            ("质量指标", "巡检终端验收", "100%"),
+            ("服务对象满意度指标", "住户满意度", "≥95%"),
+            ("服务对象满意度指标", "住户满意度", "≥97%"),
+        ];
+        let mut inds = Vec::new();
+        for (l2, n, v) in mid {
+            inds.push(ind(Period::Midterm, l2, n, v));
+        }
+        for (l2, n, v) in ann {
+            inds.push(ind(Period::Annual, l2, n, v));
+        }
+        let mut rs = vec![Record {
+            indicators: inds,
+            ..Record::default()
+        }];
+        repair_run(&mut rs);
+        let names: Vec<&str> = rs[0].indicators[4..]
+            .iter()
+            .map(|i| i.name.as_str())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "路灯更换完好率（%）",
+                "巡检终端验收合格率（%）",
+                "住户满意度(%)",
+                // Another value: the whole phrase printed without its unit is another row.
+                "住户满意度",
+            ]
+        );
+        // The midterm names were complete and stay so.
+        assert_eq!(rs[0].indicators[3].name, "住户满意度");
+        assert_eq!(rs[0].warnings, Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_twin_in_the_same_printed_row_may_print_another_level() {
+        let at = |mut i: Indicator, row: usize| {
+            i.cell = Some(crate::model::CellRef {
+                table: "t1".into(),
+                page: 1,
+                row,
+                col: 3,
+            });
+            i
+        };
+        let mut rs = vec![Record {
+            indicators: vec![
+                at(
+                    ind(Period::Midterm, "质量指标", "补贴拨付及时率（%）", "100%"),
+                    4,
+                ),
+                at(
+                    ind(Period::Midterm, "质量指标", "巡查记录完整率", "100%"),
+                    5,
+                ),
+                at(ind(Period::Annual, "时效指标", "补贴拨付及时", "100%"), 4),
+                // Another row: the level tells them apart, no repair.
+                at(ind(Period::Annual, "时效指标", "巡查记录", "100%"), 6),
+            ],
+            ..Record::default()
+        }];
+        repair_run(&mut rs);
+        assert_eq!(rs[0].indicators[2].name, "补贴拨付及时率（%）");
+        assert_eq!(rs[0].indicators[3].name, "巡查记录");
+    }
+
+    #[test]
+    fn a_name_its_row_twin_prints_identically_is_whole() {
+        let at = |mut i: Indicator, row: usize| {
+            i.cell = Some(crate::model::CellRef {
+                table: "t1".into(),
+                page: 1,
+                row,
+                col: 3,
+            });
+            i
+        };
+        let l2 = "服务对象满意度指标";
+        let mut rs = vec![Record {
+            indicators: vec![
+                at(ind(Period::Midterm, l2, "来访群众办事满意度", "满意"), 8),
+                at(ind(Period::Midterm, l2, "来访群众", "满意"), 9),
+                at(ind(Period::Annual, l2, "窗口人员满意度", "≥95%"), 8),
+                // Printed the same in the midterm column of its row: whole, not cut.
+                at(ind(Period::Annual, l2, "来访群众", "满意"), 9),
+                // No row twin of the same name: still completed from the other period.
+                at(ind(Period::Annual, l2, "来访群众办事", "满意"), 10),
+            ],
+            ..Record::default()
+        }];
+        // Another form of the same document prints one of them whole.
+        let mut other = Record {
+            indicators: vec![ind(Period::Midterm, l2, "来访群众满意度", "满意")],
+            ..Record::default()
+        };
+        other.source.sha256 = Some("d1".into());
+        rs[0].source.sha256 = Some("d1".into());
+        let mut alone = rs.clone();
+        repair_run(&mut alone);
+        let names: Vec<&str> = alone[0]
+            .indicators
+            .iter()
+            .map(|i| i.name.as_str())
+            .collect();
+        assert_eq!(names[1], "来访群众");
+        assert_eq!(names[3], "来访群众");
+        assert_eq!(names[4], "来访群众办事满意度");
+        rs.push(other);
+        repair_run(&mut rs);
+        let names: Vec<&str> = rs[0].indicators.iter().map(|i| i.name.as_str()).collect();
+        assert_eq!(names[1], "来访群众满意度");
+        assert_eq!(names[3], "来访群众满意度");
     }
 
     #[test]

@@ -632,6 +632,9 @@ struct Split<'a> {
     ann_levels: Vec<LevelCell>,
     ann_texts: Vec<&'a SCell>,
     has_levels: bool,
+    /// The midterm levels printed in this row are the midterm side's own (its 三级 cell is
+    /// empty), not levels printed once for both sides.
+    mid_levels_own: bool,
 }
 
 fn l2_of(l: &LevelCell) -> Option<&'static str> {
@@ -805,7 +808,20 @@ fn split_row<'a>(toks: &[Tok<'a>], lay: &Layout) -> Split<'a> {
                 }
                 None => {
                     sp.mid_levels = levels.iter().map(|x| x.0.clone()).collect();
-                    if texts.len() >= 4 && sp.mid_texts.is_empty() {
+                    // A 二级 printed on the midterm side without a 三级 name, beside an annual
+                    // indicator: with every level cell left of the annual 二级 column and the
+                    // name at or right of it, the name and value are the annual side's (seed
+                    // 004: the last 满意度 row of a 元 form went to the midterm side, which
+                    // then had one indicator more than it prints; seeds 001-003 unchanged).
+                    let levels_left = levels.iter().all(|(_, c)| *c < lay.ann_l2);
+                    if texts.len() <= 2
+                        && sp.mid_texts.is_empty()
+                        && levels_left
+                        && texts.first().is_some_and(|t| t.col >= lay.ann_l2)
+                    {
+                        sp.ann_texts = texts;
+                        sp.mid_levels_own = true;
+                    } else if texts.len() >= 4 && sp.mid_texts.is_empty() {
                         // Levels printed once, merged across both periods.
                         sp.mid_texts.extend(texts[..2].iter().copied());
                         sp.ann_texts = texts[2..].to_vec();
@@ -890,6 +906,8 @@ struct Acc {
     list: Vec<Indicator>,
     /// Whether the last indicator came from the row just before (for wrapped names).
     last_row: Option<usize>,
+    /// Indices (in `list`) of indicators whose value was split off their name cell.
+    fused: Vec<usize>,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -903,8 +921,16 @@ fn push_indicator(
     value: Option<&SCell>,
     row_no: usize,
 ) {
-    let name_raw = name.map(|c| c.text.trim().to_string()).unwrap_or_default();
-    let value_raw = value.map(|c| c.text.trim().to_string()).unwrap_or_default();
+    let mut name_raw = name.map(|c| c.text.trim().to_string()).unwrap_or_default();
+    let mut value_raw = value.map(|c| c.text.trim().to_string()).unwrap_or_default();
+    if value_raw.is_empty() {
+        // The exporter fused name and value into one cell and left the value cell empty.
+        if let Some((n, v)) = vocab::split_fused_value(&name_raw) {
+            name_raw = n;
+            value_raw = v;
+            acc.fused.push(acc.list.len());
+        }
+    }
     let at = name.or(value);
     acc.list.push(Indicator {
         period,
@@ -1084,10 +1110,12 @@ fn read_indicators(ctx: &Ctx<'_>, hcells: &[SCell], rows: &[(usize, Vec<SCell>)]
     let mut mid = Acc {
         list: Vec::new(),
         last_row: None,
+        fused: Vec::new(),
     };
     let mut ann = Acc {
         list: Vec::new(),
         last_row: None,
+        fused: Vec::new(),
     };
     for (row_no, table, toks) in &body {
         let (row_no, table) = (*row_no, *table);
@@ -1162,7 +1190,7 @@ fn read_indicators(ctx: &Ctx<'_>, hcells: &[SCell], rows: &[(usize, Vec<SCell>)]
             if shared_cost && ann_side.l2 == Some("成本指标") {
                 ann_side.l1 = Some("成本指标");
             }
-        } else if !sp.mid_levels.is_empty() && !sp.ann_texts.is_empty() {
+        } else if !sp.mid_levels.is_empty() && !sp.ann_texts.is_empty() && !sp.mid_levels_own {
             // Levels printed once for both sides (merged across the period columns).
             let before = ann_side.l2;
             apply_levels(&mut ann_side, &sp.mid_levels);
@@ -1191,13 +1219,38 @@ fn read_indicators(ctx: &Ctx<'_>, hcells: &[SCell], rows: &[(usize, Vec<SCell>)]
             row_no,
         );
     }
+    // A reviewer sees every split (indicator numbers are 1-based over midterm then annual).
+    let fused = mid
+        .fused
+        .iter()
+        .copied()
+        .chain(ann.fused.iter().map(|k| k + mid.list.len()));
+    for k in fused {
+        r.warnings.push(format!(
+            "indicator {}: value split off its name cell",
+            k + 1
+        ));
+    }
     r.indicators = mid.list;
     r.indicators.extend(ann.list);
 }
 
+/// The most frequent pair (the first of equally frequent ones).
+fn modal(pairs: &[(usize, usize)]) -> Option<(usize, usize)> {
+    let mut best: Option<((usize, usize), usize)> = None;
+    for p in pairs {
+        let n = pairs.iter().filter(|q| *q == p).count();
+        if best.is_none_or(|(_, b)| n > b) {
+            best = Some((*p, n));
+        }
+    }
+    best.map(|(p, _)| p)
+}
+
 /// The period of a row of one or two texts without level cells: the side whose known
 /// (name, value) columns it matches, else an identical indicator already listed on the
-/// midterm side sends it to the annual one, else the nearer name column.
+/// midterm side sends it to the annual one, else the nearer side by the columns of both
+/// cells (by the name's column for a lone text).
 fn side_of_texts(lay: &Layout, texts: &[&SCell], mid: &[Indicator], mid_side: &Side) -> Period {
     if texts.len() == 2 {
         let pair = (texts[0].col, texts[1].col);
@@ -1220,6 +1273,26 @@ fn side_of_texts(lay: &Layout, texts: &[&SCell], mid: &[Indicator], mid_side: &S
         }
     }
     let c = texts[0].col;
+    // A name and a value are placed by both columns, measured from each side's usual pair
+    // (its most frequent (name, value) columns): the nearer side in sum, and on a tie the
+    // side of the value's column. Seed 004: two last 满意度 rows of 元 forms, printed at the
+    // midterm value and annual name columns, went to the midterm side by their name column
+    // alone. Measured from every pair seen instead of the usual one, a shifted annual pair
+    // seen once pulled two seed-001 rows a column right of the midterm pair to the annual
+    // side (field_acc 1.0 -> 0.997).
+    if let [n, v] = texts {
+        if let (Some(m), Some(a)) = (modal(&lay.mid_pairs), modal(&lay.ann_pairs)) {
+            let both = |p: (usize, usize)| p.0.abs_diff(n.col) + p.1.abs_diff(v.col);
+            let value = |p: (usize, usize)| p.1.abs_diff(v.col);
+            if both(a) != both(m) || value(a) != value(m) {
+                return if both(a) < both(m) || (both(a) == both(m) && value(a) < value(m)) {
+                    Period::Annual
+                } else {
+                    Period::Midterm
+                };
+            }
+        }
+    }
     let dm = lay.mid_pairs.iter().map(|p| p.0.abs_diff(c)).min();
     let da = lay.ann_pairs.iter().map(|p| p.0.abs_diff(c)).min();
     match (dm, da) {

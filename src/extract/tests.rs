@@ -602,3 +602,141 @@ fn a_form_whose_first_label_is_misread_by_one_character_is_still_found() {
     let ex = extract_document(&doc_of(&lines.join("\n")));
     assert_eq!(ex.records.len(), 1);
 }
+
+#[test]
+fn a_value_fused_onto_its_name_goes_to_the_value_and_completes_the_twin() {
+    use crate::model::Period::{Annual, Midterm};
+    let text = two_period_form(&[
+        t(&[
+            "",
+            "产出指标",
+            "数量指标",
+            "巡河次数",
+            "≥40次",
+            "数量指标",
+            "巡河次数",
+            "≥20次",
+        ]),
+        // Midterm name and value in one cell, its value cell gone; annual name clipped.
+        t(&[
+            "",
+            "效益指标",
+            "社会效益指标",
+            "河道垃圾清运到位率(98%",
+            "社会效益指标",
+            "河道垃圾清运",
+            "98%",
+        ]),
+    ]);
+    let ex = extract_document(&doc_of(&text));
+    let mut rs = ex.records;
+    assert_eq!(rs.len(), 1);
+    assert_eq!(
+        names(&rs[0], Midterm)[1],
+        (
+            "社会效益指标".into(),
+            "河道垃圾清运到位率".into(),
+            "98%".into()
+        )
+    );
+    let v = rs[0].indicators[1].value.clone().unwrap_or_default();
+    assert_eq!(v.kind, crate::normalise::ValueKind::Percent);
+    assert_eq!(
+        rs[0].warnings,
+        vec!["indicator 2: value split off its name cell".to_string()]
+    );
+    crate::repair::repair_run(&mut rs);
+    assert_eq!(names(&rs[0], Annual)[1].1, "河道垃圾清运到位率");
+}
+
+#[test]
+fn a_midterm_level_without_a_name_beside_an_annual_indicator_leaves_it_annual() {
+    use crate::model::Period::{Annual, Midterm};
+    let text = two_period_form(&[
+        t(&[
+            "",
+            "产出指标",
+            "数量指标",
+            "巡河次数",
+            "≥40次",
+            "数量指标",
+            "巡河次数",
+            "≥20次",
+        ]),
+        // Shifted one column left, as the last rows of some exported forms are.
+        t(&[
+            "满意度指标",
+            "沿河居民满意度",
+            "≥90%",
+            "",
+            "服务对象满意度指标",
+            "沿河居民满意度",
+            "≥90%",
+        ]),
+        // The midterm 二级 printed alone; the name and value are the annual side's.
+        t(&["", "服务对象满意度", "", "", "", "游客满意度", "≥85%"]),
+    ]);
+    let ex = extract_document(&doc_of(&text));
+    let r = &ex.records[0];
+    assert_eq!(names(r, Midterm).len(), 2);
+    let a = names(r, Annual);
+    assert_eq!(a.len(), 3);
+    assert_eq!(
+        a[2],
+        (
+            "服务对象满意度指标".into(),
+            "游客满意度".into(),
+            "≥85%".into()
+        )
+    );
+}
+
+#[test]
+fn a_name_and_value_off_the_known_columns_go_to_the_nearer_side_of_both() {
+    use crate::model::Period::{Annual, Midterm};
+    let text = two_period_form(&[
+        t(&[
+            "",
+            "产出指标",
+            "数量指标",
+            "巡河次数",
+            "≥40次",
+            "数量指标",
+            "巡河次数",
+            "≥20次",
+        ]),
+        t(&[
+            "",
+            "",
+            "质量指标",
+            "河面保洁达标率",
+            "≥95%",
+            "质量指标",
+            "河面保洁达标率",
+            "≥95%",
+        ]),
+        t(&[
+            "",
+            "满意度指标",
+            "服务对象满意度",
+            "沿河居民满意度",
+            "≥90%",
+            "服务对象满意度",
+            "沿河居民满意度",
+            "≥90%",
+        ]),
+        // At the midterm value and annual name columns: as near both sides by the name and
+        // the value together, nearer the annual one by the value.
+        t(&["", "", "", "", "游客满意度", "", "≥85%"]),
+        // One column right of the midterm pair: midterm.
+        t(&["", "", "", "", "志愿者满意度", "≥80%"]),
+    ]);
+    let ex = extract_document(&doc_of(&text));
+    let r = &ex.records[0];
+    let m = names(r, Midterm);
+    let a = names(r, Annual);
+    assert_eq!((m.len(), a.len()), (4, 4));
+    assert_eq!(a[3].1, "游客满意度");
+    assert_eq!(a[3].0, "服务对象满意度指标");
+    assert_eq!(m[3].1, "志愿者满意度");
+}

@@ -260,6 +260,36 @@ pub fn looks_like_value(s: &str) -> bool {
         )
 }
 
+/// A name cell the exporter fused with its value ("…完成率(100%", "…次数（≥12次"), for a row
+/// whose value cell is empty: the name, an opening bracket never closed, then nothing but a
+/// target value that is a percentage or carries a comparison sign. Only that form is split: a
+/// closed bracket is a unit or note ("…率（%）"), and a clipped name may end in an open bracket
+/// followed by a bare number ("…经费（2023"), which is not a value.
+pub fn split_fused_value(raw: &str) -> Option<(String, String)> {
+    let t = raw.trim();
+    let (i, b) = t.char_indices().rfind(|(_, c)| matches!(c, '(' | '（'))?;
+    let head = t[..i].trim_end();
+    let tail = t[i + b.len_utf8()..].trim();
+    if tail.contains([')', '）']) || head.chars().count() < 2 || looks_like_value(head) {
+        return None;
+    }
+    // Only signs before the number, and a short unit after it.
+    let lead = &tail[..tail.find(|c: char| c.is_ascii_digit())?];
+    if !lead.chars().all(|c| {
+        matches!(
+            c,
+            '≥' | '≤' | '>' | '<' | '＞' | '＜' | '≧' | '≦' | '=' | '≈'
+        )
+    }) || tail.chars().count() > 10
+    {
+        return None;
+    }
+    let v = normalise::parse_value(tail)?;
+    let unmistakable = v.number.is_some()
+        && (v.kind == normalise::ValueKind::Percent || (!lead.is_empty() && v.op.is_some()));
+    unmistakable.then(|| (head.to_string(), tail.to_string()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -320,6 +350,26 @@ mod tests {
             "六安市人力资源和社会保障局"
         );
         assert_eq!(tidy("a  b"), "a b");
+    }
+
+    #[test]
+    fn a_value_fused_onto_its_name_is_split_off_only_in_its_plain_form() {
+        assert_eq!(
+            split_fused_value("路灯故障修复完成率(98%"),
+            Some(("路灯故障修复完成率".into(), "98%".into()))
+        );
+        assert_eq!(
+            split_fused_value("巡查次数（≥12次"),
+            Some(("巡查次数".into(), "≥12次".into()))
+        );
+        // A unit, a clipped note, a bare number, a closed bracket, a long tail: not values.
+        assert_eq!(split_fused_value("路灯故障修复完成率（%）"), None);
+        assert_eq!(split_fused_value("人均巡查时长（"), None);
+        assert_eq!(split_fused_value("集中采购经费（2023"), None);
+        assert_eq!(split_fused_value("巡查次数（12次）"), None);
+        assert_eq!(split_fused_value("覆盖率(100%的社区已完成改造"), None);
+        assert_eq!(split_fused_value("率(100%"), None);
+        assert_eq!(split_fused_value("≥95%"), None);
     }
 
     #[test]
