@@ -23,6 +23,7 @@
 //! | path that does not exist | error: page null, stage input |
 //! | same bytes under two names | the second is `duplicate`, no error |
 //! | a directory of good and bad files | one error per bad file, good files ok |
+//! | FORM.TXT, Scan.JPG, DIGITAL.PDF in a directory | all three taken (globs ignore case) |
 //!
 //! In every case with an error the exit status is 1 and the good file's result is still there;
 //! without one it is 0. Usage and configuration errors exit 2.
@@ -454,4 +455,40 @@ fn usage_and_configuration_errors_exit_2() {
     }
     let o = bin().arg("run").arg(&f).output().unwrap();
     assert_eq!(code(&o), 2, "missing -o");
+}
+
+#[test]
+fn upper_case_extensions_are_taken_from_directories() {
+    let d = tempfile::tempdir().unwrap();
+    let corpus = d.path().join("corpus");
+    write(&corpus, "FORM.TXT", form_text(41));
+    write(&corpus, "sub/Scan.JPG", jpeg(300, 400, true));
+    write(
+        &corpus,
+        "DIGITAL.PDF",
+        pdf_bytes(pdf_text_only("Budget 2024")),
+    );
+    write(&corpus, "README.DOCX", "not an input");
+    let out = d.path().join("out");
+    let o = run(&[&corpus], &out, &[]);
+    assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+    let rj = run_json(&out);
+    let mut paths: Vec<String> = rj["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            i["path"]
+                .as_str()
+                .unwrap()
+                .rsplit('/')
+                .next()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    paths.sort();
+    assert_eq!(paths, ["DIGITAL.PDF", "FORM.TXT", "Scan.JPG"]);
+    assert_eq!(input_entry(&out, "FORM.TXT")["records"], 1);
+    assert_eq!(pages_of(&out, "Scan.JPG").len(), 1);
 }

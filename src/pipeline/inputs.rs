@@ -9,7 +9,7 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use globset::{Glob, GlobSet, GlobSetBuilder};
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -33,10 +33,15 @@ pub enum InputKind {
     Image,
 }
 
+/// Globs match without regard to ASCII case: scanners and Windows tools write `SCAN.JPG` and
+/// `Form.PDF`, and a `*.pdf` that silently skipped them would leave a directory with "0 inputs".
 fn glob_set(patterns: &[String], what: &str) -> Result<GlobSet> {
     let mut b = GlobSetBuilder::new();
     for p in patterns {
-        let g = Glob::new(p).map_err(|e| Error::Config(format!("{what} glob {p:?}: {e}")))?;
+        let g = GlobBuilder::new(p)
+            .case_insensitive(true)
+            .build()
+            .map_err(|e| Error::Config(format!("{what} glob {p:?}: {e}")))?;
         b.add(g);
     }
     b.build()
@@ -254,6 +259,9 @@ mod tests {
         assert!(!f.accepts(Path::new("a/b/c.docx")));
         assert!(!f.accepts(Path::new("a/draft1.pdf")));
         assert!(!f.accepts(Path::new("old/x/c.pdf")));
+        assert!(f.accepts(Path::new("a/FORM.PDF")));
+        assert!(f.accepts(Path::new("Notes.Txt")));
+        assert!(!f.accepts(Path::new("a/Draft2.PDF")));
         assert!(Filter::new(&InputConfig {
             include: vec!["[".into()],
             exclude: vec![]
