@@ -181,6 +181,13 @@ fn real_main(cli: Cli) -> anyhow::Result<u8> {
                 s.errors,
                 out.display()
             );
+            if s.ledger_violations > 0 {
+                eprintln!(
+                    "PAGE LEDGER VIOLATED: {} inputs' pages are not all accounted for (a bug in jixiao): see the ledger in {}",
+                    s.ledger_violations,
+                    out.join("run.json").display()
+                );
+            }
             if s.failed + s.partial > 0 {
                 eprintln!(
                     "{} inputs failed, {} partly: see {}",

@@ -156,12 +156,15 @@ pub struct RunSummary {
     pub warnings: usize,
     /// OCR engines created (0 for a text-only run: no model was loaded).
     pub engines_created: usize,
+    /// Inputs whose pages were not all accounted for (see `run.json` `ledger`); a bug in
+    /// jixiao, never expected, so the exit status says so.
+    pub ledger_violations: usize,
 }
 
 impl RunSummary {
     /// 0 when every input succeeded, 1 when some failed (the rest were processed).
     pub fn exit_code(&self) -> i32 {
-        if self.failed + self.partial > 0 {
+        if self.failed + self.partial + self.ledger_violations > 0 {
             1
         } else {
             0
@@ -268,6 +271,7 @@ pub fn run(opts: &RunOptions) -> Result<RunSummary> {
         },
         "stage_ms": assembled.stage_ms,
         "warnings": assembled.warnings,
+        "ledger": assembled.ledger,
     });
     let path = opts.out.join("run.json");
     store::write_atomic(&path, |w| {
@@ -476,6 +480,9 @@ pub(crate) fn process_bytes(
     let mut errors: Vec<ErrorLine> = Vec::new();
     let mut warnings: Vec<String> = Vec::new();
     let mut stage_ms: BTreeMap<String, u64> = BTreeMap::new();
+    // Pages the input holds, counted where it is opened (the PDF's page tree, the TIFF's
+    // directories), independently of the pages that come out: the page ledger compares them.
+    let mut pages_in: Option<u32> = None;
     let pages: Vec<Page> = match kind {
         InputKind::Text => match inputs::decode_text(&bytes) {
             Ok((text, enc)) => {
@@ -488,24 +495,31 @@ pub(crate) fn process_bytes(
                 let r = guarded(file, None, "table", || crate::table::text::read_text(&text));
                 stage_ms.insert("read_text".into(), ms(t_read));
                 ctx.progress.page_done();
-                r.unwrap_or_else(|e| {
+                let pages = r.unwrap_or_else(|e| {
                     errors.push(e);
                     Vec::new()
-                })
+                });
+                pages_in = Some(pages.len() as u32);
+                pages
             }
             Err(reason) => {
                 errors.push(ErrorLine::new(file, None, "input", reason));
                 Vec::new()
             }
         },
-        InputKind::Pdf => pdf_pages(inp, bytes, ctx, &mut errors, &mut warnings, &mut stage_ms),
+        InputKind::Pdf => pdf_pages(
+            inp,
+            bytes,
+            ctx,
+            &mut errors,
+            &mut warnings,
+            &mut stage_ms,
+            &mut pages_in,
+        ),
         InputKind::Image => {
-            ctx.progress.add_pages(1);
-            let r = scanned_page(file, 1, ctx, || {
-                crate::render::load_image(&inp.path, &bytes, ctx.cfg)
-            });
+            let pages = image_pages(inp, &bytes, ctx, &mut errors, &mut warnings, &mut pages_in);
             drop(bytes);
-            split_page_results(vec![r], &mut errors)
+            pages
         }
     };
     let doc = Document {
@@ -525,8 +539,14 @@ pub(crate) fn process_bytes(
     for r in &mut extracted.records {
         let w = crate::check::low_confidence(r, &extracted.tables, ctx.cfg.ocr.low_conf);
         r.warnings.extend(w);
+        r.warnings.extend(losses_under(r, &doc.pages));
     }
     stage_ms.insert("extract".into(), ms(t_extract));
+    for p in &doc.pages {
+        if let Some(loss) = &p.info.loss {
+            warnings.push(format!("page {}: {}", p.number, loss.reason));
+        }
+    }
     let pages = crate::emit::page_records(&doc);
     FileResult {
         format: store::FORMAT,
@@ -541,7 +561,73 @@ pub(crate) fn process_bytes(
         warnings,
         ms: ms(t),
         stage_ms,
+        pages_in,
     }
+}
+
+/// A record read (partly) from a page that lost part of its image says so: the values on the
+/// lost part are missing from the record, not empty on the form.
+fn losses_under(r: &crate::model::Record, pages: &[Page]) -> Vec<String> {
+    r.source
+        .pages
+        .iter()
+        .filter_map(|&n| {
+            let p = pages.iter().find(|p| p.number == n)?;
+            let loss = p.info.loss.as_ref()?;
+            Some(format!(
+                "page {n} partly lost, the record may miss what was on it: {}",
+                loss.reason
+            ))
+        })
+        .collect()
+}
+
+/// An image file's pages: one for JPEG and PNG, every page of a multi-page TIFF, read in
+/// parallel like a PDF's. A file that cannot be opened is one failed page.
+fn image_pages(
+    inp: &InputFile,
+    bytes: &[u8],
+    ctx: &Ctx,
+    errors: &mut Vec<ErrorLine>,
+    warnings: &mut Vec<String>,
+    pages_in: &mut Option<u32>,
+) -> Vec<Page> {
+    let file = inp.display.as_str();
+    // A file that cannot be opened is listed as one failed page.
+    *pages_in = Some(1);
+    let opened = guarded(file, Some(1), "render", || {
+        crate::render::ImageFile::open(&inp.path, bytes, ctx.cfg)
+    });
+    let img = match opened {
+        Ok(Ok(img)) => img,
+        Ok(Err(e)) => {
+            ctx.progress.add_pages(1);
+            let r = scanned_page(file, 1, ctx, || Err(e));
+            return split_page_results(vec![r], errors);
+        }
+        Err(e) => {
+            ctx.progress.add_pages(1);
+            let r = scanned_page(file, 1, ctx, || {
+                Err(Error::bad_input(
+                    &inp.path,
+                    Some(1),
+                    Stage::Render,
+                    e.reason,
+                ))
+            });
+            return split_page_results(vec![r], errors);
+        }
+    };
+    warnings.extend(img.warnings.iter().cloned());
+    let n = img.n_pages();
+    *pages_in = Some(n);
+    ctx.progress.add_pages(n as u64);
+    let results: Vec<(Page, Option<ErrorLine>)> = (0..n)
+        .into_par_iter()
+        .with_max_len(1)
+        .map(|k| scanned_page(file, k + 1, ctx, || img.page_raster(k + 1, ctx.cfg)))
+        .collect();
+    split_page_results(results, errors)
 }
 
 /// A PDF's pages in order. Pages that are one embedded image each (phone scans) go straight to
@@ -554,6 +640,7 @@ fn pdf_pages(
     errors: &mut Vec<ErrorLine>,
     warnings: &mut Vec<String>,
     stage_ms: &mut BTreeMap<String, u64>,
+    pages_in: &mut Option<u32>,
 ) -> Vec<Page> {
     let file = inp.display.as_str();
     let t_open = Instant::now();
@@ -576,7 +663,9 @@ fn pdf_pages(
             return Vec::new();
         }
     };
+    warnings.extend(pdf.warnings.iter().cloned());
     let n = pdf.n_pages();
+    *pages_in = Some(n);
     ctx.progress.add_pages(n as u64);
     let all_scans =
         (1..=n).all(|i| matches!(pdf.page_kind(i), Ok(crate::render::PageKind::SingleImage)));
@@ -708,6 +797,9 @@ fn scanned_page(
         page.info.width_px.get_or_insert(raster.image.width());
         page.info.height_px.get_or_insert(raster.image.height());
         page.info.ms.insert("page".into(), ms(t));
+        if let Some(loss) = raster.loss.clone() {
+            page.info.lost(loss);
+        }
         Ok(page)
     })();
     ctx.progress.page_done();
@@ -719,7 +811,7 @@ fn scanned_page(
                 ..Page::default()
             };
             p.info.source = PageSource::Scan;
-            p.info.warnings.push(format!("{}: {}", e.stage, e.reason));
+            p.info.failed(format!("{}: {}", e.stage, e.reason));
             (p, Some(e))
         }
     }

@@ -40,6 +40,10 @@ pub struct FileResult {
     /// each page's `ms`.
     #[serde(default)]
     pub stage_ms: std::collections::BTreeMap<String, u64>,
+    /// Pages the input holds as counted when it was opened (PDF page tree, TIFF directories,
+    /// text pages); `None` when it could not be opened. Checked against `pages` by the ledger.
+    #[serde(default)]
+    pub pages_in: Option<u32>,
 }
 
 impl FileResult {
@@ -202,6 +206,7 @@ mod tests {
             warnings: vec![],
             ms: 1,
             stage_ms: Default::default(),
+            pages_in: Some(0),
         }
     }
 

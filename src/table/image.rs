@@ -511,6 +511,7 @@ mod tests {
             dpi: Some(150.0),
             ms: 0,
             from_jpeg: true,
+            loss: None,
         };
         let mut eng = SizeEngine { calls: 0 };
         let p = read_scanned_page(&raster, 3, &mut eng, &Config::default()).unwrap();

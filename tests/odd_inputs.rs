@@ -1,0 +1,91 @@
+//! Odd encodings of real forms (issue 10), built here from the project's samples and read by
+//! `jixiao run`: each must give the same records as its clean source, not a silent blank or a
+//! lost page.
+//!
+//! - `a-two-period-split.pdf` (a form continued over two pages) as one two-page grey TIFF: both
+//!   pages read, the form joined across them as in the PDF;
+//! - `d-coded-levels.png` as ink on a transparent background (alpha = darkness, colour black,
+//!   as a drawing program exports it): composited on white, it reads as the original.
+//!
+//! Skips cleanly when the OCR models are absent.
+
+use std::path::Path;
+
+use image::{GrayImage, Rgba, RgbaImage};
+use jixiao::config::Config;
+use jixiao::render::PdfFile;
+use serde_json::Value;
+
+mod batch_common;
+mod scan_common;
+use scan_common::{basename, jsonl, models_present, run_jixiao, score_record};
+
+fn grey(img: &image::RgbImage) -> GrayImage {
+    image::DynamicImage::ImageRgb8(img.clone()).to_luma8()
+}
+
+/// Records whose source file is `name`.
+fn records_of(out: &Path, name: &str) -> Vec<Value> {
+    jsonl(&out.join("records.jsonl"))
+        .into_iter()
+        .filter(|r| basename(r) == name)
+        .collect()
+}
+
+#[test]
+fn multi_page_tiff_and_transparent_png_read_like_their_clean_sources() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    if !models_present(root) {
+        return;
+    }
+    let d = tempfile::tempdir().unwrap();
+    let scan = root.join("samples/scan");
+    let clean = d.path().join("clean");
+    std::fs::create_dir_all(&clean).unwrap();
+    for f in ["a-two-period-split.pdf", "d-coded-levels.png"] {
+        std::fs::copy(scan.join(f), clean.join(f)).unwrap();
+    }
+
+    let odd = d.path().join("odd");
+    let cfg = Config::default();
+    let bytes = std::fs::read(scan.join("a-two-period-split.pdf")).unwrap();
+    let pdf = PdfFile::open(Path::new("a.pdf"), &bytes, &cfg).unwrap();
+    let pages: Vec<GrayImage> = (1..=pdf.n_pages())
+        .map(|n| grey(&pdf.page_raster(n, &cfg).unwrap().image))
+        .collect();
+    assert_eq!(pages.len(), 2);
+    batch_common::write(&odd, "split.tif", batch_common::tiff_of(&pages, None));
+
+    let png = image::open(scan.join("d-coded-levels.png"))
+        .unwrap()
+        .to_luma8();
+    let ink = RgbaImage::from_fn(png.width(), png.height(), |x, y| {
+        Rgba([0, 0, 0, 255 - png.get_pixel(x, y).0[0]])
+    });
+    ink.save(odd.join("coded-transparent.png")).unwrap();
+
+    let (out_clean, out_odd) = (d.path().join("out-clean"), d.path().join("out-odd"));
+    run_jixiao(root, &clean, &out_clean);
+    run_jixiao(root, &odd, &out_odd);
+
+    for (clean_name, odd_name, pages) in [
+        ("a-two-period-split.pdf", "split.tif", vec![1, 2]),
+        ("d-coded-levels.png", "coded-transparent.png", vec![1]),
+    ] {
+        let (want, got) = (
+            records_of(&out_clean, clean_name),
+            records_of(&out_odd, odd_name),
+        );
+        assert_eq!(want.len(), 1, "{clean_name}");
+        assert_eq!(got.len(), 1, "{odd_name}: {got:?}");
+        assert_eq!(
+            got[0]["source"]["pages"],
+            serde_json::json!(pages),
+            "{odd_name}"
+        );
+        let (ok, n) = score_record(&want[0], &got[0]);
+        eprintln!("{odd_name}: {ok}/{n} fields as read from {clean_name}");
+        assert!(n > 20, "{clean_name}: only {n} fields");
+        assert_eq!(ok, n, "{odd_name} differs from {clean_name}");
+    }
+}
