@@ -65,6 +65,15 @@ enum Cmd {
         #[arg(long)]
         no_progress: bool,
     },
+    /// Remove stored results in OUT that the last run did not use, or whose input file is
+    /// gone, listing each (a run itself never removes the results of files it was not given).
+    Prune {
+        /// Output directory of earlier runs.
+        out: PathBuf,
+        /// Only list what would be removed.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Throughput and memory benchmark (pages/s at 1 and 2 workers, per-stage times, peak RSS,
     /// ratio to a plain `tesseract` CLI pass; optionally memory flatness over many pages).
     Bench {
@@ -197,6 +206,27 @@ fn real_main(cli: Cli) -> anyhow::Result<u8> {
                 );
             }
             Ok(s.exit_code() as u8)
+        }
+        Cmd::Prune { out, dry_run } => {
+            let removed = jixiao::pipeline::prune(&out, dry_run)?;
+            let verb = if dry_run { "would remove" } else { "removed" };
+            for p in &removed {
+                println!(
+                    "{verb} {} ({}, {} bytes): {}",
+                    p.result,
+                    p.input.as_deref().unwrap_or("input unknown"),
+                    p.bytes,
+                    p.why
+                );
+            }
+            let total: u64 = removed.iter().map(|p| p.bytes).sum();
+            eprintln!(
+                "{} {} stored results ({total} bytes) from {}",
+                verb,
+                removed.len(),
+                out.display()
+            );
+            Ok(0)
         }
         Cmd::Bench {
             inputs,

@@ -27,7 +27,11 @@ fn stored_results(out: &Path) -> usize {
     std::fs::read_dir(out.join(".jixiao"))
         .map(|rd| {
             rd.flatten()
-                .filter(|e| e.file_name().to_string_lossy().ends_with(".json"))
+                .filter(|e| {
+                    // `<sha256>-<key>.json`, not the state's own files (last-run.json).
+                    let n = e.file_name().to_string_lossy().into_owned();
+                    n.ends_with(".json") && n.find('-') == Some(64)
+                })
                 .count()
         })
         .unwrap_or(0)
@@ -151,7 +155,10 @@ fn unchanged_corpus_is_skipped_changed_files_redone() {
         0
     );
     assert_eq!(counts(&out), (N as u64 + 1, 0));
-    // Results of the superseded configuration are collected, not accumulated.
+    // Results of the superseded configuration are collected, not accumulated; the result of
+    // f0003's earlier content (a file this run was not given) stays until `jixiao prune`.
+    assert_eq!(stored_results(&out), N + 2);
+    assert_eq!(code(&bin().arg("prune").arg(&out).output().unwrap()), 0);
     assert_eq!(stored_results(&out), N + 1);
 }
 
@@ -171,4 +178,55 @@ fn moved_file_reuses_its_result_under_the_new_path() {
     for r in jsonl(&out.join("records.jsonl")) {
         assert!(r["source"]["path"].as_str().unwrap().contains("/b/"));
     }
+}
+
+/// The nightly pattern: the archive's files, then only the new files, then the archive again,
+/// all into one OUT. No run deletes the results of files it was not given, so the third run
+/// reads nothing again; `jixiao prune` is what removes results, and it says which.
+#[test]
+fn runs_over_other_files_keep_stored_results_and_prune_is_explicit() {
+    let d = tempfile::tempdir().unwrap();
+    let a = d.path().join("archive");
+    let b = d.path().join("new");
+    for i in 0..3 {
+        write(&a, &format!("a{i}.txt"), form_text(500 + i));
+    }
+    write(&b, "b0.txt", form_text(600));
+    let out = d.path().join("out");
+    for (dir, processed, reused) in [(&a, 3, 0), (&b, 1, 0), (&a, 0, 3)] {
+        let o = run(&[dir], &out, &[]);
+        assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+        assert_eq!(counts(&out), (processed, reused), "{}", dir.display());
+    }
+    assert_eq!(stored_results(&out), 4);
+    // The last run was over the archive: b0's result goes, and prune names it.
+    let o = bin()
+        .arg("prune")
+        .arg(&out)
+        .arg("--dry-run")
+        .output()
+        .unwrap();
+    assert_eq!(code(&o), 0);
+    assert_eq!(stored_results(&out), 4);
+    let o = bin().arg("prune").arg(&out).output().unwrap();
+    assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+    let listed = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert_eq!(listed.lines().count(), 1, "{listed}");
+    assert!(
+        listed.contains("b0.txt") && listed.contains("not in the last run"),
+        "{listed}"
+    );
+    assert_eq!(stored_results(&out), 3);
+    // An archive file deleted since: its result goes at the next prune.
+    std::fs::remove_file(a.join("a1.txt")).unwrap();
+    let o = bin().arg("prune").arg(&out).output().unwrap();
+    let listed = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(
+        listed.contains("a1.txt") && listed.contains("input gone"),
+        "{listed}"
+    );
+    assert_eq!(stored_results(&out), 2);
+    let o = run(&[&a], &out, &[]);
+    assert_eq!(code(&o), 0);
+    assert_eq!(counts(&out), (0, 2));
 }

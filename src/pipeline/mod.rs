@@ -282,6 +282,21 @@ pub fn run(opts: &RunOptions) -> Result<RunSummary> {
     Ok(summary)
 }
 
+/// `jixiao prune OUT`: removes the stored results in `OUT` that the last run did not use (inputs
+/// since dropped from the run, old versions of changed files) or whose input file is gone, and
+/// returns what was removed. A run never removes them itself: only this explicit command does.
+pub fn prune(out: &Path, dry_run: bool) -> Result<Vec<store::Pruned>> {
+    let state = out.join(STATE_DIR);
+    if !state.is_dir() {
+        return Err(Error::Config(format!(
+            "{} holds no jixiao results (no {STATE_DIR}/)",
+            out.display()
+        )));
+    }
+    let _lock = store::lock_dir(&state)?;
+    store::prune(&state, dry_run)
+}
+
 fn ms(t: Instant) -> u64 {
     t.elapsed().as_millis() as u64
 }

@@ -338,8 +338,10 @@ pub(super) fn assemble(
     })
 }
 
-/// Removes stored results that no input of this run uses (old versions of changed files,
-/// results under another configuration), so the state directory does not grow without bound.
+/// Removes the superseded results of this run's own inputs (the same bytes stored under an
+/// older build or configuration: this run has just replaced them), and records which results
+/// the run used, for `jixiao prune`. Results of files the run was not given are never touched:
+/// a nightly run over new files into the archive's OUT must not wipe the archive's results.
 pub(super) fn collect_garbage(
     state: &Path,
     outcomes: &[Outcome],
@@ -355,15 +357,33 @@ pub(super) fn collect_garbage(
                 .map(move |k| store::result_path(state, sha, &k))
         })
         .collect();
-    let Ok(rd) = std::fs::read_dir(state) else {
-        return;
-    };
-    for e in rd.flatten() {
-        let p = e.path();
-        if p.extension().is_some_and(|x| x == "json") && !keep.contains(&p) {
-            let _ = std::fs::remove_file(&p);
+    let ours: std::collections::HashSet<&str> = outcomes
+        .iter()
+        .filter_map(|o| o.sha256.as_deref())
+        .collect();
+    if let Ok(rd) = std::fs::read_dir(state) {
+        for e in rd.flatten() {
+            let p = e.path();
+            let Some(sha) = store::result_sha(&p) else {
+                continue;
+            };
+            if ours.contains(sha.as_str()) && !keep.contains(&p) {
+                let _ = std::fs::remove_file(&p);
+            }
         }
     }
+    let used: Vec<store::UsedResult> = outcomes
+        .iter()
+        .filter_map(|o| match &o.held {
+            super::Held::Stored(p) => Some(store::UsedResult {
+                result: p.file_name()?.to_string_lossy().into_owned(),
+                input: std::path::absolute(&o.input.path).unwrap_or_else(|_| o.input.path.clone()),
+            }),
+            _ => None,
+        })
+        .collect();
+    // Best effort: without it `prune` refuses to guess rather than remove too much.
+    let _ = store::write_last_run(state, &used);
 }
 
 #[cfg(test)]

@@ -75,6 +75,121 @@ pub fn result_path(state_dir: &Path, sha256: &str, key: &str) -> PathBuf {
     state_dir.join(format!("{sha256}-{key}.json"))
 }
 
+/// The input sha256 a stored result file is for, from its name; `None` for anything in the
+/// state directory that is not a result file.
+pub fn result_sha(path: &Path) -> Option<String> {
+    let name = path.file_name()?.to_str()?;
+    let stem = name.strip_suffix(".json")?;
+    let (sha, key) = stem.split_once('-')?;
+    (sha.len() == 64 && sha.bytes().all(|b| b.is_ascii_hexdigit()) && !key.is_empty())
+        .then(|| sha.to_owned())
+}
+
+/// The state directory's record of the results the last run used (`last-run.json`).
+const LAST_RUN: &str = "last-run.json";
+
+/// A stored result the last run used, and the input file it was used for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UsedResult {
+    /// File name in the state directory.
+    pub result: String,
+    /// The input's absolute path when the run read it.
+    pub input: PathBuf,
+}
+
+pub fn write_last_run(state: &Path, used: &[UsedResult]) -> Result<()> {
+    let bytes = serde_json::to_vec_pretty(&serde_json::json!({ "results": used }))
+        .map_err(|e| Error::Other(e.to_string()))?;
+    write_atomic(&state.join(LAST_RUN), |w| w.write_all(&bytes))
+}
+
+fn read_last_run(state: &Path) -> Result<Vec<UsedResult>> {
+    #[derive(Deserialize)]
+    struct LastRun {
+        results: Vec<UsedResult>,
+    }
+    let path = state.join(LAST_RUN);
+    let bytes = std::fs::read(&path).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::NotFound {
+            Error::Config(format!(
+                "{} has no record of a run ({} missing): run jixiao into it first",
+                state.display(),
+                path.display()
+            ))
+        } else {
+            Error::io(&path, e)
+        }
+    })?;
+    serde_json::from_slice::<LastRun>(&bytes)
+        .map(|l| l.results)
+        .map_err(|e| Error::Config(format!("{}: {e}", path.display())))
+}
+
+/// One stored result `prune` removed (or would remove).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Pruned {
+    pub result: String,
+    pub sha256: String,
+    /// The input the result was read from, as the run that stored it named it.
+    pub input: Option<String>,
+    pub bytes: u64,
+    /// "not in the last run" or "input gone".
+    pub why: String,
+}
+
+/// Removes the stored results the last run did not use, and those whose input file no longer
+/// exists where the last run read it; with `dry_run`, only lists them. The caller holds the
+/// directory's lock.
+pub fn prune(state: &Path, dry_run: bool) -> Result<Vec<Pruned>> {
+    let used = read_last_run(state)?;
+    let live: std::collections::HashSet<&str> = used
+        .iter()
+        .filter(|u| u.input.exists())
+        .map(|u| u.result.as_str())
+        .collect();
+    let named: std::collections::HashSet<&str> = used.iter().map(|u| u.result.as_str()).collect();
+    let mut out = Vec::new();
+    let rd = std::fs::read_dir(state).map_err(|e| Error::io(state, e))?;
+    let mut paths: Vec<PathBuf> = rd.flatten().map(|e| e.path()).collect();
+    paths.sort();
+    for p in paths {
+        let Some(sha) = result_sha(&p) else { continue };
+        let name = p
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if live.contains(name.as_str()) {
+            continue;
+        }
+        let why = if named.contains(name.as_str()) {
+            "input gone"
+        } else {
+            "not in the last run"
+        };
+        let bytes = std::fs::metadata(&p).map(|m| m.len()).unwrap_or(0);
+        let input = std::fs::read(&p)
+            .ok()
+            .and_then(|b| serde_json::from_slice::<FileResult>(&b).ok())
+            .and_then(|r| {
+                r.pages
+                    .first()
+                    .map(|pg| pg.source.path.clone())
+                    .or_else(|| r.errors.first().map(|e| e.file.clone()))
+            });
+        if !dry_run {
+            std::fs::remove_file(&p).map_err(|e| Error::io(&p, e))?;
+        }
+        out.push(Pruned {
+            result: name,
+            sha256: sha,
+            input,
+            bytes,
+            why: why.into(),
+        });
+    }
+    Ok(out)
+}
+
 /// Loads a stored result; anything unreadable, of another format or for other bytes/key is a
 /// miss (the file is simply redone), never an error.
 pub fn load(path: &Path, sha256: &str, key: &str) -> Option<FileResult> {
