@@ -102,7 +102,8 @@ enum Cmd {
     },
 }
 
-fn build_config(c: &Common) -> anyhow::Result<Config> {
+/// The configuration, and where the models directory was found.
+fn build_config(c: &Common) -> anyhow::Result<(Config, jixiao::config::ModelsSearch)> {
     let mut cfg = match &c.config {
         Some(p) => {
             let s = std::fs::read_to_string(p)
@@ -117,11 +118,10 @@ fn build_config(c: &Common) -> anyhow::Result<Config> {
     if let Some(t) = c.threads {
         cfg.threads = t;
     }
-    if let Some(d) = &c.models_dir {
-        cfg.ocr.models_dir = d.clone();
-    }
+    let found = jixiao::config::find_models_dir_here(c.models_dir.as_deref(), &cfg.ocr.models_dir);
+    cfg.ocr.models_dir = found.dir.clone();
     cfg.validate()?;
-    Ok(cfg)
+    Ok((cfg, found))
 }
 
 /// Tesseract needs OMP_THREAD_LIMIT=1 from process start (it re-executes us when unset); a
@@ -164,7 +164,7 @@ fn real_main(cli: Cli) -> anyhow::Result<u8> {
             exclude,
             no_progress,
         } => {
-            let mut config = build_config(&common)?;
+            let (mut config, models) = build_config(&common)?;
             if !include.is_empty() {
                 config.input.include = include;
             }
@@ -178,6 +178,22 @@ fn real_main(cli: Cli) -> anyhow::Result<u8> {
                 config,
                 force,
                 progress: !no_progress && std::io::stderr().is_terminal(),
+            })
+            .map_err(|e| match e {
+                // Say where the models were looked for: the usual cause is a binary run from
+                // a place the models are not.
+                jixiao::error::Error::Engine { .. } => anyhow::anyhow!(
+                    "{e}\nmodels directory: {} ({}); searched: {}",
+                    models.dir.display(),
+                    models.how,
+                    models
+                        .searched
+                        .iter()
+                        .map(|p| p.display().to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                other => other.into(),
             })?;
             eprintln!(
                 "{} inputs ({} processed, {} reused), {} pages, {} records, {} tables, {} errors → {}",
@@ -237,7 +253,7 @@ fn real_main(cli: Cli) -> anyhow::Result<u8> {
             digital_vs_ocr,
             report,
         } => {
-            let config = build_config(&common)?;
+            let (config, _) = build_config(&common)?;
             if config.ocr.engine == EngineKind::Tesseract || tesseract_cli {
                 ensure_omp_thread_limit();
             }

@@ -217,6 +217,28 @@ pub fn run(opts: &RunOptions) -> Result<RunSummary> {
                 && outcomes[i].duplicate_of.is_none()
         })
         .collect();
+    // An engine that cannot start (models missing where this binary looks) would fail every
+    // scanned page one by one; it is a usage error before any page is read instead.
+    let scans = todo.iter().any(|&i| {
+        matches!(
+            outcomes[i].kind,
+            Some(InputKind::Pdf) | Some(InputKind::Image)
+        )
+    });
+    if scans {
+        pool.install(|| engines.with_engine(|_| ()))
+            .map_err(|e| match e {
+                Error::Engine { engine, reason } => Error::Engine {
+                    engine,
+                    reason: format!(
+                        "cannot start, so no page was read: {reason}. Fetch the models with {} or name their directory with --models-dir or ${}",
+                        crate::config::FETCH_MODELS,
+                        crate::config::MODELS_ENV
+                    ),
+                },
+                other => other,
+            })?;
+    }
     let progress = Progress::new(opts.progress, todo.len());
     let ctx = Ctx {
         cfg,
