@@ -215,10 +215,11 @@ fn real_main(cli: Cli) -> anyhow::Result<u8> {
             }
             if s.failed + s.partial > 0 {
                 eprintln!(
-                    "{} inputs failed, {} partly: see {}",
+                    "{} inputs failed, {} partly: see {} (and `status` in {} for pages read only in part)",
                     s.failed,
                     s.partial,
-                    out.join("errors.jsonl").display()
+                    out.join("errors.jsonl").display(),
+                    out.join("pages.jsonl").display()
                 );
             }
             Ok(s.exit_code() as u8)

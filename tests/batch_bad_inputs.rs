@@ -27,6 +27,7 @@
 //! | 3-page TIFF | 3 pages, each ok |
 //! | TIFF whose page chain loops | each page once, warning "loops" |
 //! | JPEG cut short (file, or inside a PDF) | page partial, `why` and `lost_fraction` (~0.5), input partial, exit 1 |
+//! | progressive JPEG cut in a late / the first scan | page partial: detail lost over the whole page / the bottom share lost |
 //! | PDF page tree with a loop, a page listed twice, a lying /Count | each page once, in order, warnings |
 //!
 //! In every case with an error the exit status is 1 and the good file's result is still there;
@@ -571,6 +572,30 @@ fn a_jpeg_cut_short_says_how_much_of_the_page_is_lost() {
         assert!(i["warnings"].to_string().contains("page 1"), "{i}");
     }
     assert_eq!(input_entry(&out, "good.txt")["status"], "ok");
+}
+
+#[test]
+fn a_progressive_jpeg_cut_short_says_the_page_lost_detail() {
+    let d = tempfile::tempdir().unwrap();
+    // Cut in a late scan: every row is there, blurred.
+    let bad = write(d.path(), "late.jpg", progressive_jpeg_cut(600, 800, 4));
+    // Cut in the first scan: the bottom has no data at all.
+    let early = write(d.path(), "early.jpg", progressive_jpeg_cut(600, 800, 1));
+    let good = write(d.path(), "good.txt", form_text(1));
+    let out = d.path().join("out");
+    let o = run(&[&bad, &early, &good], &out, &[]);
+    assert_eq!(code(&o), 1, "{}", String::from_utf8_lossy(&o.stderr));
+    let (_, status, why, lost) = ledger_of(&out, "late.jpg").remove(0);
+    assert_eq!(status, "partial");
+    assert!(
+        why.contains("progressive") && why.contains("whole page"),
+        "{why}"
+    );
+    assert_eq!(lost, None);
+    let (_, status, why, lost) = ledger_of(&out, "early.jpg").remove(0);
+    assert_eq!(status, "partial");
+    assert!(why.contains("bottom"), "{why}");
+    assert!(lost.unwrap_or(0.0) > 0.1, "{why}");
 }
 
 #[test]

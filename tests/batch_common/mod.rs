@@ -338,3 +338,30 @@ pub fn jpeg_cut(j: &[u8], keep: f32) -> Vec<u8> {
     let cut = data + ((end - data) as f32 * keep) as usize;
     j[..cut].to_vec()
 }
+
+/// A progressive JPEG of `w`×`h` (ruled like [`jpeg`]), cut in the middle of its scan `scan`
+/// (1-based): what a broken-off transfer of a web-optimised photo leaves.
+pub fn progressive_jpeg_cut(w: u32, h: u32, scan: usize) -> Vec<u8> {
+    let img = image::load_from_memory(&jpeg(w, h, false))
+        .expect("decode")
+        .to_rgb8();
+    let mut out = Vec::new();
+    let mut enc = jpeg_encoder::Encoder::new(&mut out, 85);
+    enc.set_progressive(true);
+    enc.encode(
+        img.as_raw(),
+        w as u16,
+        h as u16,
+        jpeg_encoder::ColorType::Rgb,
+    )
+    .expect("encode progressive jpeg");
+    let sos: Vec<usize> = out
+        .windows(2)
+        .enumerate()
+        .filter(|(_, p)| p[0] == 0xFF && p[1] == 0xDA)
+        .map(|(i, _)| i)
+        .collect();
+    assert!(sos.len() > scan, "only {} scans", sos.len());
+    let cut = (sos[scan - 1] + sos[scan]) / 2;
+    out[..cut].to_vec()
+}
