@@ -218,27 +218,18 @@ pub fn run(opts: &RunOptions) -> Result<RunSummary> {
         })
         .collect();
     // An engine that cannot start (models missing where this binary looks) would fail every
-    // scanned page one by one; it is a usage error before any page is read instead.
-    let scans = todo.iter().any(|&i| {
-        matches!(
-            outcomes[i].kind,
-            Some(InputKind::Pdf) | Some(InputKind::Image)
-        )
-    });
-    if scans {
+    // scanned page one by one; it is a usage error before any page is read instead. Images
+    // always need it, so it is started; PDFs may be born-digital and need none, so only its
+    // files are checked (a text-layer run loads no model).
+    let kind_todo = |k: InputKind| todo.iter().any(|&i| outcomes[i].kind == Some(k));
+    let start = if kind_todo(InputKind::Image) {
         pool.install(|| engines.with_engine(|_| ()))
-            .map_err(|e| match e {
-                Error::Engine { engine, reason } => Error::Engine {
-                    engine,
-                    reason: format!(
-                        "cannot start, so no page was read: {reason}. Fetch the models with {} or name their directory with --models-dir or ${}",
-                        crate::config::FETCH_MODELS,
-                        crate::config::MODELS_ENV
-                    ),
-                },
-                other => other,
-            })?;
-    }
+    } else if kind_todo(InputKind::Pdf) {
+        crate::ocr::preflight(&cfg.ocr)
+    } else {
+        Ok(())
+    };
+    start.map_err(cannot_start)?;
     let progress = Progress::new(opts.progress, todo.len());
     let ctx = Ctx {
         cfg,
@@ -317,6 +308,21 @@ pub fn prune(out: &Path, dry_run: bool) -> Result<Vec<store::Pruned>> {
     }
     let _lock = store::lock_dir(&state)?;
     store::prune(&state, dry_run)
+}
+
+/// The usage error for an OCR engine that cannot start: what to do about it.
+fn cannot_start(e: Error) -> Error {
+    match e {
+        Error::Engine { engine, reason } => Error::Engine {
+            engine,
+            reason: format!(
+                "cannot start, so no page was read: {reason}. Fetch the models with {} or name their directory with --models-dir or ${}",
+                crate::config::FETCH_MODELS,
+                crate::config::MODELS_ENV
+            ),
+        },
+        other => other,
+    }
 }
 
 fn ms(t: Instant) -> u64 {
