@@ -89,3 +89,42 @@ fn multi_page_tiff_and_transparent_png_read_like_their_clean_sources() {
         assert_eq!(ok, n, "{odd_name} differs from {clean_name}");
     }
 }
+
+/// A copy made at 100 DPI (an office copier's "fast" setting) may lose small print: its
+/// records say so, naming the page, while a 150-DPI copy reads with no such warning.
+#[test]
+fn a_100_dpi_copy_warns_on_its_records() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    if !models_present(root) {
+        return;
+    }
+    let d = tempfile::tempdir().unwrap();
+    let cfg = Config::default();
+    let bytes = std::fs::read(root.join("samples/scan/c-yuan-form.pdf")).unwrap();
+    let pdf = PdfFile::open(Path::new("c.pdf"), &bytes, &cfg).unwrap();
+    let page = pdf.page_raster(1, &cfg).unwrap().image;
+    let inp = d.path().join("in");
+    std::fs::create_dir_all(&inp).unwrap();
+    // The sample is A4 at 200 DPI: scaled to 100 and 150 DPI.
+    for (name, dpi) in [("copy-100dpi.png", 100.0), ("copy-150dpi.png", 150.0)] {
+        let w = (8.27f32 * dpi).round() as u32;
+        let h = (page.height() as f32 * w as f32 / page.width() as f32).round() as u32;
+        image::imageops::resize(&page, w, h, image::imageops::FilterType::Triangle)
+            .save(inp.join(name))
+            .unwrap();
+    }
+    let out = d.path().join("out");
+    run_jixiao(root, &inp, &out);
+    let pages = jsonl(&out.join("pages.jsonl"));
+    for (name, low) in [("copy-100dpi.png", true), ("copy-150dpi.png", false)] {
+        let p = pages.iter().find(|p| basename(p) == name).unwrap();
+        let w = p["warnings"].to_string();
+        assert_eq!(w.contains("low resolution"), low, "{name}: {w}");
+        let recs = records_of(&out, name);
+        assert!(!recs.is_empty(), "{name}: no record");
+        for r in recs {
+            let w = r["warnings"].to_string();
+            assert_eq!(w.contains("page 1: low resolution"), low, "{name}: {w}");
+        }
+    }
+}

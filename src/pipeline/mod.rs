@@ -608,21 +608,27 @@ pub(crate) fn process_bytes(
     }
 }
 
-/// A record read (partly) from a page that lost part of its image says so: the values on the
-/// lost part are missing from the record, not empty on the form.
+/// A record read (partly) from a page that lost part of its image, or that was captured at
+/// too low a resolution to trust its small print, says so: the values there may be missing
+/// from the record or misread, not empty or so on the form.
 fn losses_under(r: &crate::model::Record, pages: &[Page]) -> Vec<String> {
-    r.source
-        .pages
-        .iter()
-        .filter_map(|&n| {
-            let p = pages.iter().find(|p| p.number == n)?;
-            let loss = p.info.loss.as_ref()?;
-            Some(format!(
+    let mut out = Vec::new();
+    for &n in &r.source.pages {
+        let Some(p) = pages.iter().find(|p| p.number == n) else {
+            continue;
+        };
+        if let Some(loss) = &p.info.loss {
+            out.push(format!(
                 "page {n} partly lost, the record may miss what was on it: {}",
                 loss.reason
-            ))
-        })
-        .collect()
+            ));
+        }
+        let dpi = p.info.quality.as_ref().map(|q| q.estimated_dpi);
+        if let Some(w) = dpi.and_then(crate::table::image::low_resolution) {
+            out.push(format!("page {n}: {w}"));
+        }
+    }
+    out
 }
 
 /// An image file's pages: one for JPEG and PNG, every page of a multi-page TIFF, read in
