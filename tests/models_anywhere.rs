@@ -68,6 +68,7 @@ fn assert_read_with_ocr(o: &Output, out: &Path) {
         "{rj}"
     );
     assert_eq!(rj["counts"]["errors"], 0);
+    assert_eq!(rj["ledger"]["holds"], true, "page ledger: {}", rj["ledger"]);
 }
 
 #[test]
