@@ -195,8 +195,13 @@ fn real_main(cli: Cli) -> anyhow::Result<u8> {
                 ),
                 other => other.into(),
             })?;
+            let rederived = if s.rederived > 0 {
+                format!(", {} re-derived from stored readings", s.rederived)
+            } else {
+                String::new()
+            };
             eprintln!(
-                "{} inputs ({} processed, {} reused), {} pages, {} records, {} tables, {} errors → {}",
+                "{} inputs ({} processed, {} reused{rederived}), {} pages, {} records, {} tables, {} errors → {}",
                 s.inputs,
                 s.processed,
                 s.reused,

@@ -3,11 +3,14 @@
 //!
 //! A run has three phases:
 //! 1. *probe* — each input is stat'ed, size-checked, hashed (sha256) and sniffed; an input whose
-//!    result for these bytes and this configuration is already stored is reused, a duplicate of
-//!    an earlier input is dropped;
+//!    result for these bytes, this build and this configuration is already stored is reused, a
+//!    duplicate of an earlier input is dropped; for the others a stored reading of their pages
+//!    (level 1 of the store, see [`store`]) is looked for;
 //! 2. *process* — the remaining files run on one rayon pool, file-level tasks fanning out into
-//!    page tasks so the workers share all files' pages; each file's result (pages, tables,
-//!    records before repair) is stored atomically the moment the file is done;
+//!    page tasks so the workers share all files' pages. A file with a stored reading is only
+//!    re-derived from it (extraction: milliseconds, no page read again); the others are read,
+//!    their reading stored, and derived. Each file's result (pages, tables, records before
+//!    repair) is stored atomically the moment the file is done;
 //! 3. *assemble* — the run's outputs are rebuilt from all per-file results in input order, with
 //!    the run-wide repair and checks, each output replaced atomically.
 //!
@@ -122,6 +125,13 @@ struct Outcome {
     reused: bool,
     duplicate_of: Option<String>,
     held: Held,
+    /// A stored reading of these bytes found by the probe (path and key): the result is
+    /// derived from it rather than from reading the file again.
+    reading: Option<(PathBuf, String)>,
+    /// The result was derived from a stored reading.
+    rederived: bool,
+    /// Pages read from the input by this run (rendered and OCR'd, or from the text layer).
+    pages_read: u64,
 }
 
 impl Outcome {
@@ -134,6 +144,9 @@ impl Outcome {
             reused: false,
             duplicate_of: None,
             held: Held::Nothing(Vec::new()),
+            reading: None,
+            rederived: false,
+            pages_read: 0,
         }
     }
 }
@@ -142,8 +155,15 @@ impl Outcome {
 #[derive(Debug, Default, Clone, Serialize)]
 pub struct RunSummary {
     pub inputs: usize,
+    /// Inputs read (pages rendered and OCR'd, or read from their text layer or text).
     pub processed: usize,
+    /// Inputs whose stored result for this build was used as it is.
     pub reused: usize,
+    /// Inputs whose result was derived again from their stored reading (a new build): no page
+    /// of theirs was read.
+    pub rederived: usize,
+    /// Pages read from their input in this run; a rerun that re-derives reads none.
+    pub pages_read: u64,
     pub duplicates: usize,
     pub ok: usize,
     pub partial: usize,
@@ -191,7 +211,7 @@ pub fn run(opts: &RunOptions) -> Result<RunSummary> {
     let _lock = store::lock_dir(&state)?;
     store::sweep_temporaries(&state);
     store::sweep_temporaries(&opts.out);
-    let versions = Versions::new(cfg);
+    let versions = Versions::with_cache(cfg, &state);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(cfg.threads)
         .build()
@@ -221,7 +241,10 @@ pub fn run(opts: &RunOptions) -> Result<RunSummary> {
     // scanned page one by one; it is a usage error before any page is read instead. Images
     // always need it, so it is started; PDFs may be born-digital and need none, so only its
     // files are checked (a text-layer run loads no model).
-    let kind_todo = |k: InputKind| todo.iter().any(|&i| outcomes[i].kind == Some(k));
+    let kind_todo = |k: InputKind| {
+        todo.iter()
+            .any(|&i| outcomes[i].kind == Some(k) && outcomes[i].reading.is_none())
+    };
     let start = if kind_todo(InputKind::Image) {
         pool.install(|| engines.with_engine(|_| ()))
     } else if kind_todo(InputKind::Pdf) {
@@ -239,12 +262,7 @@ pub fn run(opts: &RunOptions) -> Result<RunSummary> {
     let done: Vec<(usize, Outcome)> = pool.install(|| {
         todo.par_iter()
             .with_max_len(1)
-            .map(|&i| {
-                (
-                    i,
-                    process_input(&outcomes[i].input, &ctx, &versions, &state),
-                )
-            })
+            .map(|&i| (i, process_input(&outcomes[i], &ctx, &versions, &state)))
             .collect()
     });
     for (i, o) in done {
@@ -255,10 +273,13 @@ pub fn run(opts: &RunOptions) -> Result<RunSummary> {
 
     // Phase 3: assemble.
     let t_assemble = Instant::now();
+    let rederived = outcomes.iter().filter(|o| o.rederived).count();
     let mut summary = RunSummary {
         inputs: outcomes.len(),
-        processed: todo.len(),
+        processed: todo.len() - rederived,
         reused: outcomes.iter().filter(|o| o.reused).count(),
+        rederived,
+        pages_read: outcomes.iter().map(|o| o.pages_read).sum(),
         duplicates: outcomes.iter().filter(|o| o.duplicate_of.is_some()).count(),
         engines_created: engines.created(),
         ..RunSummary::default()
@@ -358,9 +379,14 @@ fn probe(inp: &InputFile, cfg: &Config, versions: &Versions, state: &Path, force
             if store::load(&path, sha, &key).is_some() {
                 o.reused = true;
                 o.held = Held::Stored(path);
-                break;
+                return o;
             }
         }
+        o.reading = versions
+            .reading_keys(cfg, o.kind)
+            .into_iter()
+            .map(|key| (store::reading_path(state, sha, &key), key))
+            .find(|(p, _)| p.is_file());
     }
     o
 }
@@ -377,15 +403,6 @@ pub(crate) fn candidate_keys(
         keys.push(versions.digital_key(cfg));
     }
     keys
-}
-
-/// True when every page of a result came from the text layer (none OCR'd or failed).
-fn all_text_layer(r: &FileResult) -> bool {
-    !r.pages.is_empty()
-        && r.errors.is_empty()
-        && r.pages
-            .iter()
-            .all(|p| p.page_source == Some(PageSource::BornDigital))
 }
 
 /// sha256 and size of a file, and its first 8 KiB for sniffing. Files over the size limit are
@@ -426,6 +443,7 @@ fn mark_duplicates(outcomes: &mut [Outcome]) {
             Some(d) => {
                 o.duplicate_of = Some(d.clone());
                 o.reused = false;
+                o.reading = None;
                 o.held = Held::Nothing(Vec::new());
             }
             None => {
@@ -435,9 +453,26 @@ fn mark_duplicates(outcomes: &mut [Outcome]) {
     }
 }
 
-/// Phase 2 for one input: read, process, store.
-fn process_input(inp: &InputFile, ctx: &Ctx, versions: &Versions, state: &Path) -> Outcome {
+/// Phase 2 for one input: derive its result from the stored reading the probe found, or read
+/// it (storing the reading) and derive; store the result.
+fn process_input(probe: &Outcome, ctx: &Ctx, versions: &Versions, state: &Path) -> Outcome {
+    let inp = &probe.input;
     let mut o = Outcome::new(inp);
+    if let (Some((path, key)), Some(sha), Some(kind)) = (&probe.reading, &probe.sha256, probe.kind)
+    {
+        // A miss (damaged, another format) falls through to reading the file.
+        if let Some(reading) = store::load_reading(path, sha, key) {
+            o.sha256 = Some(sha.clone());
+            o.bytes = probe.bytes;
+            o.kind = Some(kind);
+            o.rederived = true;
+            let key = versions.derived_key(&reading.key);
+            let result = derive(inp, reading, key, ctx.cfg);
+            ctx.progress.file_done();
+            o.held = hold(state, result);
+            return o;
+        }
+    }
     let bytes = std::fs::metadata(&inp.path)
         .map_err(|e| Error::io(&inp.path, e))
         .and_then(|md| check_size(&inp.path, md.len(), ctx.cfg.limits.max_file_bytes))
@@ -464,26 +499,46 @@ fn process_input(inp: &InputFile, ctx: &Ctx, versions: &Versions, state: &Path) 
         }
     };
     o.kind = Some(kind);
-    let key = versions.key(ctx.cfg, Some(kind));
-    let mut result = process_bytes(inp, bytes, sha.clone(), kind, key, ctx);
-    ctx.progress.file_done();
-    if kind == InputKind::Pdf && all_text_layer(&result) {
-        result.key = versions.digital_key(ctx.cfg);
-    }
-    o.held = if result.is_reusable() {
-        let path = store::result_path(state, &sha, &result.key);
-        match store::save(&path, &result) {
-            Ok(()) => Held::Stored(path),
-            Err(e) => {
-                let mut r = result;
-                r.warnings.push(format!("result not stored: {e}"));
-                Held::Memory(Box::new(r))
+    let mut reading = read_input(inp, bytes, sha.clone(), kind, ctx);
+    o.pages_read = reading.pages.len() as u64;
+    let key = if kind == InputKind::Text {
+        versions.key(ctx.cfg, Some(kind))
+    } else {
+        // A PDF read wholly from its text layer is kept under a key that ignores the OCR
+        // engine and its models.
+        reading.key = if kind == InputKind::Pdf && reading.all_text_layer() {
+            versions.digital_reading_key(ctx.cfg)
+        } else {
+            versions.reading_key(ctx.cfg)
+        };
+        if reading.is_reusable() {
+            let path = store::reading_path(state, &sha, &reading.key);
+            if let Err(e) = store::save_reading(&path, &reading) {
+                reading.warnings.push(format!("reading not stored: {e}"));
             }
         }
-    } else {
-        Held::Memory(Box::new(result))
+        versions.derived_key(&reading.key)
     };
+    let result = derive(inp, reading, key, ctx.cfg);
+    ctx.progress.file_done();
+    o.held = hold(state, result);
     o
+}
+
+/// Stores a result when it may be reused (kept in memory otherwise).
+fn hold(state: &Path, result: FileResult) -> Held {
+    if !result.is_reusable() {
+        return Held::Memory(Box::new(result));
+    }
+    let path = store::result_path(state, &result.sha256, &result.key);
+    match store::save(&path, &result) {
+        Ok(()) => Held::Stored(path),
+        Err(e) => {
+            let mut r = result;
+            r.warnings.push(format!("result not stored: {e}"));
+            Held::Memory(Box::new(r))
+        }
+    }
 }
 
 /// Runs `f`, turning a panic into an error for `stage`.
@@ -508,7 +563,8 @@ pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
         .unwrap_or_else(|| "unknown panic".into())
 }
 
-/// One file's bytes to its result. Never panics; every failure is an error line.
+/// One file's bytes to its result: [`read_input`] then [`derive`]. Never panics; every
+/// failure is an error line.
 pub(crate) fn process_bytes(
     inp: &InputFile,
     bytes: Vec<u8>,
@@ -517,6 +573,20 @@ pub(crate) fn process_bytes(
     key: String,
     ctx: &Ctx,
 ) -> FileResult {
+    let reading = read_input(inp, bytes, sha256, kind, ctx);
+    derive(inp, reading, key, ctx.cfg)
+}
+
+/// Level 1: one file's bytes to its pages as read (the expensive part: rendering and OCR, or
+/// the text layer), with the errors and warnings of reading. Never panics. The reading's `key`
+/// is left empty for the caller to set.
+pub(crate) fn read_input(
+    inp: &InputFile,
+    bytes: Vec<u8>,
+    sha256: String,
+    kind: InputKind,
+    ctx: &Ctx,
+) -> store::Reading {
     let t = Instant::now();
     let file = inp.display.as_str();
     let n_bytes = bytes.len() as u64;
@@ -565,6 +635,49 @@ pub(crate) fn process_bytes(
             pages
         }
     };
+    store::Reading {
+        format: store::READING_FORMAT,
+        sha256,
+        key: String::new(),
+        kind,
+        source: inp.display.clone(),
+        bytes: n_bytes,
+        pages,
+        errors,
+        warnings,
+        pages_in,
+        stage_ms,
+        ms: ms(t),
+    }
+}
+
+/// Level 2: a reading to the file's result (records, tables, page records), stored under
+/// `key`. Costs milliseconds: a new build re-derives every result from stored readings.
+pub(crate) fn derive(
+    inp: &InputFile,
+    reading: store::Reading,
+    key: String,
+    cfg: &Config,
+) -> FileResult {
+    let t = Instant::now();
+    let file = inp.display.as_str();
+    let store::Reading {
+        sha256,
+        key: reading_key,
+        kind,
+        bytes: n_bytes,
+        pages,
+        mut errors,
+        mut warnings,
+        pages_in,
+        mut stage_ms,
+        ms: read_ms,
+        ..
+    } = reading;
+    // The same bytes may have been read under another name.
+    for e in &mut errors {
+        e.file = file.to_owned();
+    }
     let doc = Document {
         path: inp.path.clone(),
         display_path: inp.display.clone(),
@@ -580,7 +693,7 @@ pub(crate) fn process_bytes(
         Default::default()
     });
     for r in &mut extracted.records {
-        let w = crate::check::low_confidence(r, &extracted.tables, ctx.cfg.ocr.low_conf);
+        let w = crate::check::low_confidence(r, &extracted.tables, cfg.ocr.low_conf);
         r.warnings.extend(w);
         r.warnings.extend(losses_under(r, &doc.pages));
     }
@@ -602,9 +715,10 @@ pub(crate) fn process_bytes(
         records: extracted.records,
         errors,
         warnings,
-        ms: ms(t),
+        ms: read_ms + ms(t),
         stage_ms,
         pages_in,
+        reading: (kind != InputKind::Text).then_some(reading_key),
     }
 }
 

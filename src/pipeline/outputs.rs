@@ -26,6 +26,8 @@ pub struct InputSummary {
     pub status: Status,
     /// The result was stored by an earlier run and reused.
     pub reused: bool,
+    /// The result was derived again from the stored reading of its pages (none read again).
+    pub rederived: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub duplicate_of: Option<String>,
     pub pages: usize,
@@ -177,6 +179,7 @@ pub(super) fn assemble(
             kind: o.kind,
             status: Status::Ok,
             reused: o.reused,
+            rederived: o.rederived,
             duplicate_of: o.duplicate_of.clone(),
             pages: 0,
             pages_in: None,
@@ -338,50 +341,54 @@ pub(super) fn assemble(
     })
 }
 
-/// Removes the superseded results of this run's own inputs (the same bytes stored under an
-/// older build or configuration: this run has just replaced them), and records which results
-/// the run used, for `jixiao prune`. Results of files the run was not given are never touched:
-/// a nightly run over new files into the archive's OUT must not wipe the archive's results.
+/// Removes the superseded results and readings of this run's own inputs (the same bytes
+/// stored under an older build, reading version or configuration: this run has just replaced
+/// them), and records which of both the run used, for `jixiao prune`. What is stored for files
+/// the run was not given is never touched: a nightly run over new files into the archive's
+/// OUT must not wipe the archive's results.
 pub(super) fn collect_garbage(
     state: &Path,
     outcomes: &[Outcome],
     versions: &Versions,
     cfg: &Config,
 ) {
-    let keep: std::collections::HashSet<std::path::PathBuf> = outcomes
-        .iter()
-        .filter_map(|o| Some((o.sha256.as_deref()?, o.kind)))
-        .flat_map(|(sha, kind)| {
-            super::candidate_keys(versions, cfg, kind)
-                .into_iter()
-                .map(move |k| store::result_path(state, sha, &k))
-        })
-        .collect();
+    let mut keep: std::collections::HashSet<std::path::PathBuf> = Default::default();
+    let mut used: Vec<store::UsedResult> = Vec::new();
+    for o in outcomes {
+        let (Some(sha), kind) = (o.sha256.as_deref(), o.kind) else {
+            continue;
+        };
+        let input = std::path::absolute(&o.input.path).unwrap_or_else(|_| o.input.path.clone());
+        let keys = super::candidate_keys(versions, cfg, kind);
+        let results = keys.iter().map(|k| store::result_path(state, sha, k));
+        let readings = versions
+            .reading_keys(cfg, kind)
+            .into_iter()
+            .map(|k| store::reading_path(state, sha, &k));
+        for p in results.chain(readings) {
+            if o.duplicate_of.is_none() && p.is_file() {
+                if let Ok(rel) = p.strip_prefix(state) {
+                    used.push(store::UsedResult {
+                        result: rel.to_string_lossy().into_owned(),
+                        input: input.clone(),
+                    });
+                }
+            }
+            keep.insert(p);
+        }
+    }
     let ours: std::collections::HashSet<&str> = outcomes
         .iter()
         .filter_map(|o| o.sha256.as_deref())
         .collect();
-    if let Ok(rd) = std::fs::read_dir(state) {
-        for e in rd.flatten() {
-            let p = e.path();
-            let Some(sha) = store::result_sha(&p) else {
-                continue;
-            };
-            if ours.contains(sha.as_str()) && !keep.contains(&p) {
-                let _ = std::fs::remove_file(&p);
-            }
+    for (_, p) in store::stored_files(state) {
+        let Some(sha) = store::result_sha(&p) else {
+            continue;
+        };
+        if ours.contains(sha.as_str()) && !keep.contains(&p) {
+            let _ = std::fs::remove_file(&p);
         }
     }
-    let used: Vec<store::UsedResult> = outcomes
-        .iter()
-        .filter_map(|o| match &o.held {
-            super::Held::Stored(p) => Some(store::UsedResult {
-                result: p.file_name()?.to_string_lossy().into_owned(),
-                input: std::path::absolute(&o.input.path).unwrap_or_else(|_| o.input.path.clone()),
-            }),
-            _ => None,
-        })
-        .collect();
     // Best effort: without it `prune` refuses to guess rather than remove too much.
     let _ = store::write_last_run(state, &used);
 }
@@ -419,6 +426,7 @@ mod tests {
             ms: 0,
             stage_ms: Default::default(),
             pages_in: Some(2),
+            reading: None,
         };
         assert_eq!(status_of(&r), Status::Partial);
         r.errors.push(ErrorLine::new("a.pdf", Some(1), "ocr", "y"));

@@ -1,10 +1,16 @@
-//! Per-file results on disk (`OUT/.jixiao/<sha256>-<key>.json`) and atomic file replacement.
+//! Per-file results on disk and atomic file replacement. The store has two levels:
 //!
-//! A result file is written to a temporary name, fsynced and renamed, so after a crash it is
-//! either complete or absent: a rerun trusts every result file it finds. The key is a hash of
-//! everything besides the file's bytes that changes its result (program build, result-affecting
-//! configuration, engine and model files), so a change of any of them makes old results
-//! invisible rather than wrong.
+//! 1. `OUT/.jixiao/reading/<sha256>-<key>.json`: what is expensive, the reading of a PDF's or
+//!    image's pages (cells, text, boxes, confidences), keyed by the file's bytes, the reading
+//!    version, the engine, the models' content and the reading-affecting configuration;
+//! 2. `OUT/.jixiao/<sha256>-<key>.json`: the result derived from it by this build (records,
+//!    tables and page records before the run-wide repair and checks), keyed by the reading's
+//!    key and the build. A new build re-derives it from level 1 in milliseconds; text files,
+//!    whose reading costs milliseconds too, have level 2 only.
+//!
+//! Every file is written to a temporary name, fsynced and renamed, so after a crash it is
+//! either complete or absent: a rerun trusts every file it finds. A change of anything in a key
+//! makes old files invisible rather than wrong.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -44,6 +50,100 @@ pub struct FileResult {
     /// text pages); `None` when it could not be opened. Checked against `pages` by the ledger.
     #[serde(default)]
     pub pages_in: Option<u32>,
+    /// The key of the stored reading this result was derived from (none for text files).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reading: Option<String>,
+}
+
+/// Bumped whenever `Reading`'s layout changes (with [`super::versions::READING_VERSION`]).
+pub const READING_FORMAT: u32 = 1;
+
+/// Level 1: one input's pages as read (rendered and OCR'd, or from the text layer), before
+/// extraction. What a run spends its time on, so it is kept across builds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Reading {
+    pub format: u32,
+    pub sha256: String,
+    pub key: String,
+    pub kind: InputKind,
+    /// The input's path as the run that read it named it (for `jixiao prune`'s listing).
+    pub source: String,
+    pub bytes: u64,
+    pub pages: Vec<crate::ir::Page>,
+    /// Errors and warnings of reading (file- and page-level).
+    pub errors: Vec<ErrorLine>,
+    pub warnings: Vec<String>,
+    pub pages_in: Option<u32>,
+    /// Milliseconds of the file-level reading stages ("open", "digital", "read_text").
+    pub stage_ms: std::collections::BTreeMap<String, u64>,
+    /// Wall time reading took.
+    pub ms: u64,
+}
+
+impl Reading {
+    /// Readings with errors that may not recur (time budget, engine or I/O trouble) are not
+    /// kept: the next run reads the file again.
+    pub fn is_reusable(&self) -> bool {
+        self.errors.iter().all(|e| !e.transient)
+    }
+
+    /// True when every page came from the text layer (none OCR'd or failed).
+    pub fn all_text_layer(&self) -> bool {
+        !self.pages.is_empty()
+            && self.errors.is_empty()
+            && self
+                .pages
+                .iter()
+                .all(|p| p.info.source == crate::ir::PageSource::BornDigital)
+    }
+}
+
+/// Subdirectory of the state directory holding the readings.
+pub const READING_DIR: &str = "reading";
+
+pub fn reading_path(state_dir: &Path, sha256: &str, key: &str) -> PathBuf {
+    state_dir
+        .join(READING_DIR)
+        .join(format!("{sha256}-{key}.json"))
+}
+
+/// Loads a stored reading; anything unreadable, of another format or for other bytes/key is a
+/// miss (the file is read again), never an error.
+pub fn load_reading(path: &Path, sha256: &str, key: &str) -> Option<Reading> {
+    let bytes = std::fs::read(path).ok()?;
+    let r: Reading = serde_json::from_slice(&bytes).ok()?;
+    (r.format == READING_FORMAT && r.sha256 == sha256 && r.key == key).then_some(r)
+}
+
+pub fn save_reading(path: &Path, r: &Reading) -> Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    }
+    let bytes = serde_json::to_vec(r).map_err(|e| Error::Other(e.to_string()))?;
+    write_atomic(path, |w| w.write_all(&bytes))
+}
+
+/// The stored files of the state directory, both levels, as names relative to it (a reading
+/// as `reading/<name>`), sorted.
+pub fn stored_files(state: &Path) -> Vec<(String, PathBuf)> {
+    let mut out = Vec::new();
+    for (prefix, dir) in [
+        ("", state.to_path_buf()),
+        ("reading/", state.join(READING_DIR)),
+    ] {
+        let Ok(rd) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for e in rd.flatten() {
+            let p = e.path();
+            if result_sha(&p).is_some() {
+                let name = format!("{prefix}{}", e.file_name().to_string_lossy());
+                out.push((name, p));
+            }
+        }
+    }
+    out.sort();
+    out
 }
 
 impl FileResult {
@@ -91,7 +191,7 @@ const LAST_RUN: &str = "last-run.json";
 /// A stored result the last run used, and the input file it was used for.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UsedResult {
-    /// File name in the state directory.
+    /// Path relative to the state directory (`<name>`, or `reading/<name>` for a reading).
     pub result: String,
     /// The input's absolute path when the run read it.
     pub input: PathBuf,
@@ -149,15 +249,9 @@ pub fn prune(state: &Path, dry_run: bool) -> Result<Vec<Pruned>> {
         .collect();
     let named: std::collections::HashSet<&str> = used.iter().map(|u| u.result.as_str()).collect();
     let mut out = Vec::new();
-    let rd = std::fs::read_dir(state).map_err(|e| Error::io(state, e))?;
-    let mut paths: Vec<PathBuf> = rd.flatten().map(|e| e.path()).collect();
-    paths.sort();
-    for p in paths {
+    std::fs::read_dir(state).map_err(|e| Error::io(state, e))?;
+    for (name, p) in stored_files(state) {
         let Some(sha) = result_sha(&p) else { continue };
-        let name = p
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
         if live.contains(name.as_str()) {
             continue;
         }
@@ -167,15 +261,16 @@ pub fn prune(state: &Path, dry_run: bool) -> Result<Vec<Pruned>> {
             "not in the last run"
         };
         let bytes = std::fs::metadata(&p).map(|m| m.len()).unwrap_or(0);
-        let input = std::fs::read(&p)
-            .ok()
-            .and_then(|b| serde_json::from_slice::<FileResult>(&b).ok())
-            .and_then(|r| {
-                r.pages
-                    .first()
-                    .map(|pg| pg.source.path.clone())
-                    .or_else(|| r.errors.first().map(|e| e.file.clone()))
-            });
+        let input = std::fs::read(&p).ok().and_then(|b| {
+            if let Ok(r) = serde_json::from_slice::<Reading>(&b) {
+                return Some(r.source);
+            }
+            let r = serde_json::from_slice::<FileResult>(&b).ok()?;
+            r.pages
+                .first()
+                .map(|pg| pg.source.path.clone())
+                .or_else(|| r.errors.first().map(|e| e.file.clone()))
+        });
         if !dry_run {
             std::fs::remove_file(&p).map_err(|e| Error::io(&p, e))?;
         }
@@ -322,6 +417,7 @@ mod tests {
             ms: 1,
             stage_ms: Default::default(),
             pages_in: Some(0),
+            reading: None,
         }
     }
 
