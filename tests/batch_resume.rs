@@ -3,7 +3,9 @@
 //! - kill -9 in the middle of a run, rerun: the outputs equal a clean run's, the rerun reuses
 //!   every result the killed run completed and redoes only the rest;
 //! - a second run over an unchanged corpus reuses everything; a changed or new file is redone;
-//!   `--force` redoes all; a result-affecting configuration change redoes the affected files.
+//!   `--force` redoes all; a result-affecting configuration change redoes the affected files;
+//! - the nightly pattern (archive, new files, archive into one OUT): the third run reads
+//!   nothing again; `jixiao prune` removes what is stored for files gone or not in the last run.
 
 mod batch_common;
 
@@ -191,14 +193,23 @@ fn runs_over_other_files_keep_stored_results_and_prune_is_explicit() {
     for i in 0..3 {
         write(&a, &format!("a{i}.txt"), form_text(500 + i));
     }
+    // A scanned page too: what a re-read would cost is OCR.
+    write(&a, "scan.jpg", jpeg(300, 400, false));
     write(&b, "b0.txt", form_text(600));
     let out = d.path().join("out");
-    for (dir, processed, reused) in [(&a, 3, 0), (&b, 1, 0), (&a, 0, 3)] {
+    for (dir, processed, reused) in [(&a, 4, 0), (&b, 1, 0), (&a, 0, 4)] {
         let o = run(&[dir], &out, &[]);
         assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
         assert_eq!(counts(&out), (processed, reused), "{}", dir.display());
     }
-    assert_eq!(stored_results(&out), 4);
+    // The third run read nothing again.
+    let c = &run_json(&out)["counts"];
+    assert_eq!(
+        (c["pages_read"].as_u64(), c["engines_created"].as_u64()),
+        (Some(0), Some(0)),
+        "{c}"
+    );
+    assert_eq!(stored_results(&out), 5);
     // The last run was over the archive: b0's result goes, and prune names it.
     let o = bin()
         .arg("prune")
@@ -207,7 +218,7 @@ fn runs_over_other_files_keep_stored_results_and_prune_is_explicit() {
         .output()
         .unwrap();
     assert_eq!(code(&o), 0);
-    assert_eq!(stored_results(&out), 4);
+    assert_eq!(stored_results(&out), 5);
     let o = bin().arg("prune").arg(&out).output().unwrap();
     assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
     let listed = String::from_utf8_lossy(&o.stdout).into_owned();
@@ -216,13 +227,23 @@ fn runs_over_other_files_keep_stored_results_and_prune_is_explicit() {
         listed.contains("b0.txt") && listed.contains("not in the last run"),
         "{listed}"
     );
-    assert_eq!(stored_results(&out), 3);
-    // An archive file deleted since: its result goes at the next prune.
+    assert_eq!(stored_results(&out), 4);
+    // Archive files deleted since: their results (and the scan's reading) go at the next
+    // prune.
     std::fs::remove_file(a.join("a1.txt")).unwrap();
+    std::fs::remove_file(a.join("scan.jpg")).unwrap();
     let o = bin().arg("prune").arg(&out).output().unwrap();
     let listed = String::from_utf8_lossy(&o.stdout).into_owned();
+    let gone: Vec<&str> = listed
+        .lines()
+        .filter(|l| l.contains("input gone"))
+        .collect();
+    assert_eq!(gone.len(), 3, "{listed}");
     assert!(
-        listed.contains("a1.txt") && listed.contains("input gone"),
+        gone.iter().any(|l| l.contains("a1.txt"))
+            && gone
+                .iter()
+                .any(|l| l.contains("reading/") && l.contains("scan.jpg")),
         "{listed}"
     );
     assert_eq!(stored_results(&out), 2);
