@@ -103,6 +103,15 @@ impl Default for InputConfig {
                 "*.png".into(),
                 "*.tif".into(),
                 "*.tiff".into(),
+                // Taken so each gets its clear error ("a WebP image: not a format jixiao
+                // reads …") rather than a directory of them giving "0 inputs".
+                "*.webp".into(),
+                "*.heic".into(),
+                "*.heif".into(),
+                "*.avif".into(),
+                "*.gif".into(),
+                "*.bmp".into(),
+                "*.jp2".into(),
             ],
             exclude: Vec::new(),
         }

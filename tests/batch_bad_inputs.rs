@@ -29,6 +29,7 @@
 //! | JPEG cut short (file, or inside a PDF) | page partial, `why` and `lost_fraction` (~0.5), input partial, exit 1 |
 //! | progressive JPEG cut in a late / the first scan | page partial: detail lost over the whole page / the bottom share lost |
 //! | PDF page tree with a loop, a page listed twice, a lying /Count | each page once, in order, warnings |
+//! | WebP, HEIC, GIF in a directory (any case) | taken; error per file naming the format, stage input |
 //!
 //! In every case with an error the exit status is 1 and the good file's result is still there;
 //! without one it is 0. Usage and configuration errors exit 2.
@@ -647,4 +648,35 @@ fn a_pdf_page_tree_that_loops_and_lies_reads_each_page_once() {
         w.contains("loops") && w.contains("more than once") && w.contains("/Count"),
         "{w}"
     );
+}
+
+#[test]
+fn unsupported_image_formats_in_a_directory_each_get_a_clear_error() {
+    let d = tempfile::tempdir().unwrap();
+    let corpus = d.path().join("corpus");
+    let mut webp = b"RIFF\x24\0\0\0WEBPVP8 ".to_vec();
+    webp.extend([0u8; 32]);
+    let mut heic = b"\0\0\0\x18ftypheic\0\0\0\0mif1heic".to_vec();
+    heic.extend([0u8; 32]);
+    write(&corpus, "photo.WEBP", webp);
+    write(&corpus, "IMG_0001.HEIC", heic);
+    write(&corpus, "scan.gif", b"GIF89a\x01\0\x01\0\0\0\0;");
+    let good = write(d.path(), "good.txt", form_text(1));
+    let out = d.path().join("out");
+    let o = run(&[&corpus, &good], &out, &[]);
+    assert_eq!(code(&o), 1, "{}", String::from_utf8_lossy(&o.stderr));
+    for (name, format) in [
+        ("photo.WEBP", "webp"),
+        ("IMG_0001.HEIC", "heic"),
+        ("scan.gif", "gif"),
+    ] {
+        let e = one_error(&out, name);
+        assert_eq!(e["stage"], "input", "{name}");
+        let r = reason(&e);
+        assert!(
+            r.contains(format) && r.contains("not a format"),
+            "{name}: {r}"
+        );
+    }
+    assert_eq!(input_entry(&out, "good.txt")["status"], "ok");
 }
