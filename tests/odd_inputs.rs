@@ -5,7 +5,11 @@
 //! - `a-two-period-split.pdf` (a form continued over two pages) as one two-page grey TIFF: both
 //!   pages read, the form joined across them as in the PDF;
 //! - `d-coded-levels.png` as ink on a transparent background (alpha = darkness, colour black,
-//!   as a drawing program exports it): composited on white, it reads as the original.
+//!   as a drawing program exports it): composited on white, it reads as the original;
+//! - the same two-page TIFF with the CamScanner watermark ("CS 扫描全能王 创建", taken from
+//!   `b-single-period-camscanner.pdf`) printed black at the foot of page 1, as a bilevel copy
+//!   leaves it: OCR reads it, and it neither titles a table nor cuts the form off from its
+//!   continuation on page 2.
 //!
 //! Skips cleanly when the OCR models are absent.
 
@@ -55,6 +59,13 @@ fn multi_page_tiff_and_transparent_png_read_like_their_clean_sources() {
         .collect();
     assert_eq!(pages.len(), 2);
     batch_common::write(&odd, "split.tif", batch_common::tiff_of(&pages, None));
+    let mut marked = pages.clone();
+    stamp_watermark(&mut marked[0], &scan.join("b-single-period-camscanner.pdf"));
+    batch_common::write(
+        &odd,
+        "split-watermark.tif",
+        batch_common::tiff_of(&marked, None),
+    );
 
     let png = image::open(scan.join("d-coded-levels.png"))
         .unwrap()
@@ -68,8 +79,20 @@ fn multi_page_tiff_and_transparent_png_read_like_their_clean_sources() {
     run_jixiao(root, &clean, &out_clean);
     run_jixiao(root, &odd, &out_odd);
 
+    // The watermark was read (otherwise this proves nothing), and titles no table.
+    let text: String = jsonl(&out_odd.join("pages.jsonl"))
+        .iter()
+        .filter(|p| basename(p) == "split-watermark.tif")
+        .map(|p| p["text"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    assert!(text.contains("全能"), "watermark not OCR'd: {text}");
+    for t in jsonl(&out_odd.join("tables.jsonl")) {
+        let title = t["title"].as_str().unwrap_or_default();
+        assert!(!title.contains("全能"), "{title}");
+    }
     for (clean_name, odd_name, pages) in [
         ("a-two-period-split.pdf", "split.tif", vec![1, 2]),
+        ("a-two-period-split.pdf", "split-watermark.tif", vec![1, 2]),
         ("d-coded-levels.png", "coded-transparent.png", vec![1]),
     ] {
         let (want, got) = (
@@ -127,4 +150,37 @@ fn a_100_dpi_copy_warns_on_its_records() {
             assert_eq!(w.contains("page 1: low resolution"), low, "{name}: {w}");
         }
     }
+}
+
+/// Copies the CamScanner watermark from the foot of `camscanner_pdf`'s page (light grey there)
+/// onto the foot of `page` in black, scaled to its width: what a bilevel copy of a CamScanner
+/// page makes of it.
+fn stamp_watermark(page: &mut GrayImage, camscanner_pdf: &Path) {
+    let cfg = Config::default();
+    let bytes = std::fs::read(camscanner_pdf).unwrap();
+    let src = PdfFile::open(camscanner_pdf, &bytes, &cfg).unwrap();
+    let src = grey(&src.page_raster(1, &cfg).unwrap().image);
+    let (sw, sh) = (src.width() as f32, src.height() as f32);
+    let (pw, ph) = (page.width() as f32, page.height() as f32);
+    let scale = pw / sw;
+    let (x0, x1, y0, y1) = (
+        (sw * 0.80) as u32,
+        (sw * 0.975) as u32,
+        (sh * 0.955) as u32,
+        (sh * 0.995) as u32,
+    );
+    let mut inked = 0;
+    for y in y0..y1 {
+        for x in x0..x1 {
+            if src.get_pixel(x, y).0[0] < 200 {
+                let tx = (pw * 0.80 + (x - x0) as f32 * scale) as u32;
+                let ty = (ph * 0.955 + (y - y0) as f32 * scale) as u32;
+                if tx < page.width() && ty < page.height() {
+                    page.put_pixel(tx, ty, image::Luma([0]));
+                    inked += 1;
+                }
+            }
+        }
+    }
+    assert!(inked > 200, "no watermark found ({inked} px)");
 }
