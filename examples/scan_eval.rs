@@ -108,6 +108,7 @@ fn pages_of(pdf: &Path, cfg: &Config, tmp: &Path) -> Result<Vec<PageRaster>> {
                 image,
                 ms: t.elapsed().as_millis() as u64,
                 from_jpeg: true,
+                loss: None,
             })
         })
         .collect()

@@ -103,6 +103,15 @@ impl Default for InputConfig {
                 "*.png".into(),
                 "*.tif".into(),
                 "*.tiff".into(),
+                // Taken so each gets its clear error ("a WebP image: not a format jixiao
+                // reads …") rather than a directory of them giving "0 inputs".
+                "*.webp".into(),
+                "*.heic".into(),
+                "*.heif".into(),
+                "*.avif".into(),
+                "*.gif".into(),
+                "*.bmp".into(),
+                "*.jp2".into(),
             ],
             exclude: Vec::new(),
         }
@@ -160,6 +169,106 @@ impl Config {
     }
 }
 
+/// Environment variable naming the models directory (after `--models-dir`, before the file).
+pub const MODELS_ENV: &str = "JIXIAO_MODELS";
+
+/// How the models are fetched, for messages about missing ones.
+pub const FETCH_MODELS: &str =
+    "`JIXIAO_MODELS_DIR=DIR scripts/fetch-models.sh` (in a checkout: `make models`)";
+
+/// Where the models directory was found and every place looked at, in order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModelsSearch {
+    pub dir: PathBuf,
+    /// What chose it: "--models-dir", the variable, the file, or the place it was found.
+    pub how: String,
+    pub searched: Vec<PathBuf>,
+}
+
+/// A directory that holds the models or pdfium (a half-filled one is still the user's choice:
+/// the engine's own error then names the file that is missing).
+fn holds_models(dir: &Path) -> bool {
+    ["PP-OCRv6_rec_small.onnx", "libpdfium.so"]
+        .iter()
+        .any(|f| dir.join(f).is_file())
+}
+
+/// Finds the models wherever the binary runs: `--models-dir`, then `$JIXIAO_MODELS`, then an
+/// `ocr.models_dir` set in pipeline.toml, each taken as given; otherwise the first of
+/// `./models` (a checkout), `models/` beside the executable, `../share/jixiao/models` from it
+/// (an installed prefix) and the user's data directory (`$XDG_DATA_HOME` or
+/// `~/.local/share`, then `jixiao/models`) that holds them. With none, `./models` as before,
+/// and the engine's start-up check reports what was searched.
+pub fn find_models_dir(
+    flag: Option<&Path>,
+    env: Option<std::ffi::OsString>,
+    configured: &Path,
+    cwd: &Path,
+    exe: Option<&Path>,
+    home: Option<PathBuf>,
+    xdg_data: Option<PathBuf>,
+) -> ModelsSearch {
+    let given = |dir: PathBuf, how: &str| ModelsSearch {
+        searched: vec![dir.clone()],
+        dir,
+        how: how.into(),
+    };
+    if let Some(d) = flag {
+        return given(d.to_path_buf(), "--models-dir");
+    }
+    if let Some(d) = env.filter(|e| !e.is_empty()) {
+        return given(PathBuf::from(d), MODELS_ENV);
+    }
+    let default = OcrConfig::default().models_dir;
+    if configured != default {
+        return given(
+            configured.to_path_buf(),
+            "ocr.models_dir in the configuration",
+        );
+    }
+    let mut places: Vec<(PathBuf, &str)> = vec![(cwd.join(&default), "the working directory")];
+    if let Some(bin) = exe.and_then(Path::parent) {
+        places.push((bin.join("models"), "beside the executable"));
+        places.push((
+            bin.join("../share/jixiao/models"),
+            "the executable's share directory",
+        ));
+    }
+    let data = xdg_data
+        .filter(|d| d.is_absolute())
+        .or_else(|| home.map(|h| h.join(".local/share")));
+    if let Some(d) = data {
+        places.push((d.join("jixiao/models"), "the user's data directory"));
+    }
+    let searched: Vec<PathBuf> = places.iter().map(|(p, _)| p.clone()).collect();
+    match places.into_iter().find(|(p, _)| holds_models(p)) {
+        Some((dir, how)) => ModelsSearch {
+            dir,
+            how: how.into(),
+            searched,
+        },
+        None => ModelsSearch {
+            dir: default,
+            how: "not found".into(),
+            searched,
+        },
+    }
+}
+
+/// [`find_models_dir`] with this process's environment and executable.
+pub fn find_models_dir_here(flag: Option<&Path>, configured: &Path) -> ModelsSearch {
+    let exe = std::env::current_exe().ok();
+    find_models_dir(
+        flag,
+        std::env::var_os(MODELS_ENV),
+        configured,
+        Path::new(""),
+        exe.as_deref(),
+        std::env::var_os("HOME").map(PathBuf::from),
+        std::env::var_os("XDG_DATA_HOME").map(PathBuf::from),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -178,5 +287,48 @@ mod tests {
         assert!(c.validate().is_err());
         let c = Config::from_toml_str("[render]\ndpi = -3").unwrap();
         assert!(c.validate().is_err());
+    }
+
+    #[test]
+    fn models_are_searched_in_order_and_given_places_win() {
+        let d = tempfile::tempdir().unwrap();
+        let (bin, home) = (d.path().join("opt/bin"), d.path().join("home"));
+        let share = d.path().join("opt/share/jixiao/models");
+        let data = home.join(".local/share/jixiao/models");
+        for dir in [&bin, &share, &data] {
+            std::fs::create_dir_all(dir).unwrap();
+        }
+        std::fs::write(data.join("libpdfium.so"), b"x").unwrap();
+        let exe = bin.join("jixiao");
+        let def = OcrConfig::default().models_dir;
+        let find = |flag: Option<&Path>, env: Option<&str>, conf: &Path| {
+            find_models_dir(
+                flag,
+                env.map(Into::into),
+                conf,
+                d.path(),
+                Some(&exe),
+                Some(home.clone()),
+                None,
+            )
+        };
+        // Only the data directory has them.
+        let s = find(None, None, &def);
+        assert_eq!(
+            (s.dir.clone(), s.how.as_str()),
+            (data.clone(), "the user's data directory")
+        );
+        assert_eq!(s.searched.len(), 4);
+        // The installed prefix comes before it.
+        std::fs::write(share.join("PP-OCRv6_rec_small.onnx"), b"x").unwrap();
+        assert_eq!(
+            find(None, None, &def).dir,
+            bin.join("../share/jixiao/models")
+        );
+        // Named places are taken as given, flag first.
+        let flag = Path::new("/f");
+        assert_eq!(find(Some(flag), Some("/e"), Path::new("/c")).dir, flag);
+        assert_eq!(find(None, Some("/e"), Path::new("/c")).dir, Path::new("/e"));
+        assert_eq!(find(None, Some(""), Path::new("/c")).dir, Path::new("/c"));
     }
 }

@@ -132,6 +132,13 @@ pub fn page_records(doc: &Document) -> Vec<PageRecord> {
             page_source: Some(p.info.source),
             warnings: p.info.warnings.clone(),
             quality: p.info.quality.clone(),
+            status: p.info.status,
+            why: p
+                .info
+                .failure
+                .clone()
+                .or_else(|| p.info.loss.as_ref().map(|l| l.reason.clone())),
+            lost_fraction: p.info.loss.as_ref().and_then(|l| l.lost_fraction),
         })
         .collect()
 }

@@ -134,6 +134,28 @@ pub enum PageSource {
     BornDigital,
 }
 
+/// How a page ended up, for the page ledger: every page of every input is one of these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PageStatus {
+    #[default]
+    Ok,
+    /// Read, but part of it was lost (the reason says what and how much).
+    Partial,
+    /// Nothing could be read from it.
+    Failed,
+}
+
+/// Image data lost on a page (e.g. a JPEG whose data ends early): the page is read from what is
+/// left, and this says how much is missing, so a partial page is never silent.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PageLoss {
+    /// Estimated fraction of the page's area that is missing (0..1); `None` when what is lost
+    /// is detail spread over the whole page (a progressive JPEG cut short).
+    pub lost_fraction: Option<f32>,
+    pub reason: String,
+}
+
 /// Per-page facts for `pages.jsonl`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PageInfo {
@@ -149,6 +171,32 @@ pub struct PageInfo {
     /// How the page was captured (scanned pages only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quality: Option<PageQuality>,
+    /// The page's ledger entry: ok, partial (with `loss`) or failed (with `failure`).
+    #[serde(default)]
+    pub status: PageStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub loss: Option<PageLoss>,
+    /// Why a failed page could not be read (`stage: reason`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failure: Option<String>,
+}
+
+impl PageInfo {
+    /// Marks the page partial: part of it was lost but what is left was read.
+    pub fn lost(&mut self, loss: PageLoss) {
+        if self.status != PageStatus::Failed {
+            self.status = PageStatus::Partial;
+        }
+        self.warnings.push(loss.reason.clone());
+        self.loss = Some(loss);
+    }
+
+    /// Marks the page failed with the reason.
+    pub fn failed(&mut self, why: String) {
+        self.status = PageStatus::Failed;
+        self.warnings.push(why.clone());
+        self.failure = Some(why);
+    }
 }
 
 /// What preprocessing saw of a scanned page's capture, so a user can see why a page reads

@@ -65,6 +65,15 @@ enum Cmd {
         #[arg(long)]
         no_progress: bool,
     },
+    /// Remove stored results in OUT that the last run did not use, or whose input file is
+    /// gone, listing each (a run itself never removes the results of files it was not given).
+    Prune {
+        /// Output directory of earlier runs.
+        out: PathBuf,
+        /// Only list what would be removed.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Throughput and memory benchmark (pages/s at 1 and 2 workers, per-stage times, peak RSS,
     /// ratio to a plain `tesseract` CLI pass; optionally memory flatness over many pages).
     Bench {
@@ -93,7 +102,8 @@ enum Cmd {
     },
 }
 
-fn build_config(c: &Common) -> anyhow::Result<Config> {
+/// The configuration, and where the models directory was found.
+fn build_config(c: &Common) -> anyhow::Result<(Config, jixiao::config::ModelsSearch)> {
     let mut cfg = match &c.config {
         Some(p) => {
             let s = std::fs::read_to_string(p)
@@ -108,11 +118,10 @@ fn build_config(c: &Common) -> anyhow::Result<Config> {
     if let Some(t) = c.threads {
         cfg.threads = t;
     }
-    if let Some(d) = &c.models_dir {
-        cfg.ocr.models_dir = d.clone();
-    }
+    let found = jixiao::config::find_models_dir_here(c.models_dir.as_deref(), &cfg.ocr.models_dir);
+    cfg.ocr.models_dir = found.dir.clone();
     cfg.validate()?;
-    Ok(cfg)
+    Ok((cfg, found))
 }
 
 /// Tesseract needs OMP_THREAD_LIMIT=1 from process start (it re-executes us when unset); a
@@ -155,7 +164,7 @@ fn real_main(cli: Cli) -> anyhow::Result<u8> {
             exclude,
             no_progress,
         } => {
-            let mut config = build_config(&common)?;
+            let (mut config, models) = build_config(&common)?;
             if !include.is_empty() {
                 config.input.include = include;
             }
@@ -169,9 +178,30 @@ fn real_main(cli: Cli) -> anyhow::Result<u8> {
                 config,
                 force,
                 progress: !no_progress && std::io::stderr().is_terminal(),
+            })
+            .map_err(|e| match e {
+                // Say where the models were looked for: the usual cause is a binary run from
+                // a place the models are not.
+                jixiao::error::Error::Engine { .. } => anyhow::anyhow!(
+                    "{e}\nmodels directory: {} ({}); searched: {}",
+                    models.dir.display(),
+                    models.how,
+                    models
+                        .searched
+                        .iter()
+                        .map(|p| p.display().to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                other => other.into(),
             })?;
+            let rederived = if s.rederived > 0 {
+                format!(", {} re-derived from stored readings", s.rederived)
+            } else {
+                String::new()
+            };
             eprintln!(
-                "{} inputs ({} processed, {} reused), {} pages, {} records, {} tables, {} errors → {}",
+                "{} inputs ({} processed, {} reused{rederived}), {} pages, {} records, {} tables, {} errors → {}",
                 s.inputs,
                 s.processed,
                 s.reused,
@@ -181,15 +211,44 @@ fn real_main(cli: Cli) -> anyhow::Result<u8> {
                 s.errors,
                 out.display()
             );
+            if s.ledger_violations > 0 {
+                eprintln!(
+                    "PAGE LEDGER VIOLATED: {} inputs' pages are not all accounted for (a bug in jixiao): see the ledger in {}",
+                    s.ledger_violations,
+                    out.join("run.json").display()
+                );
+            }
             if s.failed + s.partial > 0 {
                 eprintln!(
-                    "{} inputs failed, {} partly: see {}",
+                    "{} inputs failed, {} partly: see {} (and `status` in {} for pages read only in part)",
                     s.failed,
                     s.partial,
-                    out.join("errors.jsonl").display()
+                    out.join("errors.jsonl").display(),
+                    out.join("pages.jsonl").display()
                 );
             }
             Ok(s.exit_code() as u8)
+        }
+        Cmd::Prune { out, dry_run } => {
+            let removed = jixiao::pipeline::prune(&out, dry_run)?;
+            let verb = if dry_run { "would remove" } else { "removed" };
+            for p in &removed {
+                println!(
+                    "{verb} {} ({}, {} bytes): {}",
+                    p.result,
+                    p.input.as_deref().unwrap_or("input unknown"),
+                    p.bytes,
+                    p.why
+                );
+            }
+            let total: u64 = removed.iter().map(|p| p.bytes).sum();
+            eprintln!(
+                "{} {} stored results ({total} bytes) from {}",
+                verb,
+                removed.len(),
+                out.display()
+            );
+            Ok(0)
         }
         Cmd::Bench {
             inputs,
@@ -200,7 +259,7 @@ fn real_main(cli: Cli) -> anyhow::Result<u8> {
             digital_vs_ocr,
             report,
         } => {
-            let config = build_config(&common)?;
+            let (config, _) = build_config(&common)?;
             if config.ocr.engine == EngineKind::Tesseract || tesseract_cli {
                 ensure_omp_thread_limit();
             }

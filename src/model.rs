@@ -186,4 +186,14 @@ pub struct PageRecord {
     /// Capture quality of a scanned page (additive to schema v1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quality: Option<crate::ir::PageQuality>,
+    /// The page ledger (additive to schema v1): "ok", "partial" (read, but part of it lost) or
+    /// "failed" (nothing read); `why` says what happened to a partial or failed page.
+    #[serde(default)]
+    pub status: crate::ir::PageStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub why: Option<String>,
+    /// Estimated fraction of a partial page's area that was lost (absent when the loss is
+    /// detail over the whole page or unknown).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lost_fraction: Option<f32>,
 }

@@ -26,6 +26,9 @@ pub struct PageRaster {
     pub ms: u64,
     /// True when the pixels came from an embedded JPEG (no rendering).
     pub from_jpeg: bool,
+    /// Part of the page's image data was missing (a JPEG that ends early): the pixels are what
+    /// the decoder made of the rest, and this says how much is lost.
+    pub loss: Option<crate::ir::PageLoss>,
 }
 
 /// What a PDF page is made of, decided from its content stream without drawing it.
@@ -83,6 +86,8 @@ pub struct PdfFile {
     /// The file's bytes, kept for pdfium (only pages that are not one JPEG need it).
     bytes: Vec<u8>,
     pdfium_doc: OnceLock<std::result::Result<Mutex<PdfiumDoc>, String>>,
+    /// What was wrong with the page tree (loops, pages listed twice, a /Count that lies).
+    pub warnings: Vec<String>,
 }
 
 impl std::fmt::Debug for PdfFile {
@@ -126,10 +131,8 @@ impl PdfFile {
         if doc.is_encrypted() {
             return Err(bad(path, None, "encrypted PDF (a password is required)"));
         }
-        let page_ids: Vec<ObjectId> = catch_unwind(AssertUnwindSafe(|| {
-            doc.page_iter()
-                .take(cfg.limits.max_pages as usize + 1)
-                .collect()
+        let (page_ids, warnings) = catch_unwind(AssertUnwindSafe(|| {
+            page_tree(&doc, cfg.limits.max_pages as usize + 1)
         }))
         .map_err(|_| bad(path, None, "corrupt page tree"))?;
         if page_ids.is_empty() {
@@ -151,6 +154,7 @@ impl PdfFile {
             page_ids,
             bytes: bytes.to_vec(),
             pdfium_doc: OnceLock::new(),
+            warnings,
         })
     }
 
@@ -246,6 +250,7 @@ impl PdfFile {
         )?;
         let img = decode_jpeg(data)
             .map_err(|e| bad(&self.path, Some(n), format!("corrupt JPEG stream: {e}")))?;
+        let loss = jpeg_loss(data, &sof, &img).map_err(|e| bad(&self.path, Some(n), e))?;
         let mut rgb = into_rgb(img);
         if decode_inverted(&stream.dict) && sof.components != 4 {
             image::imageops::invert(&mut rgb);
@@ -262,6 +267,7 @@ impl PdfFile {
             dpi,
             ms: 0,
             from_jpeg: true,
+            loss,
         })
     }
 
@@ -312,6 +318,7 @@ impl PdfFile {
             dpi: Some(dpi),
             ms: 0,
             from_jpeg: false,
+            loss: None,
         })
     }
 }
@@ -350,6 +357,103 @@ fn bgra_to_rgb(raw: &[u8], w: u32, h: u32) -> Option<RgbImage> {
 
 // ---------------------------------------------------------------------------------------------
 // Page structure analysis (lopdf)
+
+/// Nodes deeper than this in the page tree are not followed (real trees are a few levels).
+const PAGE_TREE_DEPTH: usize = 64;
+
+/// The document's pages in order, each page object once, at most `limit`, and what was wrong
+/// with the tree. lopdf's own walk follows a loop until its object budget runs out, which read
+/// a two-page file as pages 1,2,1,2,1 with wrong numbers; here a node met again is skipped
+/// with a warning, so every page is read once and numbered by its first place in the tree.
+fn page_tree(doc: &Document, limit: usize) -> (Vec<ObjectId>, Vec<String>) {
+    let mut pages = Vec::new();
+    let mut warnings = Vec::new();
+    let root = doc
+        .catalog()
+        .and_then(|c| c.get(b"Pages"))
+        .and_then(Object::as_reference);
+    let Ok(root) = root else {
+        return (pages, warnings);
+    };
+    let mut seen = std::collections::HashSet::new();
+    let (mut loops, mut repeats, mut strays) = (0usize, 0usize, 0usize);
+    // Depth-first, kids in order: a stack of (node, depth) pushed in reverse.
+    let mut stack = vec![(root, 0usize)];
+    while let Some((id, depth)) = stack.pop() {
+        if pages.len() >= limit {
+            break;
+        }
+        let Ok(dict) = doc.get_dictionary(id) else {
+            strays += 1;
+            continue;
+        };
+        let kids = dict
+            .get(b"Kids")
+            .ok()
+            .and_then(|k| doc.dereference(k).ok())
+            .and_then(|(_, k)| k.as_array().ok());
+        let is_node = dict.get_type().is_ok_and(|t| t == b"Pages") || kids.is_some();
+        if !seen.insert(id) {
+            if is_node {
+                loops += 1;
+            } else {
+                repeats += 1;
+            }
+            continue;
+        }
+        if !is_node {
+            if dict.get_type().is_ok_and(|t| t == b"Page") {
+                pages.push(id);
+            } else {
+                strays += 1;
+            }
+            continue;
+        }
+        if depth >= PAGE_TREE_DEPTH {
+            warnings.push(format!(
+                "page tree deeper than {PAGE_TREE_DEPTH} levels; pages below are not read"
+            ));
+            continue;
+        }
+        for kid in kids.into_iter().flatten().rev() {
+            match kid.as_reference() {
+                Ok(k) => stack.push((k, depth + 1)),
+                Err(_) => strays += 1,
+            }
+        }
+    }
+    if loops > 0 {
+        warnings.push(format!(
+            "page tree loops ({loops} node{} reached again); each page is read once",
+            if loops == 1 { "" } else { "s" }
+        ));
+    }
+    if repeats > 0 {
+        warnings.push(format!(
+            "page tree lists {repeats} page{} more than once; each is read once, numbered by its first place",
+            if repeats == 1 { "" } else { "s" }
+        ));
+    }
+    if strays > 0 {
+        warnings.push(format!(
+            "page tree has {strays} entr{} that are not pages (skipped)",
+            if strays == 1 { "y" } else { "ies" }
+        ));
+    }
+    let count = doc
+        .get_dictionary(root)
+        .ok()
+        .and_then(|d| d.get(b"Count").ok())
+        .and_then(|c| c.as_i64().ok());
+    if let Some(c) = count.filter(|&c| c != pages.len() as i64 && pages.len() < limit) {
+        warnings.push(format!(
+            "page tree's /Count says {c} pages but it holds {}; the {} found are read",
+            pages.len(),
+            pages.len()
+        ));
+    }
+    (pages, warnings)
+}
 
 /// Looks a key up on the page or, for inheritable keys, the nearest ancestor that has it.
 fn inherited<'a>(doc: &'a Document, page: &'a Dictionary, key: &[u8]) -> Option<&'a Object> {
@@ -648,6 +752,11 @@ struct Sof {
     width: u32,
     height: u32,
     components: u8,
+    /// Progressive (SOF2/6/10/14): the image arrives in several scans of rising detail.
+    progressive: bool,
+    /// Offset of the frame header: markers after it belong to the main image (an EXIF
+    /// thumbnail, with markers of its own, sits in an APP segment before it).
+    offset: usize,
 }
 
 /// Reads the frame header (SOFn) by walking the marker segments, so a page's pixel count is
@@ -686,6 +795,8 @@ fn jpeg_sof(data: &[u8]) -> Option<Sof> {
                 width,
                 height,
                 components: seg[5],
+                progressive: matches!(marker, 0xC2 | 0xC6 | 0xCA | 0xCE),
+                offset: i,
             });
         }
         if marker == 0xDA {
@@ -697,8 +808,13 @@ fn jpeg_sof(data: &[u8]) -> Option<Sof> {
 }
 
 /// RGB pixels of a decoded image; grey is expanded by hand (the generic conversion is several
-/// times slower on a 300 DPI page).
+/// times slower on a 300 DPI page). Transparency is composited on white paper: a PNG exported
+/// with a transparent background stores its paper as (0,0,0,0), which dropping alpha would
+/// turn into a black page that reads blank.
 fn into_rgb(img: DynamicImage) -> RgbImage {
+    if img.color().has_alpha() {
+        return on_white(img.into_rgba8());
+    }
     match img {
         DynamicImage::ImageLuma8(g) => {
             let (w, h) = g.dimensions();
@@ -712,6 +828,103 @@ fn into_rgb(img: DynamicImage) -> RgbImage {
     }
 }
 
+/// RGBA composited over white (straight, not premultiplied, alpha as PNG and TIFF store it).
+fn on_white(rgba: image::RgbaImage) -> RgbImage {
+    let (w, h) = rgba.dimensions();
+    let mut v = Vec::with_capacity(w as usize * h as usize * 3);
+    for p in rgba.as_raw().chunks_exact(4) {
+        let a = p[3] as u32;
+        for &c in &p[..3] {
+            v.push(((c as u32 * a + 255 * (255 - a) + 127) / 255) as u8);
+        }
+    }
+    RgbImage::from_raw(w, h, v).unwrap_or_else(|| RgbImage::new(w, h))
+}
+
+/// The value the JPEG decoder (zune-jpeg) writes where its data ran out: a zero coefficient
+/// after the level shift, mid-grey in every channel.
+const JPEG_FILL: u8 = 128;
+
+/// What a decoded JPEG lost to data that ends early, judged from the bytes (no end-of-image
+/// marker after the last scan) and the decoded pixels (the rows the decoder filled with
+/// [`JPEG_FILL`] because the data was gone). `Err` when nothing of the image is left.
+fn jpeg_loss(
+    data: &[u8],
+    sof: &Sof,
+    img: &DynamicImage,
+) -> std::result::Result<Option<crate::ir::PageLoss>, String> {
+    let body = data.get(sof.offset..).unwrap_or_default();
+    let markers = |m: u8| {
+        body.windows(2)
+            .enumerate()
+            .filter(move |(_, w)| w[0] == 0xFF && w[1] == m)
+    };
+    // Entropy-coded data never holds 0xFF 0xD9 (0xFF bytes are stuffed), so an EOI after the
+    // last scan header means the image's data is complete.
+    let last_sos = markers(0xDA).map(|(i, _)| i).max();
+    let complete = match last_sos {
+        Some(s) => markers(0xD9).any(|(i, _)| i > s),
+        None => false,
+    };
+    if complete {
+        return Ok(None);
+    }
+    let scans = markers(0xDA).count();
+    let h = img.height().max(1);
+    let filled = filled_rows_at_bottom(img);
+    let pct = |rows: u32| 100.0 * rows as f32 / h as f32;
+    if filled >= h {
+        return Err(format!(
+            "JPEG data ends before any of the image was decoded ({} bytes)",
+            data.len()
+        ));
+    }
+    if filled > 0 {
+        return Ok(Some(crate::ir::PageLoss {
+            lost_fraction: Some(filled as f32 / h as f32),
+            reason: format!(
+                "JPEG data ends early: the bottom {:.0}% of the image is missing ({filled} of {h} pixel rows as stored)",
+                pct(filled)
+            ),
+        }));
+    }
+    if sof.progressive {
+        return Ok(Some(crate::ir::PageLoss {
+            lost_fraction: None,
+            reason: format!(
+                "progressive JPEG data ends early, in scan {scans} (a full one usually has {}): the whole page is decoded from the earlier scans, with fine detail lost",
+                if sof.components == 1 { 6 } else { 10 }
+            ),
+        }));
+    }
+    // Cut inside the last row of blocks: at most 16 pixel rows are damaged.
+    let rows = 16.min(h);
+    Ok(Some(crate::ir::PageLoss {
+        lost_fraction: Some(rows as f32 / h as f32),
+        reason: format!(
+            "JPEG data ends early (no end-of-image marker): up to the last {rows} of {h} pixel rows ({:.0}%) may be damaged",
+            pct(rows)
+        ),
+    }))
+}
+
+/// Rows at the bottom of a decoded 8-bit image that are wholly [`JPEG_FILL`].
+fn filled_rows_at_bottom(img: &DynamicImage) -> u32 {
+    let bpp = img.color().bytes_per_pixel() as usize;
+    if img.color().bytes_per_pixel() != img.color().channel_count() {
+        return 0; // not 8 bits a sample: not what the JPEG decoder gives
+    }
+    let stride = img.width() as usize * bpp;
+    if stride == 0 {
+        return 0;
+    }
+    img.as_bytes()
+        .chunks_exact(stride)
+        .rev()
+        .take_while(|row| row.iter().all(|&b| b == JPEG_FILL))
+        .count() as u32
+}
+
 fn decode_jpeg(data: &[u8]) -> std::result::Result<DynamicImage, String> {
     let dec =
         image::codecs::jpeg::JpegDecoder::new(Cursor::new(data)).map_err(|e| e.to_string())?;
@@ -721,49 +934,332 @@ fn decode_jpeg(data: &[u8]) -> std::result::Result<DynamicImage, String> {
     Ok(img)
 }
 
-/// A JPEG/PNG/TIFF file as one page. Refuses absurd sizes before decoding.
+/// A JPEG/PNG/TIFF file's first page (see [`ImageFile`] for all of them).
 pub fn load_image(path: &Path, bytes: &[u8], cfg: &Config) -> Result<PageRaster> {
-    let t0 = Instant::now();
-    if bytes.is_empty() {
-        return Err(bad(path, Some(1), "empty file"));
+    ImageFile::open(path, bytes, cfg)?.page_raster(1, cfg)
+}
+
+/// An image file as pages: one for JPEG and PNG, every page image of a multi-page TIFF (a fax
+/// or a document scanner's batch is one TIFF of many pages; reading only the first would lose
+/// the rest without a word).
+pub struct ImageFile<'a> {
+    path: PathBuf,
+    bytes: &'a [u8],
+    /// The TIFF's page directories, in order; `None` for other formats.
+    tiff: Option<TiffLayout>,
+    /// What was odd about the file's structure (a looping directory chain, thumbnails skipped).
+    pub warnings: Vec<String>,
+}
+
+impl<'a> ImageFile<'a> {
+    /// Reads the file's structure (no pixel is decoded). Errors name the file.
+    pub fn open(path: &Path, bytes: &'a [u8], cfg: &Config) -> Result<ImageFile<'a>> {
+        if bytes.is_empty() {
+            return Err(bad(path, Some(1), "empty file"));
+        }
+        check_file_size(path, bytes, cfg)?;
+        let format = image::guess_format(bytes)
+            .map_err(|_| bad(path, Some(1), "not a JPEG, PNG or TIFF image"))?;
+        let mut f = ImageFile {
+            path: path.into(),
+            bytes,
+            tiff: None,
+            warnings: Vec::new(),
+        };
+        if format == image::ImageFormat::Tiff {
+            let (layout, warnings) = tiff_layout(bytes, cfg.limits.max_pages as usize)
+                .map_err(|e| bad(path, Some(1), format!("corrupt TIFF: {e}")))?;
+            if layout.pages.len() > cfg.limits.max_pages as usize {
+                return Err(Error::Limit {
+                    path: path.into(),
+                    page: None,
+                    reason: format!("more than {} pages", cfg.limits.max_pages),
+                });
+            }
+            f.tiff = Some(layout);
+            f.warnings = warnings;
+        }
+        Ok(f)
     }
-    check_file_size(path, bytes, cfg)?;
-    let reader = image::ImageReader::new(Cursor::new(bytes))
-        .with_guessed_format()
-        .map_err(|e| bad(path, Some(1), format!("unreadable image: {e}")))?;
-    if reader.format().is_none() {
-        return Err(bad(path, Some(1), "not a JPEG, PNG or TIFF image"));
+
+    pub fn n_pages(&self) -> u32 {
+        self.tiff.as_ref().map_or(1, |t| t.pages.len() as u32)
     }
-    // The JPEG frame header is read directly: the image crate's header pass wants the tables
-    // that follow it, and a bomb need not carry them to be refused.
-    let (w, h) = match jpeg_sof(bytes) {
-        Some(sof) => (sof.width, sof.height),
-        None => image::ImageReader::new(Cursor::new(bytes))
+
+    /// Page `n` (1-based) as pixels. Refuses absurd sizes before decoding.
+    pub fn page_raster(&self, n: u32, cfg: &Config) -> Result<PageRaster> {
+        let t0 = Instant::now();
+        if n == 0 || n > self.n_pages() {
+            return Err(bad(
+                &self.path,
+                Some(n),
+                format!("no page {n} (the file has {})", self.n_pages()),
+            ));
+        }
+        let (decoded, loss) = match &self.tiff {
+            Some(t) => (self.tiff_page(t, n, cfg)?, None),
+            None => self.single_page(cfg)?,
+        };
+        Ok(PageRaster {
+            image: into_rgb(decoded),
+            dpi: None,
+            ms: t0.elapsed().as_millis() as u64,
+            from_jpeg: false,
+            loss,
+        })
+    }
+
+    /// A JPEG or PNG (one page), with what a JPEG lost to data that ends early.
+    fn single_page(&self, cfg: &Config) -> Result<(DynamicImage, Option<crate::ir::PageLoss>)> {
+        let (path, bytes) = (self.path.as_path(), self.bytes);
+        let reader = image::ImageReader::new(Cursor::new(bytes))
             .with_guessed_format()
-            .map_err(|e| bad(path, Some(1), format!("unreadable image: {e}")))?
-            .into_dimensions()
-            .map_err(|e| bad(path, Some(1), format!("corrupt image header: {e}")))?,
-    };
-    check_pixels(path, Some(1), w as u64 * h as u64, cfg)?;
-    let decoded = catch_unwind(AssertUnwindSafe(
-        || -> std::result::Result<DynamicImage, String> {
-            let mut dec = reader.into_decoder().map_err(|e| e.to_string())?;
+            .map_err(|e| bad(path, Some(1), format!("unreadable image: {e}")))?;
+        // The JPEG frame header is read directly: the image crate's header pass wants the
+        // tables that follow it, and a bomb need not carry them to be refused.
+        let sof = jpeg_sof(bytes);
+        let (w, h) = match sof {
+            Some(sof) => (sof.width, sof.height),
+            None => image::ImageReader::new(Cursor::new(bytes))
+                .with_guessed_format()
+                .map_err(|e| bad(path, Some(1), format!("unreadable image: {e}")))?
+                .into_dimensions()
+                .map_err(|e| bad(path, Some(1), format!("corrupt image header: {e}")))?,
+        };
+        check_pixels(path, Some(1), w as u64 * h as u64, cfg)?;
+        let decoded = catch_unwind(AssertUnwindSafe(
+            || -> std::result::Result<(DynamicImage, Option<image::metadata::Orientation>), String> {
+                let mut dec = reader.into_decoder().map_err(|e| e.to_string())?;
+                let orientation = dec.orientation().ok();
+                let img = DynamicImage::from_decoder(dec).map_err(|e| e.to_string())?;
+                Ok((img, orientation))
+            },
+        ))
+        .map_err(|_| bad(path, Some(1), "image decoder failed"))?
+        .map_err(|e| bad(path, Some(1), format!("corrupt image: {e}")))?;
+        let (mut img, orientation) = decoded;
+        // Judged on the pixels as stored, before the EXIF turn moves the filled rows.
+        let loss = match sof {
+            Some(sof) => jpeg_loss(bytes, &sof, &img).map_err(|e| bad(path, Some(1), e))?,
+            None => None,
+        };
+        if let Some(o) = orientation {
+            img.apply_orientation(o);
+        }
+        Ok((img, loss))
+    }
+
+    /// Page `n` of a TIFF: the file seen through a header that names the page's directory as
+    /// the first, so the ordinary TIFF decoder reads it.
+    fn tiff_page(&self, t: &TiffLayout, n: u32, cfg: &Config) -> Result<DynamicImage> {
+        let path = self.path.as_path();
+        let ifd = t.pages[(n - 1) as usize];
+        let corrupt = |e: String| bad(path, Some(n), format!("corrupt TIFF page: {e}"));
+        let decoded = catch_unwind(AssertUnwindSafe(|| -> Result<DynamicImage> {
+            let reader = Patched::new(self.bytes, t.header_for(self.bytes, ifd));
+            let mut dec = image::codecs::tiff::TiffDecoder::new(reader)
+                .map_err(|e| corrupt(e.to_string()))?;
+            let (w, h) = dec.dimensions();
+            check_pixels(path, Some(n), w as u64 * h as u64, cfg)?;
             let orientation = dec.orientation().ok();
-            let mut img = DynamicImage::from_decoder(dec).map_err(|e| e.to_string())?;
+            let mut img = DynamicImage::from_decoder(dec).map_err(|e| corrupt(e.to_string()))?;
             if let Some(o) = orientation {
                 img.apply_orientation(o);
             }
             Ok(img)
+        }))
+        .map_err(|_| bad(path, Some(n), "TIFF decoder failed"))?;
+        decoded
+    }
+}
+
+/// Where a TIFF's page directories (IFDs) are.
+#[derive(Debug, Clone, PartialEq)]
+struct TiffLayout {
+    little_endian: bool,
+    big_tiff: bool,
+    /// Byte offsets of the page directories, in chain order.
+    pages: Vec<u64>,
+}
+
+impl TiffLayout {
+    /// The file's header with its first-directory offset replaced by `ifd`.
+    fn header_for(&self, bytes: &[u8], ifd: u64) -> Vec<u8> {
+        let n = if self.big_tiff { 16 } else { 8 };
+        let mut h = bytes[..n.min(bytes.len())].to_vec();
+        h.resize(n, 0);
+        match (self.big_tiff, self.little_endian) {
+            (false, true) => h[4..8].copy_from_slice(&(ifd as u32).to_le_bytes()),
+            (false, false) => h[4..8].copy_from_slice(&(ifd as u32).to_be_bytes()),
+            (true, true) => h[8..16].copy_from_slice(&ifd.to_le_bytes()),
+            (true, false) => h[8..16].copy_from_slice(&ifd.to_be_bytes()),
+        }
+        h
+    }
+}
+
+/// Walks a TIFF's chain of image directories. Reduced-resolution copies (thumbnails,
+/// NewSubfileType bit 0) are not pages. A chain that loops or points outside the file ends
+/// there with a warning: every page before it is still read, each once.
+fn tiff_layout(
+    bytes: &[u8],
+    max_pages: usize,
+) -> std::result::Result<(TiffLayout, Vec<String>), String> {
+    let le = match bytes.get(..2) {
+        Some(b"II") => true,
+        Some(b"MM") => false,
+        _ => return Err("no byte-order mark".into()),
+    };
+    let get = |o: u64, n: usize| -> Option<u64> {
+        let o = usize::try_from(o).ok()?;
+        let b = bytes.get(o..o.checked_add(n)?)?;
+        let mut v = 0u64;
+        for k in 0..n {
+            let byte = if le { b[n - 1 - k] } else { b[k] };
+            v = (v << 8) | byte as u64;
+        }
+        Some(v)
+    };
+    let big = match get(2, 2) {
+        Some(42) => false,
+        Some(43) => true,
+        _ => return Err("not a TIFF header".into()),
+    };
+    let (count_len, entry_len, value_at, next_len) = if big {
+        (8u64, 20u64, 12u64, 8usize)
+    } else {
+        (2, 12, 8, 4)
+    };
+    let mut next = get(if big { 8 } else { 4 }, next_len).ok_or("header cut short")?;
+    let mut seen = std::collections::HashSet::new();
+    let (mut pages, mut thumbs, mut warnings) = (Vec::new(), 0usize, Vec::new());
+    while next != 0 {
+        if !seen.insert(next) {
+            warnings.push(format!(
+                "the TIFF's page directory chain loops back to byte {next}; each page is read once"
+            ));
+            break;
+        }
+        // One more than the limit is enough for the caller to refuse the file.
+        if pages.len() > max_pages {
+            break;
+        }
+        let Some(count) = get(next, count_len as usize) else {
+            warnings.push(format!(
+                "TIFF page directory {} points outside the file (byte {next}); pages after page {} are lost",
+                seen.len(),
+                pages.len()
+            ));
+            break;
+        };
+        let entries = next + count_len;
+        let mut reduced = false;
+        for k in 0..count.min(4096) {
+            let e = entries + k * entry_len;
+            if get(e, 2) == Some(254) {
+                let ty = get(e + 2, 2).unwrap_or(0);
+                let v = match ty {
+                    3 => get(e + value_at, 2),
+                    16 => get(e + value_at, 8),
+                    _ => get(e + value_at, 4),
+                };
+                reduced = v.is_some_and(|v| v & 1 == 1);
+            }
+        }
+        if reduced {
+            thumbs += 1;
+        } else {
+            pages.push(next);
+        }
+        match get(entries + count * entry_len, next_len) {
+            Some(n) => next = n,
+            None => {
+                warnings.push(format!(
+                    "TIFF page directory {} is cut short; pages after page {} are lost",
+                    seen.len(),
+                    pages.len()
+                ));
+                break;
+            }
+        }
+    }
+    if pages.is_empty() {
+        match seen.iter().min() {
+            // Only reduced-resolution images: the first is all there is to read.
+            Some(&first) if thumbs > 0 => pages.push(first),
+            _ => return Err("no image directory".into()),
+        }
+    } else if thumbs > 0 {
+        warnings.push(format!(
+            "{thumbs} reduced-resolution cop{} (thumbnails) in the TIFF not read as pages",
+            if thumbs == 1 { "y" } else { "ies" }
+        ));
+    }
+    Ok((
+        TiffLayout {
+            little_endian: le,
+            big_tiff: big,
+            pages,
         },
+        warnings,
     ))
-    .map_err(|_| bad(path, Some(1), "image decoder failed"))?
-    .map_err(|e| bad(path, Some(1), format!("corrupt image: {e}")))?;
-    Ok(PageRaster {
-        image: into_rgb(decoded),
-        dpi: None,
-        ms: t0.elapsed().as_millis() as u64,
-        from_jpeg: false,
-    })
+}
+
+/// A byte slice read through a replaced header (the first bytes), without copying the rest.
+struct Patched<'a> {
+    head: Vec<u8>,
+    data: &'a [u8],
+    pos: u64,
+}
+
+impl<'a> Patched<'a> {
+    fn new(data: &'a [u8], head: Vec<u8>) -> Self {
+        Patched { head, data, pos: 0 }
+    }
+}
+
+impl std::io::BufRead for Patched<'_> {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        let p = usize::try_from(self.pos).unwrap_or(usize::MAX);
+        Ok(if p < self.head.len() {
+            &self.head[p..]
+        } else {
+            self.data.get(p..).unwrap_or_default()
+        })
+    }
+    fn consume(&mut self, amt: usize) {
+        self.pos = self.pos.saturating_add(amt as u64);
+    }
+}
+
+impl std::io::Read for Patched<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        use std::io::BufRead;
+        let avail = self.fill_buf()?;
+        let n = avail.len().min(buf.len());
+        buf[..n].copy_from_slice(&avail[..n]);
+        self.consume(n);
+        Ok(n)
+    }
+}
+
+impl std::io::Seek for Patched<'_> {
+    fn seek(&mut self, to: std::io::SeekFrom) -> std::io::Result<u64> {
+        let (base, d) = match to {
+            std::io::SeekFrom::Start(o) => (o as i128, 0i128),
+            std::io::SeekFrom::End(d) => (self.data.len() as i128, d as i128),
+            std::io::SeekFrom::Current(d) => (self.pos as i128, d as i128),
+        };
+        let p = base + d;
+        if p < 0 {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                "seek before the start",
+            ));
+        }
+        self.pos = p as u64;
+        Ok(self.pos)
+    }
 }
 
 #[cfg(test)]

@@ -23,6 +23,13 @@
 //! | path that does not exist | error: page null, stage input |
 //! | same bytes under two names | the second is `duplicate`, no error |
 //! | a directory of good and bad files | one error per bad file, good files ok |
+//! | FORM.TXT, Scan.JPG, DIGITAL.PDF in a directory | all three taken (globs ignore case) |
+//! | 3-page TIFF | 3 pages, each ok |
+//! | TIFF whose page chain loops | each page once, warning "loops" |
+//! | JPEG cut short (file, or inside a PDF) | page partial, `why` and `lost_fraction` (~0.5), input partial, exit 1 |
+//! | progressive JPEG cut in a late / the first scan | page partial: detail lost over the whole page / the bottom share lost |
+//! | PDF page tree with a loop, a page listed twice, a lying /Count | each page once, in order, warnings |
+//! | WebP, HEIC, GIF in a directory (any case) | taken; error per file naming the format, stage input |
 //!
 //! In every case with an error the exit status is 1 and the good file's result is still there;
 //! without one it is 0. Usage and configuration errors exit 2.
@@ -454,4 +461,222 @@ fn usage_and_configuration_errors_exit_2() {
     }
     let o = bin().arg("run").arg(&f).output().unwrap();
     assert_eq!(code(&o), 2, "missing -o");
+}
+
+#[test]
+fn upper_case_extensions_are_taken_from_directories() {
+    let d = tempfile::tempdir().unwrap();
+    let corpus = d.path().join("corpus");
+    write(&corpus, "FORM.TXT", form_text(41));
+    write(&corpus, "sub/Scan.JPG", jpeg(300, 400, true));
+    write(
+        &corpus,
+        "DIGITAL.PDF",
+        pdf_bytes(pdf_text_only("Budget 2024")),
+    );
+    write(&corpus, "README.DOCX", "not an input");
+    let out = d.path().join("out");
+    let o = run(&[&corpus], &out, &[]);
+    assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+    let rj = run_json(&out);
+    let mut paths: Vec<String> = rj["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            i["path"]
+                .as_str()
+                .unwrap()
+                .rsplit('/')
+                .next()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    paths.sort();
+    assert_eq!(paths, ["DIGITAL.PDF", "FORM.TXT", "Scan.JPG"]);
+    assert_eq!(input_entry(&out, "FORM.TXT")["records"], 1);
+    assert_eq!(pages_of(&out, "Scan.JPG").len(), 1);
+}
+
+/// Page statuses of `name` in pages.jsonl, in page order: (page, status, why, lost_fraction).
+fn ledger_of(out: &Path, name: &str) -> Vec<(u64, String, String, Option<f64>)> {
+    pages_of(out, name)
+        .iter()
+        .map(|p| {
+            (
+                p["source"]["pages"][0].as_u64().unwrap_or(0),
+                p["status"].as_str().unwrap_or_default().to_owned(),
+                p["why"].as_str().unwrap_or_default().to_owned(),
+                p["lost_fraction"].as_f64(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn every_page_of_a_multi_page_tiff_is_read() {
+    let d = tempfile::tempdir().unwrap();
+    let pages: Vec<_> = (1..=3).map(|n| grey_page(400, 560, n)).collect();
+    let bad = write(d.path(), "fax.tif", tiff_of(&pages, None));
+    let (o, out) = run_with_good(d.path(), &bad, &[]);
+    assert_eq!(code(&o), 0, "{:?}", errors(&out));
+    let l = ledger_of(&out, "fax.tif");
+    assert_eq!(
+        l.iter().map(|p| (p.0, p.1.as_str())).collect::<Vec<_>>(),
+        [(1, "ok"), (2, "ok"), (3, "ok")]
+    );
+    let i = input_entry(&out, "fax.tif");
+    assert_eq!(
+        (i["pages"].clone(), i["pages_in"].clone()),
+        (3.into(), 3.into())
+    );
+}
+
+#[test]
+fn a_tiff_whose_page_chain_loops_reads_each_page_once() {
+    let d = tempfile::tempdir().unwrap();
+    let pages: Vec<_> = (1..=2).map(|n| grey_page(300, 420, n)).collect();
+    let bad = write(d.path(), "loop.tiff", tiff_of(&pages, Some(0)));
+    let (o, out) = run_with_good(d.path(), &bad, &[]);
+    assert_eq!(code(&o), 0, "{:?}", errors(&out));
+    assert_eq!(ledger_of(&out, "loop.tiff").len(), 2);
+    let w = input_entry(&out, "loop.tiff")["warnings"].to_string();
+    assert!(w.contains("loops"), "{w}");
+}
+
+#[test]
+fn a_jpeg_cut_short_says_how_much_of_the_page_is_lost() {
+    let d = tempfile::tempdir().unwrap();
+    let full = jpeg(600, 800, false);
+    let bad = write(d.path(), "cut.jpg", jpeg_cut(&full, 0.5));
+    let pdf = pdf_of(&[Some((jpeg_cut(&full, 0.5), 600, 800))], 0);
+    let bad_pdf = write(d.path(), "cut-in.pdf", pdf_bytes(pdf));
+    let good = write(d.path(), "good.txt", form_text(1));
+    let out = d.path().join("out");
+    let o = run(&[&bad, &bad_pdf, &good], &out, &[]);
+    // Read, but not silently: the page is partial, so is the input, and the run says so.
+    assert_eq!(code(&o), 1, "{}", String::from_utf8_lossy(&o.stderr));
+    for name in ["cut.jpg", "cut-in.pdf"] {
+        let l = ledger_of(&out, name);
+        assert_eq!(l.len(), 1, "{name}: {l:?}");
+        let (page, status, why, lost) = &l[0];
+        assert_eq!((*page, status.as_str()), (1, "partial"), "{name}");
+        assert!(
+            why.contains("ends early") && why.contains('%'),
+            "{name}: {why}"
+        );
+        let lost = lost.unwrap_or(0.0);
+        assert!((0.3..0.7).contains(&lost), "{name}: lost {lost}");
+        let i = input_entry(&out, name);
+        assert_eq!(i["status"], "partial", "{name}");
+        assert!(i["warnings"].to_string().contains("page 1"), "{i}");
+    }
+    assert_eq!(input_entry(&out, "good.txt")["status"], "ok");
+}
+
+#[test]
+fn a_progressive_jpeg_cut_short_says_the_page_lost_detail() {
+    let d = tempfile::tempdir().unwrap();
+    // Cut in a late scan: every row is there, blurred.
+    let bad = write(d.path(), "late.jpg", progressive_jpeg_cut(600, 800, 4));
+    // Cut in the first scan: the bottom has no data at all.
+    let early = write(d.path(), "early.jpg", progressive_jpeg_cut(600, 800, 1));
+    let good = write(d.path(), "good.txt", form_text(1));
+    let out = d.path().join("out");
+    let o = run(&[&bad, &early, &good], &out, &[]);
+    assert_eq!(code(&o), 1, "{}", String::from_utf8_lossy(&o.stderr));
+    let (_, status, why, lost) = ledger_of(&out, "late.jpg").remove(0);
+    assert_eq!(status, "partial");
+    assert!(
+        why.contains("progressive") && why.contains("whole page"),
+        "{why}"
+    );
+    assert_eq!(lost, None);
+    let (_, status, why, lost) = ledger_of(&out, "early.jpg").remove(0);
+    assert_eq!(status, "partial");
+    assert!(why.contains("bottom"), "{why}");
+    assert!(lost.unwrap_or(0.0) > 0.1, "{why}");
+}
+
+#[test]
+fn a_pdf_page_tree_that_loops_and_lies_reads_each_page_once() {
+    let d = tempfile::tempdir().unwrap();
+    let mut doc = pdf_of(
+        &[
+            Some((jpeg(300, 400, false), 300, 400)),
+            Some((jpeg(400, 300, false), 400, 300)),
+        ],
+        0,
+    );
+    let root = doc
+        .catalog()
+        .unwrap()
+        .get(b"Pages")
+        .unwrap()
+        .as_reference()
+        .unwrap();
+    let kids = doc
+        .get_dictionary(root)
+        .unwrap()
+        .get(b"Kids")
+        .unwrap()
+        .clone();
+    let kids = kids.as_array().unwrap().clone();
+    // A node that holds the root again (a loop), and page 1 listed twice; /Count lies.
+    use lopdf::dictionary;
+    let back = doc.add_object(dictionary! {
+        "Type" => "Pages", "Parent" => root, "Kids" => vec![root.into()], "Count" => 2,
+    });
+    let mut lying = kids.clone();
+    lying.push(kids[0].clone());
+    lying.push(back.into());
+    let node = doc.get_dictionary_mut(root).unwrap();
+    node.set("Kids", lying);
+    node.set("Count", 5);
+    let bad = write(d.path(), "loop.pdf", pdf_bytes(doc));
+    let (o, out) = run_with_good(d.path(), &bad, &[]);
+    assert_eq!(code(&o), 0, "{:?}", errors(&out));
+    let pages = pages_of(&out, "loop.pdf");
+    let sizes: Vec<_> = pages
+        .iter()
+        .map(|p| (p["source"]["pages"][0].clone(), p["width_px"].clone()))
+        .collect();
+    assert_eq!(sizes, [(1.into(), 300.into()), (2.into(), 400.into())]);
+    let w = input_entry(&out, "loop.pdf")["warnings"].to_string();
+    assert!(
+        w.contains("loops") && w.contains("more than once") && w.contains("/Count"),
+        "{w}"
+    );
+}
+
+#[test]
+fn unsupported_image_formats_in_a_directory_each_get_a_clear_error() {
+    let d = tempfile::tempdir().unwrap();
+    let corpus = d.path().join("corpus");
+    let mut webp = b"RIFF\x24\0\0\0WEBPVP8 ".to_vec();
+    webp.extend([0u8; 32]);
+    let mut heic = b"\0\0\0\x18ftypheic\0\0\0\0mif1heic".to_vec();
+    heic.extend([0u8; 32]);
+    write(&corpus, "photo.WEBP", webp);
+    write(&corpus, "IMG_0001.HEIC", heic);
+    write(&corpus, "scan.gif", b"GIF89a\x01\0\x01\0\0\0\0;");
+    let good = write(d.path(), "good.txt", form_text(1));
+    let out = d.path().join("out");
+    let o = run(&[&corpus, &good], &out, &[]);
+    assert_eq!(code(&o), 1, "{}", String::from_utf8_lossy(&o.stderr));
+    for (name, format) in [
+        ("photo.WEBP", "webp"),
+        ("IMG_0001.HEIC", "heic"),
+        ("scan.gif", "gif"),
+    ] {
+        let e = one_error(&out, name);
+        assert_eq!(e["stage"], "input", "{name}");
+        let r = reason(&e);
+        assert!(
+            r.contains(format) && r.contains("not a format"),
+            "{name}: {r}"
+        );
+    }
+    assert_eq!(input_entry(&out, "good.txt")["status"], "ok");
 }

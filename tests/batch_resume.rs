@@ -3,7 +3,9 @@
 //! - kill -9 in the middle of a run, rerun: the outputs equal a clean run's, the rerun reuses
 //!   every result the killed run completed and redoes only the rest;
 //! - a second run over an unchanged corpus reuses everything; a changed or new file is redone;
-//!   `--force` redoes all; a result-affecting configuration change redoes the affected files.
+//!   `--force` redoes all; a result-affecting configuration change redoes the affected files;
+//! - the nightly pattern (archive, new files, archive into one OUT): the third run reads
+//!   nothing again; `jixiao prune` removes what is stored for files gone or not in the last run.
 
 mod batch_common;
 
@@ -27,7 +29,11 @@ fn stored_results(out: &Path) -> usize {
     std::fs::read_dir(out.join(".jixiao"))
         .map(|rd| {
             rd.flatten()
-                .filter(|e| e.file_name().to_string_lossy().ends_with(".json"))
+                .filter(|e| {
+                    // `<sha256>-<key>.json`, not the state's own files (last-run.json).
+                    let n = e.file_name().to_string_lossy().into_owned();
+                    n.ends_with(".json") && n.find('-') == Some(64)
+                })
                 .count()
         })
         .unwrap_or(0)
@@ -151,7 +157,10 @@ fn unchanged_corpus_is_skipped_changed_files_redone() {
         0
     );
     assert_eq!(counts(&out), (N as u64 + 1, 0));
-    // Results of the superseded configuration are collected, not accumulated.
+    // Results of the superseded configuration are collected, not accumulated; the result of
+    // f0003's earlier content (a file this run was not given) stays until `jixiao prune`.
+    assert_eq!(stored_results(&out), N + 2);
+    assert_eq!(code(&bin().arg("prune").arg(&out).output().unwrap()), 0);
     assert_eq!(stored_results(&out), N + 1);
 }
 
@@ -171,4 +180,74 @@ fn moved_file_reuses_its_result_under_the_new_path() {
     for r in jsonl(&out.join("records.jsonl")) {
         assert!(r["source"]["path"].as_str().unwrap().contains("/b/"));
     }
+}
+
+/// The nightly pattern: the archive's files, then only the new files, then the archive again,
+/// all into one OUT. No run deletes the results of files it was not given, so the third run
+/// reads nothing again; `jixiao prune` is what removes results, and it says which.
+#[test]
+fn runs_over_other_files_keep_stored_results_and_prune_is_explicit() {
+    let d = tempfile::tempdir().unwrap();
+    let a = d.path().join("archive");
+    let b = d.path().join("new");
+    for i in 0..3 {
+        write(&a, &format!("a{i}.txt"), form_text(500 + i));
+    }
+    // A scanned page too: what a re-read would cost is OCR.
+    write(&a, "scan.jpg", jpeg(300, 400, false));
+    write(&b, "b0.txt", form_text(600));
+    let out = d.path().join("out");
+    for (dir, processed, reused) in [(&a, 4, 0), (&b, 1, 0), (&a, 0, 4)] {
+        let o = run(&[dir], &out, &[]);
+        assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+        assert_eq!(counts(&out), (processed, reused), "{}", dir.display());
+    }
+    // The third run read nothing again.
+    let c = &run_json(&out)["counts"];
+    assert_eq!(
+        (c["pages_read"].as_u64(), c["engines_created"].as_u64()),
+        (Some(0), Some(0)),
+        "{c}"
+    );
+    assert_eq!(stored_results(&out), 5);
+    // The last run was over the archive: b0's result goes, and prune names it.
+    let o = bin()
+        .arg("prune")
+        .arg(&out)
+        .arg("--dry-run")
+        .output()
+        .unwrap();
+    assert_eq!(code(&o), 0);
+    assert_eq!(stored_results(&out), 5);
+    let o = bin().arg("prune").arg(&out).output().unwrap();
+    assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+    let listed = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert_eq!(listed.lines().count(), 1, "{listed}");
+    assert!(
+        listed.contains("b0.txt") && listed.contains("not in the last run"),
+        "{listed}"
+    );
+    assert_eq!(stored_results(&out), 4);
+    // Archive files deleted since: their results (and the scan's reading) go at the next
+    // prune.
+    std::fs::remove_file(a.join("a1.txt")).unwrap();
+    std::fs::remove_file(a.join("scan.jpg")).unwrap();
+    let o = bin().arg("prune").arg(&out).output().unwrap();
+    let listed = String::from_utf8_lossy(&o.stdout).into_owned();
+    let gone: Vec<&str> = listed
+        .lines()
+        .filter(|l| l.contains("input gone"))
+        .collect();
+    assert_eq!(gone.len(), 3, "{listed}");
+    assert!(
+        gone.iter().any(|l| l.contains("a1.txt"))
+            && gone
+                .iter()
+                .any(|l| l.contains("reading/") && l.contains("scan.jpg")),
+        "{listed}"
+    );
+    assert_eq!(stored_results(&out), 2);
+    let o = run(&[&a], &out, &[]);
+    assert_eq!(code(&o), 0);
+    assert_eq!(counts(&out), (0, 2));
 }

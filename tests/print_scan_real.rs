@@ -66,6 +66,7 @@ fn scanned_records(cfg: &Config, bytes: &[u8], rasters: &[(u32, RgbImage)]) -> V
                 dpi: Some(DPI),
                 ms: 0,
                 from_jpeg: false,
+                loss: None,
             };
             read_scanned_page(&raster, *n, engine.as_mut(), cfg).expect("scanned page")
         })

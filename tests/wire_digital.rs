@@ -78,6 +78,11 @@ fn a_born_digital_pdf_is_read_without_ocr() {
     let run: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("run.json")).unwrap()).unwrap();
     assert_eq!(
+        run["ledger"]["holds"], true,
+        "page ledger: {}",
+        run["ledger"]
+    );
+    assert_eq!(
         run["counts"]["engines_created"], 0,
         "an OCR engine was loaded"
     );

@@ -34,6 +34,9 @@ use quality::{LayerStats, Verdict};
 
 /// The outcome for one page of a PDF.
 #[derive(Debug, Clone, PartialEq)]
+// One value per page of a file, made once and moved into place: boxing the page would add an
+// allocation per page and buy nothing.
+#[allow(clippy::large_enum_variant)]
 pub enum DigitalPage {
     /// Read from the text layer (`info.source` is `BornDigital`).
     Page(Page),

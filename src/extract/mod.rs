@@ -64,6 +64,9 @@ fn flatten(doc: &Document) -> (Vec<TableRef<'_>>, Vec<Item>) {
     for p in &doc.pages {
         for b in &p.blocks {
             match b {
+                // A scanner app's watermark, once OCR'd, is neither a title nor the end of
+                // a form continued on the next page.
+                Block::Line(l) if vocab::is_page_furniture(&l.text) => {}
                 Block::Line(l) => items.push(Item::Line {
                     text: l.text.trim().to_string(),
                     page: p.number,
@@ -84,7 +87,9 @@ fn flatten(doc: &Document) -> (Vec<TableRef<'_>>, Vec<Item>) {
                                 row: r,
                             })
                             .collect();
-                        if !cells.is_empty() {
+                        let furniture =
+                            cells.len() == 1 && vocab::is_page_furniture(&cells[0].text);
+                        if !cells.is_empty() && !furniture {
                             items.push(Item::Row { table: ti, cells });
                         }
                     }
@@ -299,6 +304,7 @@ pub fn extract_document(doc: &Document) -> Extracted {
         // Body: rows until the next form's heading region or a line that is not junk.
         let limit = heads.get(k + 1).map(|h| h.0).unwrap_or(items.len());
         let mut e = s;
+        let mut stopped_by: Option<&str> = None;
         while e < limit {
             match &items[e] {
                 Item::Row { table, cells } => {
@@ -307,12 +313,15 @@ pub fn extract_document(doc: &Document) -> Extracted {
                 }
                 Item::Line { text, .. } => {
                     if !is_junk_line(text) {
+                        stopped_by = Some(text);
                         break;
                     }
                 }
             }
             e += 1;
         }
+        let unjoined =
+            stopped_by.and_then(|line| unjoined_continuation(&tables, &items[e..limit], line));
         for &t in &fi.head_tables {
             in_form[t] = true;
         }
@@ -326,7 +335,9 @@ pub fn extract_document(doc: &Document) -> Extracted {
                 form_title[t] = fi.title.clone();
             }
         }
-        records.push(parse_form(doc, &tables, &fi));
+        let mut record = parse_form(doc, &tables, &fi);
+        record.warnings.extend(unjoined);
+        records.push(record);
         prev_end = e;
     }
     let table_records = table_records(doc, &tables, &items, &in_form, &form_title);
@@ -334,6 +345,25 @@ pub fn extract_document(doc: &Document) -> Extracted {
         records,
         tables: table_records,
     }
+}
+
+/// A form's body stopped at `line`, and indicator rows follow before any other form: the
+/// form's continuation was cut off from it (a line OCR'd between the pages that is not page
+/// furniture). The record says so, rather than silently lacking those indicators.
+fn unjoined_continuation(tables: &[TableRef<'_>], after: &[Item], line: &str) -> Option<String> {
+    let (table, cells) = after.iter().find_map(|it| match it {
+        Item::Row { table, cells } => Some((*table, cells)),
+        Item::Line { .. } => None,
+    })?;
+    cells
+        .iter()
+        .any(|c| vocab::level_cell(&c.text).is_some())
+        .then(|| {
+            format!(
+                "the form seems to continue on page {} (indicator rows after the line \"{line}\"), but was not joined to it: what is there is not in this record",
+                tables[table].table.page
+            )
+        })
 }
 
 fn cells_of(t: &Table) -> Vec<TableCell> {

@@ -740,3 +740,79 @@ fn a_name_and_value_off_the_known_columns_go_to_the_nearer_side_of_both() {
     assert_eq!(a[3].0, "服务对象满意度指标");
     assert_eq!(m[3].1, "志愿者满意度");
 }
+/// A scanned document as the image track gives it: `text` read as pages, then a line OCR'd
+/// at the foot of every page but the last (a scanner app's watermark, or anything else).
+fn scanned_with_footer(text: &str, footer: &str) -> Document {
+    let mut doc = doc_of(text);
+    let n = doc.pages.len();
+    for p in &mut doc.pages[..n - 1] {
+        p.blocks
+            .push(crate::ir::Block::Line(crate::ir::TextLine::new(footer)));
+    }
+    doc
+}
+
+fn continued_form() -> String {
+    [
+        "项目支出绩效目标表".to_string(),
+        "(2024年度)".to_string(),
+        t(&["项目名称", "测试项目", "", "", ""]),
+        t(&["主管部门及代码", "[061]某局", "实施单位", "某局", ""]),
+        t(&["绩效指标", "一级指标", "二级指标", "三级指标", "指标值"]),
+        t(&["", "产出指标", "数量指标", "人数", "5人"]),
+        "\x0c".to_string(),
+        t(&["", "", "质量指标", "合格率", "100%"]),
+        t(&["", "效益指标", "社会效益指标", "满意度", "≥90%"]),
+    ]
+    .join("\n")
+}
+
+#[test]
+fn an_ocrd_watermark_never_breaks_a_continued_form_or_titles_a_table() {
+    for mark in ["扫描全能王 创建", "CS扫描全能王", "扫描全能玉 创建"] {
+        let ex = extract_document(&scanned_with_footer(&continued_form(), mark));
+        let r = &ex.records[0];
+        assert_eq!(r.indicators.len(), 3, "{mark}: {:?}", r.indicators);
+        assert_eq!(r.source.pages, vec![1, 2], "{mark}");
+        assert!(
+            r.warnings.iter().all(|w| !w.contains("not joined")),
+            "{mark}: {:?}",
+            r.warnings
+        );
+        for t in &ex.tables {
+            assert_eq!(t.title.as_deref(), Some("项目支出绩效目标表"), "{mark}");
+        }
+
+        // A budget table continued on the next page stays one table, under its own title.
+        let text = [
+            "2023年项目支出预算表".to_string(),
+            "单位：万元".to_string(),
+            t(&["项目名称", "合计", "一般公共预算"]),
+            t(&["培训费", "9.00", "9.00"]),
+            "\x0c".to_string(),
+            t(&["购置费", "10.00", "10.00"]),
+        ]
+        .join("\n");
+        let ex = extract_document(&scanned_with_footer(&text, mark));
+        assert_eq!(ex.tables.len(), 1, "{mark}: {:?}", ex.tables);
+        assert_eq!(ex.tables[0].title.as_deref(), Some("2023年项目支出预算表"));
+        assert_eq!(ex.tables[0].source.pages, vec![1, 2]);
+    }
+}
+
+#[test]
+fn a_form_whose_continuation_is_not_joined_says_so() {
+    let ex = extract_document(&scanned_with_footer(
+        &continued_form(),
+        "本表由项目单位据实填写并对内容负责",
+    ));
+    let r = &ex.records[0];
+    assert_eq!(r.indicators.len(), 1);
+    assert!(
+        r.warnings
+            .iter()
+            .any(|w| w.contains("page 2") && w.contains("not joined")),
+        "{:?}",
+        r.warnings
+    );
+}

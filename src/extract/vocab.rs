@@ -380,3 +380,58 @@ mod tests {
         assert!(!looks_like_value("“三支一扶”补贴发放时间"));
     }
 }
+
+/// Page furniture a scanner app prints on every page — CamScanner's "扫描全能王 创建" (and
+/// its "3亿人都在用的扫描App" line) — as OCR reads it, misread characters included: never
+/// content, never a title, never the end of a form.
+pub fn is_page_furniture(s: &str) -> bool {
+    let c = compact(s).to_lowercase();
+    let n = c.chars().count();
+    if n == 0 || n > 24 {
+        return false;
+    }
+    if c.contains("camscanner") || c.contains("全能王") || c.contains("扫描全能") {
+        return true;
+    }
+    if c.contains("扫描app") || c.contains("都在用的扫描") {
+        return true;
+    }
+    // One or two characters misread: most of 扫描全能王 and 创建 in order, little else.
+    let want: Vec<char> = "扫描全能王创建".chars().collect();
+    let mut k = 0;
+    let mut hits = 0;
+    for ch in c.chars() {
+        if let Some(j) = want[k..].iter().position(|&w| w == ch) {
+            k += j + 1;
+            hits += 1;
+            if k == want.len() {
+                break;
+            }
+        }
+    }
+    hits >= 5 && n <= 9
+}
+
+#[test]
+fn scanner_app_watermarks_are_furniture_as_ocr_reads_them() {
+    for s in [
+        "扫描全能王 创建",
+        "CS 扫描全能王",
+        "CamScanner",
+        "3亿人都在用的扫描App",
+        "扫描全能玉创建",
+        "扫猫全能王 创建",
+        "扫 描 全 能 王",
+    ] {
+        assert!(is_page_furniture(s), "{s}");
+    }
+    for s in [
+        "项目支出绩效目标表",
+        "扫描仪购置",
+        "全能型人才培养项目经费",
+        "创建全国文明城市工作经费",
+        "",
+    ] {
+        assert!(!is_page_furniture(s), "{s}");
+    }
+}

@@ -161,6 +161,25 @@ pub fn new_engine(cfg: &OcrConfig) -> Result<Box<dyn OcrEngine>> {
     })
 }
 
+/// Whether the engine's files are where it will look, without loading anything (a PDF run may
+/// need no engine at all: born-digital pages are read from the text layer). Tesseract's data
+/// is the system's and is checked when the engine starts.
+pub fn preflight(cfg: &OcrConfig) -> Result<()> {
+    if cfg.engine != EngineKind::Ppocr {
+        return Ok(());
+    }
+    for f in [ppocr::MODEL_FILE, ppocr::RUNTIME_FILE] {
+        let p = cfg.models_dir.join(f);
+        if !p.is_file() {
+            return Err(Error::Engine {
+                engine: "ppocr".into(),
+                reason: format!("{} not found", p.display()),
+            });
+        }
+    }
+    Ok(())
+}
+
 /// Tesseract's OpenMP reads `OMP_THREAD_LIMIT` only at process start, and without a limit of 1
 /// page-parallel workers oversubscribe the cores and run 3–4× slower. Call first thing in
 /// `main`: when the variable is unset this re-executes the current program with the same

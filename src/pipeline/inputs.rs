@@ -9,7 +9,7 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use globset::{Glob, GlobSet, GlobSetBuilder};
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -33,10 +33,15 @@ pub enum InputKind {
     Image,
 }
 
+/// Globs match without regard to ASCII case: scanners and Windows tools write `SCAN.JPG` and
+/// `Form.PDF`, and a `*.pdf` that silently skipped them would leave a directory with "0 inputs".
 fn glob_set(patterns: &[String], what: &str) -> Result<GlobSet> {
     let mut b = GlobSetBuilder::new();
     for p in patterns {
-        let g = Glob::new(p).map_err(|e| Error::Config(format!("{what} glob {p:?}: {e}")))?;
+        let g = GlobBuilder::new(p)
+            .case_insensitive(true)
+            .build()
+            .map_err(|e| Error::Config(format!("{what} glob {p:?}: {e}")))?;
         b.add(g);
     }
     b.build()
@@ -142,6 +147,11 @@ pub fn sniff(bytes: &[u8], path: &Path) -> std::result::Result<InputKind, String
     {
         return Ok(InputKind::Image);
     }
+    if let Some(format) = unsupported_image(bytes) {
+        return Err(format!(
+            "{format} image: not a format jixiao reads (convert it to PNG, JPEG or TIFF)"
+        ));
+    }
     let ext = path
         .extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase())
@@ -167,6 +177,36 @@ pub fn sniff(bytes: &[u8], path: &Path) -> std::result::Result<InputKind, String
         ));
     }
     Ok(InputKind::Text)
+}
+
+/// Image formats recognised by their signature but not read, named for the error.
+fn unsupported_image(b: &[u8]) -> Option<&'static str> {
+    if b.len() >= 12 && &b[..4] == b"RIFF" && &b[8..12] == b"WEBP" {
+        return Some("a WebP");
+    }
+    if b.len() >= 12 && &b[4..8] == b"ftyp" {
+        return match &b[8..12] {
+            b"heic" | b"heix" | b"hevc" | b"heim" | b"heis" | b"mif1" | b"msf1" => {
+                Some("a HEIC/HEIF")
+            }
+            b"avif" | b"avis" => Some("an AVIF"),
+            _ => None,
+        };
+    }
+    if b.starts_with(b"GIF87a") || b.starts_with(b"GIF89a") {
+        return Some("a GIF");
+    }
+    if b.starts_with(b"\0\0\0\x0cjP  \r\n\x87\n") || b.starts_with(&[0xFF, 0x4F, 0xFF, 0x51]) {
+        return Some("a JPEG 2000");
+    }
+    // BMP: "BM" and the file's own length in the header.
+    if b.len() >= 26 && b.starts_with(b"BM") {
+        let n = u32::from_le_bytes([b[2], b[3], b[4], b[5]]) as usize;
+        if n == b.len() {
+            return Some("a BMP");
+        }
+    }
+    None
 }
 
 /// NUL bytes outside UTF-16 mean a binary format we do not read.
@@ -254,6 +294,9 @@ mod tests {
         assert!(!f.accepts(Path::new("a/b/c.docx")));
         assert!(!f.accepts(Path::new("a/draft1.pdf")));
         assert!(!f.accepts(Path::new("old/x/c.pdf")));
+        assert!(f.accepts(Path::new("a/FORM.PDF")));
+        assert!(f.accepts(Path::new("Notes.Txt")));
+        assert!(!f.accepts(Path::new("a/Draft2.PDF")));
         assert!(Filter::new(&InputConfig {
             include: vec!["[".into()],
             exclude: vec![]

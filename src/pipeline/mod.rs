@@ -3,11 +3,14 @@
 //!
 //! A run has three phases:
 //! 1. *probe* — each input is stat'ed, size-checked, hashed (sha256) and sniffed; an input whose
-//!    result for these bytes and this configuration is already stored is reused, a duplicate of
-//!    an earlier input is dropped;
+//!    result for these bytes, this build and this configuration is already stored is reused, a
+//!    duplicate of an earlier input is dropped; for the others a stored reading of their pages
+//!    (level 1 of the store, see [`store`]) is looked for;
 //! 2. *process* — the remaining files run on one rayon pool, file-level tasks fanning out into
-//!    page tasks so the workers share all files' pages; each file's result (pages, tables,
-//!    records before repair) is stored atomically the moment the file is done;
+//!    page tasks so the workers share all files' pages. A file with a stored reading is only
+//!    re-derived from it (extraction: milliseconds, no page read again); the others are read,
+//!    their reading stored, and derived. Each file's result (pages, tables, records before
+//!    repair) is stored atomically the moment the file is done;
 //! 3. *assemble* — the run's outputs are rebuilt from all per-file results in input order, with
 //!    the run-wide repair and checks, each output replaced atomically.
 //!
@@ -122,6 +125,13 @@ struct Outcome {
     reused: bool,
     duplicate_of: Option<String>,
     held: Held,
+    /// A stored reading of these bytes found by the probe (path and key): the result is
+    /// derived from it rather than from reading the file again.
+    reading: Option<(PathBuf, String)>,
+    /// The result was derived from a stored reading.
+    rederived: bool,
+    /// Pages read from the input by this run (rendered and OCR'd, or from the text layer).
+    pages_read: u64,
 }
 
 impl Outcome {
@@ -134,6 +144,9 @@ impl Outcome {
             reused: false,
             duplicate_of: None,
             held: Held::Nothing(Vec::new()),
+            reading: None,
+            rederived: false,
+            pages_read: 0,
         }
     }
 }
@@ -142,8 +155,15 @@ impl Outcome {
 #[derive(Debug, Default, Clone, Serialize)]
 pub struct RunSummary {
     pub inputs: usize,
+    /// Inputs read (pages rendered and OCR'd, or read from their text layer or text).
     pub processed: usize,
+    /// Inputs whose stored result for this build was used as it is.
     pub reused: usize,
+    /// Inputs whose result was derived again from their stored reading (a new build): no page
+    /// of theirs was read.
+    pub rederived: usize,
+    /// Pages read from their input in this run; a rerun that re-derives reads none.
+    pub pages_read: u64,
     pub duplicates: usize,
     pub ok: usize,
     pub partial: usize,
@@ -156,12 +176,15 @@ pub struct RunSummary {
     pub warnings: usize,
     /// OCR engines created (0 for a text-only run: no model was loaded).
     pub engines_created: usize,
+    /// Inputs whose pages were not all accounted for (see `run.json` `ledger`); a bug in
+    /// jixiao, never expected, so the exit status says so.
+    pub ledger_violations: usize,
 }
 
 impl RunSummary {
     /// 0 when every input succeeded, 1 when some failed (the rest were processed).
     pub fn exit_code(&self) -> i32 {
-        if self.failed + self.partial > 0 {
+        if self.failed + self.partial + self.ledger_violations > 0 {
             1
         } else {
             0
@@ -188,7 +211,7 @@ pub fn run(opts: &RunOptions) -> Result<RunSummary> {
     let _lock = store::lock_dir(&state)?;
     store::sweep_temporaries(&state);
     store::sweep_temporaries(&opts.out);
-    let versions = Versions::new(cfg);
+    let versions = Versions::with_cache(cfg, &state);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(cfg.threads)
         .build()
@@ -214,6 +237,22 @@ pub fn run(opts: &RunOptions) -> Result<RunSummary> {
                 && outcomes[i].duplicate_of.is_none()
         })
         .collect();
+    // An engine that cannot start (models missing where this binary looks) would fail every
+    // scanned page one by one; it is a usage error before any page is read instead. Images
+    // always need it, so it is started; PDFs may be born-digital and need none, so only its
+    // files are checked (a text-layer run loads no model).
+    let kind_todo = |k: InputKind| {
+        todo.iter()
+            .any(|&i| outcomes[i].kind == Some(k) && outcomes[i].reading.is_none())
+    };
+    let start = if kind_todo(InputKind::Image) {
+        pool.install(|| engines.with_engine(|_| ()))
+    } else if kind_todo(InputKind::Pdf) {
+        crate::ocr::preflight(&cfg.ocr)
+    } else {
+        Ok(())
+    };
+    start.map_err(cannot_start)?;
     let progress = Progress::new(opts.progress, todo.len());
     let ctx = Ctx {
         cfg,
@@ -223,12 +262,7 @@ pub fn run(opts: &RunOptions) -> Result<RunSummary> {
     let done: Vec<(usize, Outcome)> = pool.install(|| {
         todo.par_iter()
             .with_max_len(1)
-            .map(|&i| {
-                (
-                    i,
-                    process_input(&outcomes[i].input, &ctx, &versions, &state),
-                )
-            })
+            .map(|&i| (i, process_input(&outcomes[i], &ctx, &versions, &state)))
             .collect()
     });
     for (i, o) in done {
@@ -239,10 +273,13 @@ pub fn run(opts: &RunOptions) -> Result<RunSummary> {
 
     // Phase 3: assemble.
     let t_assemble = Instant::now();
+    let rederived = outcomes.iter().filter(|o| o.rederived).count();
     let mut summary = RunSummary {
         inputs: outcomes.len(),
-        processed: todo.len(),
+        processed: todo.len() - rederived,
         reused: outcomes.iter().filter(|o| o.reused).count(),
+        rederived,
+        pages_read: outcomes.iter().map(|o| o.pages_read).sum(),
         duplicates: outcomes.iter().filter(|o| o.duplicate_of.is_some()).count(),
         engines_created: engines.created(),
         ..RunSummary::default()
@@ -268,6 +305,7 @@ pub fn run(opts: &RunOptions) -> Result<RunSummary> {
         },
         "stage_ms": assembled.stage_ms,
         "warnings": assembled.warnings,
+        "ledger": assembled.ledger,
     });
     let path = opts.out.join("run.json");
     store::write_atomic(&path, |w| {
@@ -276,6 +314,36 @@ pub fn run(opts: &RunOptions) -> Result<RunSummary> {
     })?;
     outputs::collect_garbage(&state, &outcomes, &versions, cfg);
     Ok(summary)
+}
+
+/// `jixiao prune OUT`: removes the stored results in `OUT` that the last run did not use (inputs
+/// since dropped from the run, old versions of changed files) or whose input file is gone, and
+/// returns what was removed. A run never removes them itself: only this explicit command does.
+pub fn prune(out: &Path, dry_run: bool) -> Result<Vec<store::Pruned>> {
+    let state = out.join(STATE_DIR);
+    if !state.is_dir() {
+        return Err(Error::Config(format!(
+            "{} holds no jixiao results (no {STATE_DIR}/)",
+            out.display()
+        )));
+    }
+    let _lock = store::lock_dir(&state)?;
+    store::prune(&state, dry_run)
+}
+
+/// The usage error for an OCR engine that cannot start: what to do about it.
+fn cannot_start(e: Error) -> Error {
+    match e {
+        Error::Engine { engine, reason } => Error::Engine {
+            engine,
+            reason: format!(
+                "cannot start, so no page was read: {reason}. Fetch the models with {} or name their directory with --models-dir or ${}",
+                crate::config::FETCH_MODELS,
+                crate::config::MODELS_ENV
+            ),
+        },
+        other => other,
+    }
 }
 
 fn ms(t: Instant) -> u64 {
@@ -311,9 +379,14 @@ fn probe(inp: &InputFile, cfg: &Config, versions: &Versions, state: &Path, force
             if store::load(&path, sha, &key).is_some() {
                 o.reused = true;
                 o.held = Held::Stored(path);
-                break;
+                return o;
             }
         }
+        o.reading = versions
+            .reading_keys(cfg, o.kind)
+            .into_iter()
+            .map(|key| (store::reading_path(state, sha, &key), key))
+            .find(|(p, _)| p.is_file());
     }
     o
 }
@@ -330,15 +403,6 @@ pub(crate) fn candidate_keys(
         keys.push(versions.digital_key(cfg));
     }
     keys
-}
-
-/// True when every page of a result came from the text layer (none OCR'd or failed).
-fn all_text_layer(r: &FileResult) -> bool {
-    !r.pages.is_empty()
-        && r.errors.is_empty()
-        && r.pages
-            .iter()
-            .all(|p| p.page_source == Some(PageSource::BornDigital))
 }
 
 /// sha256 and size of a file, and its first 8 KiB for sniffing. Files over the size limit are
@@ -379,6 +443,7 @@ fn mark_duplicates(outcomes: &mut [Outcome]) {
             Some(d) => {
                 o.duplicate_of = Some(d.clone());
                 o.reused = false;
+                o.reading = None;
                 o.held = Held::Nothing(Vec::new());
             }
             None => {
@@ -388,9 +453,26 @@ fn mark_duplicates(outcomes: &mut [Outcome]) {
     }
 }
 
-/// Phase 2 for one input: read, process, store.
-fn process_input(inp: &InputFile, ctx: &Ctx, versions: &Versions, state: &Path) -> Outcome {
+/// Phase 2 for one input: derive its result from the stored reading the probe found, or read
+/// it (storing the reading) and derive; store the result.
+fn process_input(probe: &Outcome, ctx: &Ctx, versions: &Versions, state: &Path) -> Outcome {
+    let inp = &probe.input;
     let mut o = Outcome::new(inp);
+    if let (Some((path, key)), Some(sha), Some(kind)) = (&probe.reading, &probe.sha256, probe.kind)
+    {
+        // A miss (damaged, another format) falls through to reading the file.
+        if let Some(reading) = store::load_reading(path, sha, key) {
+            o.sha256 = Some(sha.clone());
+            o.bytes = probe.bytes;
+            o.kind = Some(kind);
+            o.rederived = true;
+            let key = versions.derived_key(&reading.key);
+            let result = derive(inp, reading, key, ctx.cfg);
+            ctx.progress.file_done();
+            o.held = hold(state, result);
+            return o;
+        }
+    }
     let bytes = std::fs::metadata(&inp.path)
         .map_err(|e| Error::io(&inp.path, e))
         .and_then(|md| check_size(&inp.path, md.len(), ctx.cfg.limits.max_file_bytes))
@@ -417,26 +499,46 @@ fn process_input(inp: &InputFile, ctx: &Ctx, versions: &Versions, state: &Path) 
         }
     };
     o.kind = Some(kind);
-    let key = versions.key(ctx.cfg, Some(kind));
-    let mut result = process_bytes(inp, bytes, sha.clone(), kind, key, ctx);
-    ctx.progress.file_done();
-    if kind == InputKind::Pdf && all_text_layer(&result) {
-        result.key = versions.digital_key(ctx.cfg);
-    }
-    o.held = if result.is_reusable() {
-        let path = store::result_path(state, &sha, &result.key);
-        match store::save(&path, &result) {
-            Ok(()) => Held::Stored(path),
-            Err(e) => {
-                let mut r = result;
-                r.warnings.push(format!("result not stored: {e}"));
-                Held::Memory(Box::new(r))
+    let mut reading = read_input(inp, bytes, sha.clone(), kind, ctx);
+    o.pages_read = reading.pages.len() as u64;
+    let key = if kind == InputKind::Text {
+        versions.key(ctx.cfg, Some(kind))
+    } else {
+        // A PDF read wholly from its text layer is kept under a key that ignores the OCR
+        // engine and its models.
+        reading.key = if kind == InputKind::Pdf && reading.all_text_layer() {
+            versions.digital_reading_key(ctx.cfg)
+        } else {
+            versions.reading_key(ctx.cfg)
+        };
+        if reading.is_reusable() {
+            let path = store::reading_path(state, &sha, &reading.key);
+            if let Err(e) = store::save_reading(&path, &reading) {
+                reading.warnings.push(format!("reading not stored: {e}"));
             }
         }
-    } else {
-        Held::Memory(Box::new(result))
+        versions.derived_key(&reading.key)
     };
+    let result = derive(inp, reading, key, ctx.cfg);
+    ctx.progress.file_done();
+    o.held = hold(state, result);
     o
+}
+
+/// Stores a result when it may be reused (kept in memory otherwise).
+fn hold(state: &Path, result: FileResult) -> Held {
+    if !result.is_reusable() {
+        return Held::Memory(Box::new(result));
+    }
+    let path = store::result_path(state, &result.sha256, &result.key);
+    match store::save(&path, &result) {
+        Ok(()) => Held::Stored(path),
+        Err(e) => {
+            let mut r = result;
+            r.warnings.push(format!("result not stored: {e}"));
+            Held::Memory(Box::new(r))
+        }
+    }
 }
 
 /// Runs `f`, turning a panic into an error for `stage`.
@@ -461,7 +563,8 @@ pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
         .unwrap_or_else(|| "unknown panic".into())
 }
 
-/// One file's bytes to its result. Never panics; every failure is an error line.
+/// One file's bytes to its result: [`read_input`] then [`derive`]. Never panics; every
+/// failure is an error line.
 pub(crate) fn process_bytes(
     inp: &InputFile,
     bytes: Vec<u8>,
@@ -470,12 +573,29 @@ pub(crate) fn process_bytes(
     key: String,
     ctx: &Ctx,
 ) -> FileResult {
+    let reading = read_input(inp, bytes, sha256, kind, ctx);
+    derive(inp, reading, key, ctx.cfg)
+}
+
+/// Level 1: one file's bytes to its pages as read (the expensive part: rendering and OCR, or
+/// the text layer), with the errors and warnings of reading. Never panics. The reading's `key`
+/// is left empty for the caller to set.
+pub(crate) fn read_input(
+    inp: &InputFile,
+    bytes: Vec<u8>,
+    sha256: String,
+    kind: InputKind,
+    ctx: &Ctx,
+) -> store::Reading {
     let t = Instant::now();
     let file = inp.display.as_str();
     let n_bytes = bytes.len() as u64;
     let mut errors: Vec<ErrorLine> = Vec::new();
     let mut warnings: Vec<String> = Vec::new();
     let mut stage_ms: BTreeMap<String, u64> = BTreeMap::new();
+    // Pages the input holds, counted where it is opened (the PDF's page tree, the TIFF's
+    // directories), independently of the pages that come out: the page ledger compares them.
+    let mut pages_in: Option<u32> = None;
     let pages: Vec<Page> = match kind {
         InputKind::Text => match inputs::decode_text(&bytes) {
             Ok((text, enc)) => {
@@ -488,26 +608,76 @@ pub(crate) fn process_bytes(
                 let r = guarded(file, None, "table", || crate::table::text::read_text(&text));
                 stage_ms.insert("read_text".into(), ms(t_read));
                 ctx.progress.page_done();
-                r.unwrap_or_else(|e| {
+                let pages = r.unwrap_or_else(|e| {
                     errors.push(e);
                     Vec::new()
-                })
+                });
+                pages_in = Some(pages.len() as u32);
+                pages
             }
             Err(reason) => {
                 errors.push(ErrorLine::new(file, None, "input", reason));
                 Vec::new()
             }
         },
-        InputKind::Pdf => pdf_pages(inp, bytes, ctx, &mut errors, &mut warnings, &mut stage_ms),
+        InputKind::Pdf => pdf_pages(
+            inp,
+            bytes,
+            ctx,
+            &mut errors,
+            &mut warnings,
+            &mut stage_ms,
+            &mut pages_in,
+        ),
         InputKind::Image => {
-            ctx.progress.add_pages(1);
-            let r = scanned_page(file, 1, ctx, || {
-                crate::render::load_image(&inp.path, &bytes, ctx.cfg)
-            });
+            let pages = image_pages(inp, &bytes, ctx, &mut errors, &mut warnings, &mut pages_in);
             drop(bytes);
-            split_page_results(vec![r], &mut errors)
+            pages
         }
     };
+    store::Reading {
+        format: store::READING_FORMAT,
+        sha256,
+        key: String::new(),
+        kind,
+        source: inp.display.clone(),
+        bytes: n_bytes,
+        pages,
+        errors,
+        warnings,
+        pages_in,
+        stage_ms,
+        ms: ms(t),
+    }
+}
+
+/// Level 2: a reading to the file's result (records, tables, page records), stored under
+/// `key`. Costs milliseconds: a new build re-derives every result from stored readings.
+pub(crate) fn derive(
+    inp: &InputFile,
+    reading: store::Reading,
+    key: String,
+    cfg: &Config,
+) -> FileResult {
+    let t = Instant::now();
+    let file = inp.display.as_str();
+    let store::Reading {
+        sha256,
+        key: reading_key,
+        kind,
+        bytes: n_bytes,
+        pages,
+        mut errors,
+        mut warnings,
+        pages_in,
+        mut stage_ms,
+        ms: read_ms,
+        ..
+    } = reading;
+    // The same bytes may have been read under another name.
+    for e in &mut errors {
+        e.file = file.to_owned();
+    }
     let doc = Document {
         path: inp.path.clone(),
         display_path: inp.display.clone(),
@@ -523,10 +693,16 @@ pub(crate) fn process_bytes(
         Default::default()
     });
     for r in &mut extracted.records {
-        let w = crate::check::low_confidence(r, &extracted.tables, ctx.cfg.ocr.low_conf);
+        let w = crate::check::low_confidence(r, &extracted.tables, cfg.ocr.low_conf);
         r.warnings.extend(w);
+        r.warnings.extend(losses_under(r, &doc.pages));
     }
     stage_ms.insert("extract".into(), ms(t_extract));
+    for p in &doc.pages {
+        if let Some(loss) = &p.info.loss {
+            warnings.push(format!("page {}: {}", p.number, loss.reason));
+        }
+    }
     let pages = crate::emit::page_records(&doc);
     FileResult {
         format: store::FORMAT,
@@ -539,9 +715,82 @@ pub(crate) fn process_bytes(
         records: extracted.records,
         errors,
         warnings,
-        ms: ms(t),
+        ms: read_ms + ms(t),
         stage_ms,
+        pages_in,
+        reading: (kind != InputKind::Text).then_some(reading_key),
     }
+}
+
+/// A record read (partly) from a page that lost part of its image, or that was captured at
+/// too low a resolution to trust its small print, says so: the values there may be missing
+/// from the record or misread, not empty or so on the form.
+fn losses_under(r: &crate::model::Record, pages: &[Page]) -> Vec<String> {
+    let mut out = Vec::new();
+    for &n in &r.source.pages {
+        let Some(p) = pages.iter().find(|p| p.number == n) else {
+            continue;
+        };
+        if let Some(loss) = &p.info.loss {
+            out.push(format!(
+                "page {n} partly lost, the record may miss what was on it: {}",
+                loss.reason
+            ));
+        }
+        let dpi = p.info.quality.as_ref().map(|q| q.estimated_dpi);
+        if let Some(w) = dpi.and_then(crate::table::image::low_resolution) {
+            out.push(format!("page {n}: {w}"));
+        }
+    }
+    out
+}
+
+/// An image file's pages: one for JPEG and PNG, every page of a multi-page TIFF, read in
+/// parallel like a PDF's. A file that cannot be opened is one failed page.
+fn image_pages(
+    inp: &InputFile,
+    bytes: &[u8],
+    ctx: &Ctx,
+    errors: &mut Vec<ErrorLine>,
+    warnings: &mut Vec<String>,
+    pages_in: &mut Option<u32>,
+) -> Vec<Page> {
+    let file = inp.display.as_str();
+    // A file that cannot be opened is listed as one failed page.
+    *pages_in = Some(1);
+    let opened = guarded(file, Some(1), "render", || {
+        crate::render::ImageFile::open(&inp.path, bytes, ctx.cfg)
+    });
+    let img = match opened {
+        Ok(Ok(img)) => img,
+        Ok(Err(e)) => {
+            ctx.progress.add_pages(1);
+            let r = scanned_page(file, 1, ctx, || Err(e));
+            return split_page_results(vec![r], errors);
+        }
+        Err(e) => {
+            ctx.progress.add_pages(1);
+            let r = scanned_page(file, 1, ctx, || {
+                Err(Error::bad_input(
+                    &inp.path,
+                    Some(1),
+                    Stage::Render,
+                    e.reason,
+                ))
+            });
+            return split_page_results(vec![r], errors);
+        }
+    };
+    warnings.extend(img.warnings.iter().cloned());
+    let n = img.n_pages();
+    *pages_in = Some(n);
+    ctx.progress.add_pages(n as u64);
+    let results: Vec<(Page, Option<ErrorLine>)> = (0..n)
+        .into_par_iter()
+        .with_max_len(1)
+        .map(|k| scanned_page(file, k + 1, ctx, || img.page_raster(k + 1, ctx.cfg)))
+        .collect();
+    split_page_results(results, errors)
 }
 
 /// A PDF's pages in order. Pages that are one embedded image each (phone scans) go straight to
@@ -554,6 +803,7 @@ fn pdf_pages(
     errors: &mut Vec<ErrorLine>,
     warnings: &mut Vec<String>,
     stage_ms: &mut BTreeMap<String, u64>,
+    pages_in: &mut Option<u32>,
 ) -> Vec<Page> {
     let file = inp.display.as_str();
     let t_open = Instant::now();
@@ -576,7 +826,9 @@ fn pdf_pages(
             return Vec::new();
         }
     };
+    warnings.extend(pdf.warnings.iter().cloned());
     let n = pdf.n_pages();
+    *pages_in = Some(n);
     ctx.progress.add_pages(n as u64);
     let all_scans =
         (1..=n).all(|i| matches!(pdf.page_kind(i), Ok(crate::render::PageKind::SingleImage)));
@@ -708,6 +960,9 @@ fn scanned_page(
         page.info.width_px.get_or_insert(raster.image.width());
         page.info.height_px.get_or_insert(raster.image.height());
         page.info.ms.insert("page".into(), ms(t));
+        if let Some(loss) = raster.loss.clone() {
+            page.info.lost(loss);
+        }
         Ok(page)
     })();
     ctx.progress.page_done();
@@ -719,7 +974,7 @@ fn scanned_page(
                 ..Page::default()
             };
             p.info.source = PageSource::Scan;
-            p.info.warnings.push(format!("{}: {}", e.stage, e.reason));
+            p.info.failed(format!("{}: {}", e.stage, e.reason));
             (p, Some(e))
         }
     }

@@ -26,9 +26,17 @@ pub struct InputSummary {
     pub status: Status,
     /// The result was stored by an earlier run and reused.
     pub reused: bool,
+    /// The result was derived again from the stored reading of its pages (none read again).
+    pub rederived: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub duplicate_of: Option<String>,
     pub pages: usize,
+    /// The page ledger (additive to schema v1): pages the input holds as counted when it was
+    /// opened (null when it could not be), and how each of them ended.
+    pub pages_in: Option<u32>,
+    pub pages_ok: usize,
+    pub pages_partial: usize,
+    pub pages_failed: usize,
     pub tables: usize,
     pub records: usize,
     pub errors: usize,
@@ -41,23 +49,102 @@ pub struct Assembled {
     pub inputs: Vec<InputSummary>,
     pub stage_ms: BTreeMap<String, u64>,
     pub warnings: Vec<String>,
+    pub ledger: Ledger,
+}
+
+/// The run's page ledger (`run.json` `ledger`): every page of every input ends ok, partial or
+/// failed, and the pages counted in must all be accounted for. `holds` false means pages went
+/// missing or were doubled inside jixiao: a bug, reported loudly, never a quiet loss.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Ledger {
+    pub pages_in: u64,
+    pub ok: u64,
+    pub partial: u64,
+    pub failed: u64,
+    /// Inputs that could not be opened, so their pages could not be counted (each has its
+    /// error in errors.jsonl).
+    pub inputs_unopened: u64,
+    pub holds: bool,
+    pub violations: Vec<String>,
+}
+
+/// What is wrong with one input's page accounting: every page counted in must come out once,
+/// numbered 1..=n, and a page with an error must be marked failed.
+fn ledger_violations(r: &FileResult) -> Vec<String> {
+    use crate::ir::PageStatus;
+    let mut v = Vec::new();
+    let mut numbers: Vec<u32> = r
+        .pages
+        .iter()
+        .map(|p| p.source.pages.first().copied().unwrap_or(0))
+        .collect();
+    numbers.sort_unstable();
+    match r.pages_in {
+        Some(n) if numbers != (1..=n).collect::<Vec<u32>>() => {
+            let missing: Vec<u32> = (1..=n)
+                .filter(|k| numbers.binary_search(k).is_err())
+                .collect();
+            let doubled: Vec<u32> = numbers
+                .windows(2)
+                .filter(|w| w[0] == w[1])
+                .map(|w| w[0])
+                .collect();
+            v.push(format!(
+                "{n} pages in, {} accounted for (missing {missing:?}, doubled {doubled:?}, out of range {:?})",
+                numbers.len(),
+                numbers.iter().filter(|&&k| k == 0 || k > n).collect::<Vec<_>>()
+            ));
+        }
+        None if !r.pages.is_empty() => v.push(format!(
+            "{} pages accounted for, but none were counted in",
+            r.pages.len()
+        )),
+        _ => {}
+    }
+    for e in &r.errors {
+        let Some(k) = e.page else { continue };
+        let marked = r
+            .pages
+            .iter()
+            .any(|p| p.source.pages.first() == Some(&k) && p.status == PageStatus::Failed);
+        if !marked {
+            v.push(format!(
+                "page {k} has an error ({}) but is not marked failed",
+                e.reason
+            ));
+        }
+    }
+    for p in &r.pages {
+        if p.status != PageStatus::Ok && p.why.is_none() {
+            v.push(format!(
+                "page {:?} is {:?} without a reason",
+                p.source.pages, p.status
+            ));
+        }
+    }
+    v
 }
 
 fn status_of(r: &FileResult) -> Status {
-    if r.errors.is_empty() {
+    use crate::ir::PageStatus;
+    let failed_pages: std::collections::BTreeSet<u32> =
+        r.errors.iter().filter_map(|e| e.page).collect();
+    let failed = |p: &crate::model::PageRecord| {
+        p.status == PageStatus::Failed || p.source.pages.iter().any(|n| failed_pages.contains(n))
+    };
+    let lost_some = r
+        .pages
+        .iter()
+        .any(|p| p.status != PageStatus::Ok || failed(p));
+    if r.errors.is_empty() && !lost_some {
         return Status::Ok;
     }
     let file_level = r.errors.iter().any(|e| e.page.is_none());
-    let failed_pages: std::collections::BTreeSet<u32> =
-        r.errors.iter().filter_map(|e| e.page).collect();
-    let good_pages = r
-        .pages
-        .iter()
-        .filter(|p| !p.source.pages.iter().any(|n| failed_pages.contains(n)))
-        .count();
+    let good_pages = r.pages.iter().filter(|p| !failed(p)).count();
     if good_pages == 0 || (file_level && r.tables.is_empty() && r.records.is_empty()) {
         Status::Failed
     } else {
+        // Some pages failed or lost part of their image; the rest was read.
         Status::Partial
     }
 }
@@ -80,6 +167,7 @@ pub(super) fn assemble(
     let mut inputs = Vec::with_capacity(outcomes.len());
     let mut stage_ms: BTreeMap<String, u64> = BTreeMap::new();
     let mut warnings: Vec<String> = Vec::new();
+    let mut ledger = Ledger::default();
     let io = |p: &str, e: std::io::Error| Error::io(out.join(p), e);
 
     for o in outcomes {
@@ -91,8 +179,13 @@ pub(super) fn assemble(
             kind: o.kind,
             status: Status::Ok,
             reused: o.reused,
+            rederived: o.rederived,
             duplicate_of: o.duplicate_of.clone(),
             pages: 0,
+            pages_in: None,
+            pages_ok: 0,
+            pages_partial: 0,
+            pages_failed: 0,
             tables: 0,
             records: 0,
             errors: 0,
@@ -109,6 +202,7 @@ pub(super) fn assemble(
         }
         let loaded: Option<FileResult> = match &o.held {
             Held::Nothing(errs) => {
+                ledger.inputs_unopened += 1;
                 s.status = Status::Failed;
                 s.errors = errs.len();
                 errors.extend(errs.iter().cloned());
@@ -133,6 +227,7 @@ pub(super) fn assemble(
                         )
                     };
                     errors.push(e);
+                    ledger.inputs_unopened += 1;
                     s.status = Status::Failed;
                     s.errors = 1;
                 }
@@ -143,6 +238,26 @@ pub(super) fn assemble(
             r.relabel(display);
             s.status = status_of(&r);
             s.pages = r.pages.len();
+            s.pages_in = r.pages_in;
+            for p in &r.pages {
+                match p.status {
+                    crate::ir::PageStatus::Ok => s.pages_ok += 1,
+                    crate::ir::PageStatus::Partial => s.pages_partial += 1,
+                    crate::ir::PageStatus::Failed => s.pages_failed += 1,
+                }
+            }
+            ledger.pages_in += r.pages_in.unwrap_or(0) as u64;
+            ledger.ok += s.pages_ok as u64;
+            ledger.partial += s.pages_partial as u64;
+            ledger.failed += s.pages_failed as u64;
+            if r.pages_in.is_none() {
+                ledger.inputs_unopened += 1;
+            }
+            for v in ledger_violations(&r) {
+                let v = format!("page ledger: {display}: {v}");
+                errors.push(ErrorLine::new(display, None, "emit", v.clone()));
+                ledger.violations.push(v);
+            }
             s.tables = r.tables.len();
             s.records = r.records.len();
             s.errors = r.errors.len();
@@ -190,6 +305,18 @@ pub(super) fn assemble(
             Err(e) => errors.push(e),
         }
     }
+    // The whole run: pages in = pages accounted for.
+    let accounted = ledger.ok + ledger.partial + ledger.failed;
+    if accounted != ledger.pages_in && ledger.violations.is_empty() {
+        let v = format!(
+            "page ledger: {} pages in, {accounted} accounted for",
+            ledger.pages_in
+        );
+        errors.push(ErrorLine::new("", None, "emit", v.clone()));
+        ledger.violations.push(v);
+    }
+    ledger.holds = ledger.violations.is_empty();
+    summary.ledger_violations = ledger.violations.len();
     summary.records = records.len();
     summary.indicators = records.iter().map(|r| r.indicators.len()).sum();
     summary.errors = errors.len();
@@ -210,35 +337,60 @@ pub(super) fn assemble(
         inputs,
         stage_ms,
         warnings,
+        ledger,
     })
 }
 
-/// Removes stored results that no input of this run uses (old versions of changed files,
-/// results under another configuration), so the state directory does not grow without bound.
+/// Removes the superseded results and readings of this run's own inputs (the same bytes
+/// stored under an older build, reading version or configuration: this run has just replaced
+/// them), and records which of both the run used, for `jixiao prune`. What is stored for files
+/// the run was not given is never touched: a nightly run over new files into the archive's
+/// OUT must not wipe the archive's results.
 pub(super) fn collect_garbage(
     state: &Path,
     outcomes: &[Outcome],
     versions: &Versions,
     cfg: &Config,
 ) {
-    let keep: std::collections::HashSet<std::path::PathBuf> = outcomes
+    let mut keep: std::collections::HashSet<std::path::PathBuf> = Default::default();
+    let mut used: Vec<store::UsedResult> = Vec::new();
+    for o in outcomes {
+        let (Some(sha), kind) = (o.sha256.as_deref(), o.kind) else {
+            continue;
+        };
+        let input = std::path::absolute(&o.input.path).unwrap_or_else(|_| o.input.path.clone());
+        let keys = super::candidate_keys(versions, cfg, kind);
+        let results = keys.iter().map(|k| store::result_path(state, sha, k));
+        let readings = versions
+            .reading_keys(cfg, kind)
+            .into_iter()
+            .map(|k| store::reading_path(state, sha, &k));
+        for p in results.chain(readings) {
+            if o.duplicate_of.is_none() && p.is_file() {
+                if let Ok(rel) = p.strip_prefix(state) {
+                    used.push(store::UsedResult {
+                        result: rel.to_string_lossy().into_owned(),
+                        input: input.clone(),
+                    });
+                }
+            }
+            keep.insert(p);
+        }
+    }
+    let ours: std::collections::HashSet<&str> = outcomes
         .iter()
-        .filter_map(|o| Some((o.sha256.as_deref()?, o.kind)))
-        .flat_map(|(sha, kind)| {
-            super::candidate_keys(versions, cfg, kind)
-                .into_iter()
-                .map(move |k| store::result_path(state, sha, &k))
-        })
+        .filter_map(|o| o.sha256.as_deref())
         .collect();
-    let Ok(rd) = std::fs::read_dir(state) else {
-        return;
-    };
-    for e in rd.flatten() {
-        let p = e.path();
-        if p.extension().is_some_and(|x| x == "json") && !keep.contains(&p) {
+    for (_, p) in store::stored_files(state) {
+        let Some(sha) = store::result_sha(&p) else {
+            continue;
+        };
+        if ours.contains(sha.as_str()) && !keep.contains(&p) {
             let _ = std::fs::remove_file(&p);
         }
     }
+    // Best effort: without it `prune` refuses to guess rather than remove too much.
+    let _ = store::write_last_run(state, &used);
 }
 
 #[cfg(test)]
@@ -273,6 +425,8 @@ mod tests {
             warnings: vec![],
             ms: 0,
             stage_ms: Default::default(),
+            pages_in: Some(2),
+            reading: None,
         };
         assert_eq!(status_of(&r), Status::Partial);
         r.errors.push(ErrorLine::new("a.pdf", Some(1), "ocr", "y"));

@@ -370,12 +370,8 @@ fn file_and_page_limits() {
 fn sof_parser_reads_real_encoder_output() {
     let j = jpeg(123, 45);
     assert_eq!(
-        jpeg_sof(&j),
-        Some(Sof {
-            width: 123,
-            height: 45,
-            components: 3
-        })
+        jpeg_sof(&j).map(|s| (s.width, s.height, s.components, s.progressive)),
+        Some((123, 45, 3, false))
     );
     assert_eq!(jpeg_sof(b"\xFF\xD8\xFF"), None);
     assert_eq!(jpeg_sof(&[]), None);
@@ -495,4 +491,71 @@ fn grey_jpeg_pages_come_out_as_grey_rgb() {
     let px = r.image.get_pixel(5, 5).0;
     assert!(px[0] < 60 && px[0] == px[1] && px[1] == px[2], "{px:?}");
     assert!(r.image.get_pixel(60, 5).0[0] > 200);
+}
+
+#[test]
+fn transparency_is_composited_on_white_paper() {
+    // Ink on a transparent background: paper stored as (0,0,0,0), a half-covered pixel.
+    let mut rgba = image::RgbaImage::new(3, 1);
+    rgba.put_pixel(0, 0, image::Rgba([0, 0, 0, 0]));
+    rgba.put_pixel(1, 0, image::Rgba([0, 0, 0, 255]));
+    rgba.put_pixel(2, 0, image::Rgba([0, 0, 0, 128]));
+    let mut png = Vec::new();
+    DynamicImage::ImageRgba8(rgba)
+        .write_to(&mut Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    let r = load_image(Path::new("a.png"), &png, &cfg()).unwrap();
+    let px: Vec<u8> = r.image.pixels().map(|p| p.0[0]).collect();
+    assert_eq!(px, [255, 0, 127]);
+}
+
+#[test]
+fn a_truncated_jpeg_reports_the_share_lost() {
+    let j = jpeg(200, 400);
+    let sof = jpeg_sof(&j).unwrap();
+    let img = decode_jpeg(&j).unwrap();
+    assert_eq!(jpeg_loss(&j, &sof, &img), Ok(None));
+    // Half the entropy-coded data, no end marker.
+    let sos = j.windows(2).position(|w| w == [0xFF, 0xDA]).unwrap();
+    let cut = &j[..sos + (j.len() - sos) / 2];
+    let img = decode_jpeg(cut).unwrap();
+    let loss = jpeg_loss(cut, &sof, &img).unwrap().unwrap();
+    let f = loss.lost_fraction.unwrap();
+    assert!((0.2..0.8).contains(&f), "{loss:?}");
+    assert!(loss.reason.contains("ends early"), "{loss:?}");
+}
+
+#[test]
+fn tiff_page_chain_is_walked_once_each() {
+    // Two one-pixel pages, little-endian, the second pointing back to the first.
+    fn ifd(b: &mut Vec<u8>, data: u32, next: u32) {
+        let e: [(u16, u16, u32); 6] = [
+            (256, 4, 1),
+            (257, 4, 1),
+            (258, 3, 8),
+            (262, 3, 1),
+            (273, 4, data),
+            (279, 4, 1),
+        ];
+        b.extend_from_slice(&6u16.to_le_bytes());
+        for (t, ty, v) in e {
+            b.extend_from_slice(&t.to_le_bytes());
+            b.extend_from_slice(&ty.to_le_bytes());
+            b.extend_from_slice(&1u32.to_le_bytes());
+            b.extend_from_slice(&v.to_le_bytes());
+        }
+        b.extend_from_slice(&next.to_le_bytes());
+    }
+    let mut b = b"II*\0\x0a\0\0\0\x80\x40".to_vec();
+    let second = 10 + 2 + 6 * 12 + 4;
+    ifd(&mut b, 8, second as u32);
+    ifd(&mut b, 9, 10);
+    let (layout, warnings) = tiff_layout(&b, 100).unwrap();
+    assert_eq!(layout.pages, [10, second as u64]);
+    assert!(warnings.iter().any(|w| w.contains("loops")), "{warnings:?}");
+    let f = ImageFile::open(Path::new("a.tif"), &b, &cfg()).unwrap();
+    assert_eq!(f.n_pages(), 2);
+    let px = |n| f.page_raster(n, &cfg()).unwrap().image.get_pixel(0, 0).0[0];
+    assert_eq!((px(1), px(2)), (0x80, 0x40));
+    assert!(tiff_layout(b"II*\0\xff\xff\0\0", 10).is_err());
 }

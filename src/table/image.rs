@@ -52,7 +52,11 @@ pub fn read_scanned_page(
         grid = grid::detect(&prep.gray);
     }
     page.info.skew_deg = Some(prep.skew_deg);
-    page.info.quality = Some(quality(&prep, (ow, oh)));
+    let q = quality(&prep, (ow, oh));
+    if let Some(w) = low_resolution(q.estimated_dpi) {
+        page.info.warnings.push(w);
+    }
+    page.info.quality = Some(q);
     let text_mask = outside_tables(&grid);
     let line_boxes = text_line_boxes(&text_mask, grid.unit);
     *page.info.ms.entry("grid".into()).or_default() += ms(t);
@@ -241,6 +245,19 @@ fn upside_down(
     let up = mean(&engine.recognize_lines(&lines)?);
     let down = mean(&engine.recognize_lines(&flipped)?);
     Ok(down > up + 0.15)
+}
+
+/// Below this many pixels per inch of the sheet, small print (fund amounts, indicator values)
+/// is read wrong or not at all: a 100-DPI copy loses fields that a 150-DPI one keeps.
+pub const LOW_DPI: f32 = 125.0;
+
+/// The page warning for a sheet captured at `dpi`, when that is too low to trust small print.
+pub fn low_resolution(dpi: f32) -> Option<String> {
+    (dpi > 0.0 && dpi < LOW_DPI).then(|| {
+        format!(
+            "low resolution: the sheet was captured at about {dpi:.0} DPI (under {LOW_DPI:.0}); small print may be misread or missing, rescan at 200 DPI or more"
+        )
+    })
 }
 
 /// What the page's capture looked like: for `pages.jsonl`, so a user can see why a page reads
@@ -578,6 +595,7 @@ mod tests {
             dpi: Some(150.0),
             ms: 0,
             from_jpeg: true,
+            loss: None,
         };
         let mut eng = SizeEngine { calls: 0 };
         let p = read_scanned_page(&raster, 3, &mut eng, &Config::default()).unwrap();
@@ -639,6 +657,7 @@ mod tests {
             dpi: Some(150.0),
             ms: 0,
             from_jpeg: true,
+            loss: None,
         };
         let p = read_scanned_page(&raster, 1, &mut DebrisEngine, &Config::default()).unwrap();
         let lines: Vec<&str> = p

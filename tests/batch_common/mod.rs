@@ -19,7 +19,15 @@ pub fn bin() -> Command {
 pub fn run(inputs: &[&Path], out: &Path, extra: &[&str]) -> Output {
     let mut c = bin();
     c.arg("run").args(inputs).arg("-o").arg(out).args(extra);
-    c.output().expect("run jixiao")
+    let o = c.output().expect("run jixiao");
+    // The page ledger holds in every test run that got as far as writing run.json.
+    if code(&o) != 2 {
+        if let Ok(s) = std::fs::read_to_string(out.join("run.json")) {
+            let v: Value = serde_json::from_str(&s).expect("run.json is JSON");
+            assert_eq!(v["ledger"]["holds"], true, "page ledger: {}", v["ledger"]);
+        }
+    }
+    o
 }
 
 pub fn code(o: &Output) -> i32 {
@@ -258,4 +266,102 @@ pub fn pages_without_ms(out: &Path) -> Vec<Value> {
             v
         })
         .collect()
+}
+
+/// An uncompressed multi-page TIFF (8-bit grey, one strip a page, little-endian), written by
+/// hand so a test can also make its directory chain lie: with `loop_to = Some(k)` the last
+/// page's directory points back to page k's instead of ending the chain.
+pub fn tiff_of(pages: &[image::GrayImage], loop_to: Option<usize>) -> Vec<u8> {
+    let mut b: Vec<u8> = b"II*\0\0\0\0\0".to_vec();
+    let mut ifds = Vec::new();
+    for p in pages {
+        let (w, h) = p.dimensions();
+        let data = b.len() as u32;
+        b.extend_from_slice(p.as_raw());
+        if b.len() % 2 == 1 {
+            b.push(0);
+        }
+        ifds.push(b.len());
+        // (tag, type: 3 SHORT / 4 LONG, value), in tag order as TIFF requires.
+        let entries: [(u16, u16, u32); 9] = [
+            (256, 4, w),
+            (257, 4, h),
+            (258, 3, 8),
+            (259, 3, 1),
+            (262, 3, 1),
+            (273, 4, data),
+            (277, 3, 1),
+            (278, 4, h),
+            (279, 4, w * h),
+        ];
+        b.extend_from_slice(&(entries.len() as u16).to_le_bytes());
+        for (tag, ty, v) in entries {
+            b.extend_from_slice(&tag.to_le_bytes());
+            b.extend_from_slice(&ty.to_le_bytes());
+            b.extend_from_slice(&1u32.to_le_bytes());
+            b.extend_from_slice(&v.to_le_bytes());
+        }
+        b.extend_from_slice(&0u32.to_le_bytes());
+    }
+    let next_at = |ifd: usize| ifd + 2 + 9 * 12;
+    if let Some(&first) = ifds.first() {
+        b[4..8].copy_from_slice(&(first as u32).to_le_bytes());
+    }
+    for k in 0..ifds.len() {
+        let next = match (ifds.get(k + 1), loop_to) {
+            (Some(&n), _) => n as u32,
+            (None, Some(t)) => ifds[t] as u32,
+            (None, None) => 0,
+        };
+        let at = next_at(ifds[k]);
+        b[at..at + 4].copy_from_slice(&next.to_le_bytes());
+    }
+    b
+}
+
+/// A grey test page: white with a frame and `n` bold bars, so pages differ visibly.
+pub fn grey_page(w: u32, h: u32, n: u32) -> image::GrayImage {
+    image::GrayImage::from_fn(w, h, |x, y| {
+        let frame = x < 3 || y < 3 || x + 3 >= w || y + 3 >= h;
+        let bar = y > 20 && (y - 20) / 30 < n && (y - 20) % 30 < 10 && x > 20 && x < w - 20;
+        image::Luma([if frame || bar { 20 } else { 255 }])
+    })
+}
+
+/// The JPEG with its entropy-coded data cut after `keep` (0..1) of it and no end marker, as a
+/// transfer that broke off leaves it.
+pub fn jpeg_cut(j: &[u8], keep: f32) -> Vec<u8> {
+    let sos = marker(j, 0xDA);
+    let len = u16::from_be_bytes([j[sos + 2], j[sos + 3]]) as usize;
+    let data = sos + 2 + len;
+    let end = j.len() - 2; // before EOI
+    let cut = data + ((end - data) as f32 * keep) as usize;
+    j[..cut].to_vec()
+}
+
+/// A progressive JPEG of `w`×`h` (ruled like [`jpeg`]), cut in the middle of its scan `scan`
+/// (1-based): what a broken-off transfer of a web-optimised photo leaves.
+pub fn progressive_jpeg_cut(w: u32, h: u32, scan: usize) -> Vec<u8> {
+    let img = image::load_from_memory(&jpeg(w, h, false))
+        .expect("decode")
+        .to_rgb8();
+    let mut out = Vec::new();
+    let mut enc = jpeg_encoder::Encoder::new(&mut out, 85);
+    enc.set_progressive(true);
+    enc.encode(
+        img.as_raw(),
+        w as u16,
+        h as u16,
+        jpeg_encoder::ColorType::Rgb,
+    )
+    .expect("encode progressive jpeg");
+    let sos: Vec<usize> = out
+        .windows(2)
+        .enumerate()
+        .filter(|(_, p)| p[0] == 0xFF && p[1] == 0xDA)
+        .map(|(i, _)| i)
+        .collect();
+    assert!(sos.len() > scan, "only {} scans", sos.len());
+    let cut = (sos[scan - 1] + sos[scan]) / 2;
+    out[..cut].to_vec()
 }

@@ -134,4 +134,7 @@ pub fn run_jixiao(root: &Path, input: &Path, out: &Path) {
         .status()
         .unwrap();
     assert_eq!(status.code(), Some(0), "exit status {status}");
+    let rj: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("run.json")).unwrap()).unwrap();
+    assert_eq!(rj["ledger"]["holds"], true, "page ledger: {}", rj["ledger"]);
 }
