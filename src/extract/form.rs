@@ -492,7 +492,7 @@ fn read_header(_ctx: &Ctx<'_>, rows: &[(usize, Vec<SCell>)], fi: &FormInput, r: 
                 match decimal_comma(raw).and_then(|fixed| amount(&fixed, unit).ok().flatten()) {
                     Some(n) => {
                         r.warnings.push(format!(
-                            "funds.{p}.{key}: {raw:?} read as {} (its last comma taken for a decimal point)",
+                            "funds.{p}.{key}: {raw:?} read as {} (its last comma or colon taken for a decimal point)",
                             n.0.normalize()
                         ));
                         Some(n)
@@ -539,10 +539,13 @@ fn decimal_comma(raw: &str) -> Option<String> {
     if c.contains('.') {
         return None;
     }
-    let i = c.rfind(',')?;
+    // A comma for the point is a locale's habit; a colon or semicolon is a speck beside the
+    // point on a scan ("31:79", "0:00").
+    let i = c.rfind([',', ':', ';'])?;
     let tail = &c[i + 1..];
     let cents = tail.chars().take_while(char::is_ascii_digit).count();
-    (cents == 2 && i > 0).then(|| format!("{}.{}", &c[..i], tail))
+    let before = c[..i].ends_with(|ch: char| ch.is_ascii_digit()) && !c[..i].contains([':', ';']);
+    (cents == 2 && before).then(|| format!("{}.{}", &c[..i], tail))
 }
 
 fn set_goal(r: &mut Record, p: Period, t: String) {
@@ -1370,6 +1373,10 @@ mod label_tests {
         assert_eq!(decimal_comma("4,563.80,0"), None);
         assert_eq!(decimal_comma("4,563,8000"), None);
         assert_eq!(decimal_comma(",00"), None);
+        // a speck beside the point reads as a colon
+        assert_eq!(decimal_comma("31:79").as_deref(), Some("31.79"));
+        assert_eq!(decimal_comma("0：00").as_deref(), Some("0.00"));
+        assert_eq!(decimal_comma("12:30:00"), None);
     }
 
     #[test]

@@ -141,7 +141,7 @@ pub fn read_scanned_page(
         let page_h = prep.rgb.height() as f32;
         for l in lines {
             let r = cap(l.read.clone());
-            let text = r.text.trim();
+            let text = ocr::strip_debris(r.text.trim());
             let b = [
                 origin.0 + l.bbox[0],
                 origin.1 + l.bbox[1],
