@@ -141,7 +141,7 @@ pub fn join_lines(lines: Vec<Recognized>, cap: usize) -> Recognized {
     let kept: Vec<(&str, f32)> = lines
         .iter()
         .map(|l| (strip_debris(l.text.trim()), l.conf))
-        .filter(|(t, _)| !t.is_empty() && !(han && is_stray(t)))
+        .filter(|(t, _)| !(t.is_empty() || (han && is_stray(t))))
         .collect();
     let conf = kept
         .iter()
