@@ -24,7 +24,8 @@ use super::inputs::InputKind;
 /// grid, OCR, the text-layer reader, or the layout of a stored reading): stored readings of
 /// another version are then ignored and the pages read again. A change in extraction, checks
 /// or repairs does not bump it: results are re-derived from the readings instead.
-pub const READING_VERSION: u32 = 1;
+/// 2: text around the tables read line by line, speck debris stripped from OCR'd lines.
+pub const READING_VERSION: u32 = 2;
 
 /// The models' hash cache in the state directory.
 pub const MODEL_CACHE: &str = "models-sha256.json";
