@@ -334,8 +334,14 @@ pub fn parse_form(doc: &Document, tables: &[TableRef<'_>], fi: &FormInput) -> Re
     r
 }
 
+/// A header value's text. A value never ends with a colon (its label does): on a scan one
+/// there is a speck beside the last character ("…社会保障局：").
 fn value_text(vals: &[&SCell]) -> Option<String> {
-    vals.first().map(|c| vocab::tidy(&c.text))
+    vals.first().map(|c| {
+        vocab::tidy(&c.text)
+            .trim_end_matches([':', '：'])
+            .to_string()
+    })
 }
 
 fn read_header(_ctx: &Ctx<'_>, rows: &[(usize, Vec<SCell>)], fi: &FormInput, r: &mut Record) {

@@ -234,7 +234,8 @@ pub fn indicator_name(raw: &str) -> String {
             }
         }
     }
-    s.to_string()
+    // A name is never followed by a colon: on a scan it is a speck beside the last character.
+    s.trim_end_matches([':', '：']).to_string()
 }
 
 /// Does the text look like a 指标值 rather than a name? Comparison signs, numbers with units,

@@ -154,13 +154,19 @@ pub fn fiscal_year(s: &str) -> Option<i32> {
     let mut fallback = None;
     let mut i = 0;
     while i + 4 < f.len() + 1 {
+        // A speck between the digits and 年 on a scan reads as a sign: "(2024:年度)".
+        let nian = if matches!(f.get(i + 4), Some(':' | '.' | '·' | ',' | '\'' | '`')) {
+            i + 5
+        } else {
+            i + 4
+        };
         if (i == 0 || !f[i - 1].is_ascii_digit())
             && f[i..i + 4].iter().all(char::is_ascii_digit)
-            && f.get(i + 4) == Some(&'年')
+            && f.get(nian) == Some(&'年')
         {
             let y: i32 = f[i..i + 4].iter().collect::<String>().parse().ok()?;
             if (1949..=2200).contains(&y) {
-                if f.get(i + 5) == Some(&'度') {
+                if f.get(nian + 1) == Some(&'度') {
                     return Some(y);
                 }
                 fallback.get_or_insert(y);
@@ -391,6 +397,8 @@ mod tests {
         assert_eq!(fiscal_year("项目支出绩效目标表"), None);
         assert_eq!(fiscal_year("12023年度"), None);
         assert_eq!(fiscal_year("1000年度"), None);
+        assert_eq!(fiscal_year("(2024:年度)"), Some(2024));
+        assert_eq!(fiscal_year("(2024.年度)"), Some(2024));
     }
 
     #[test]

@@ -138,7 +138,7 @@ pub fn join_lines(lines: Vec<Recognized>, cap: usize) -> Recognized {
         };
     }
     let han = lines.iter().any(|l| l.text.chars().any(is_han));
-    let kept: Vec<(&str, f32)> = lines
+    let kept: Vec<(String, f32)> = lines
         .iter()
         .map(|l| (strip_debris(l.text.trim()), l.conf))
         .filter(|(t, _)| !(t.is_empty() || (han && is_stray(t))))
@@ -148,7 +148,7 @@ pub fn join_lines(lines: Vec<Recognized>, cap: usize) -> Recognized {
         .map(|&(_, c)| c)
         .fold(None, |m: Option<f32>, c| Some(m.map_or(c, |m| m.min(c))))
         .unwrap_or_else(|| lines.iter().map(|l| l.conf).fold(1.0, f32::min));
-    let text: Vec<&str> = kept.iter().map(|&(t, _)| t).collect();
+    let text: Vec<&str> = kept.iter().map(|(t, _)| t.as_str()).collect();
     let capped: String = text.join("\n").chars().take(cap).collect();
     Recognized {
         text: capped.trim_end().to_owned(),
@@ -174,7 +174,8 @@ fn is_stray(t: &str) -> bool {
 /// "≤6752." over "63万元", keeps its point). Commas stay: a wrapped clause may start or end
 /// with one. On a 150-DPI copy with heavy speckle, 21 of 60 misread fields were such signs
 /// (".≥8814卷.", "服务对象满意度.").
-pub fn strip_debris(line: &str) -> &str {
+/// Inside a line, a sign between a comparison sign and its number is a speck too: "≥.95%".
+pub fn strip_debris(line: &str) -> String {
     const LEAD: &[char] = &['.', '·', '•', '・', ':', '：', '`', '\'', '‘', '’'];
     const TRAIL: &[char] = &['·', '•', '・', '`', '\'', '‘', '’'];
     let mut t = line.trim_start_matches(LEAD).trim_end_matches(TRAIL);
@@ -184,7 +185,17 @@ pub fn strip_debris(line: &str) -> &str {
         }
         t = rest.trim_end_matches(TRAIL);
     }
-    t.trim()
+    let cs: Vec<char> = t.trim().chars().collect();
+    let mut out = String::with_capacity(t.len());
+    for (i, &c) in cs.iter().enumerate() {
+        let after_op = i > 0 && "≥≤><＞＜=".contains(cs[i - 1]);
+        let before_digit = cs.get(i + 1).is_some_and(|d| d.is_ascii_digit());
+        if after_op && before_digit && ".·•・:：`'".contains(c) {
+            continue;
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// A new engine of the configured kind (call once per worker thread).
@@ -256,6 +267,8 @@ mod tests {
         assert_eq!(strip_debris("年度资金总额："), "年度资金总额：");
         assert_eq!(strip_debris(", 每月按时发放"), ", 每月按时发放");
         assert_eq!(strip_debris("31.79"), "31.79");
+        assert_eq!(strip_debris("≥.95%"), "≥95%");
+        assert_eq!(strip_debris("≥0.95"), "≥0.95");
     }
 
     #[test]

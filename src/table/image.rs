@@ -149,14 +149,14 @@ pub fn read_scanned_page(
                 origin.1 + l.bbox[3],
             ];
             let in_footer = b[1] > page_h * (1.0 - FOOTER);
-            if text.is_empty() || is_noise_read(text, r.conf, in_footer) {
+            if text.is_empty() || is_noise_read(&text, r.conf, in_footer) {
                 continue;
             }
             confs.push(r.conf);
             blocks.push((
                 b[1],
                 Block::Line(TextLine {
-                    text: text.to_string(),
+                    text,
                     conf: r.conf,
                     bbox: Some(frame.map_box(b)),
                 }),
