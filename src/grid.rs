@@ -979,14 +979,19 @@ fn table_from(hsegs: &[&Segment], vsegs: &[&Segment], p: &Params) -> Option<Grid
     // (r0, c0, r1, c1) exclusive ends
     let mut rects: Vec<(usize, usize, usize, usize)> = Vec::new();
     for units in comps.values() {
-        // A region open to the outside is not a cell (an L-shaped table's empty corner).
-        let open = units.iter().any(|&(i, j)| {
-            (i == 0 && !hsep[0][j])
-                || (i + 1 == nr && !hsep[nr][j])
-                || (j == 0 && !vsep[0][i])
-                || (j + 1 == nc && !vsep[nc][i])
-        });
-        if open {
+        // A region open to the outside on two sides is not a cell (an L-shaped table's empty
+        // corner). Open on one side only, it is a row or column whose frame line is broken
+        // there (a curled sheet bends the frame's end away, a bilevel threshold eats it): its
+        // text is part of the table (a curled copy lost its 项目名称 row, and with it the form).
+        let open_top = units.iter().any(|&(i, j)| i == 0 && !hsep[0][j]);
+        let open_bottom = units.iter().any(|&(i, j)| i + 1 == nr && !hsep[nr][j]);
+        let open_left = units.iter().any(|&(i, j)| j == 0 && !vsep[0][i]);
+        let open_right = units.iter().any(|&(i, j)| j + 1 == nc && !vsep[nc][i]);
+        let open_sides = [open_top, open_bottom, open_left, open_right]
+            .iter()
+            .filter(|&&o| o)
+            .count();
+        if open_sides >= 2 || (open_sides == 1 && units.len() == nr * nc) {
             continue;
         }
         let r0 = units.iter().map(|u| u.0).min()?;
@@ -1294,6 +1299,29 @@ mod tests {
         let t = &g.tables[0];
         assert_eq!((t.n_rows, t.n_cols, t.cells.len()), (2, 3, 6));
         assert!((t.bbox[0] - 200.0).abs() < 6.0 && (t.bbox[2] - 1400.0).abs() < 6.0);
+    }
+
+    #[test]
+    fn a_row_whose_frame_end_is_broken_off_is_still_a_row() {
+        // 3 rows × 3 columns; the left frame line stops short of the top row (a curled sheet
+        // bends it away, a threshold eats it): the top row is open on its left side only.
+        let mut img = GrayImage::from_pixel(1654, 2339, Luma([240]));
+        for y in [500.0, 600.0, 700.0, 800.0] {
+            line(&mut img, (200.0, y), (1400.0, y), 3.0);
+        }
+        line(&mut img, (200.0, 600.0), (200.0, 800.0), 3.0);
+        for x in [600.0, 1000.0, 1400.0] {
+            line(&mut img, (x, 500.0), (x, 800.0), 3.0);
+        }
+        let g = detect(&img);
+        assert_eq!(g.tables.len(), 1);
+        let t = &g.tables[0];
+        assert_eq!((t.n_rows, t.n_cols), (3, 3));
+        assert!(
+            t.cells.iter().any(|c| c.row == 0 && c.col == 0),
+            "{:?}",
+            t.cells
+        );
     }
 
     #[test]

@@ -410,8 +410,10 @@ impl Reader<'_> {
     }
 }
 
-/// The page's ink with the tables and every ruling line removed: what is left is the text
-/// around the tables (titles, units, signature lines, footers).
+/// The page's ink with the tables' cells and every ruling line removed: what is left is the
+/// text around the tables (titles, units, signature lines, footers) and any text inside a
+/// table's outline that no cell holds (an L-shaped table's corner, a row whose frame is too
+/// broken to close it), which is read as lines rather than lost.
 fn outside_tables(grid: &Grid) -> Mask {
     let mut m = grid.mask.clone();
     let (w, h) = (m.width as i64, m.height as i64);
@@ -422,8 +424,8 @@ fn outside_tables(grid: &Grid) -> Mask {
         }
     };
     let grow = (grid.unit * 0.03) as i64;
-    for t in &grid.tables {
-        let b = t.bbox;
+    for c in grid.tables.iter().flat_map(|t| &t.cells) {
+        let b = c.bbox;
         clear(
             &mut m,
             b[0] as i64 - grow,
