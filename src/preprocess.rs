@@ -64,6 +64,10 @@ pub struct Prepared {
     /// Skew that was corrected, in degrees (positive = counter-clockwise on the original).
     pub skew_deg: f32,
     pub quality: Quality,
+    /// The ink did not say whether the text runs across or down the page (a sparse page: a few
+    /// table rows, a signature line) and it was left as captured: `table::image` lets the
+    /// recogniser compare both ways.
+    pub orientation_undecided: bool,
 }
 
 /// Largest skew searched for, in degrees.
@@ -79,6 +83,17 @@ pub fn prepare(raster: &RgbImage, cfg: &Config) -> Result<Prepared> {
 /// [`prepare`], with the page turned a further 180° (`table::image` asks for this when the
 /// recogniser reads the page better upside down).
 pub fn prepare_turned(raster: &RgbImage, cfg: &Config, half_turn: bool) -> Result<Prepared> {
+    prepare_oriented(raster, cfg, None, half_turn)
+}
+
+/// [`prepare_turned`] with the quarter turn given (`Some(true)`: the text runs down the page as
+/// captured) instead of judged from the ink.
+pub fn prepare_oriented(
+    raster: &RgbImage,
+    cfg: &Config,
+    quarter: Option<bool>,
+    half_turn: bool,
+) -> Result<Prepared> {
     let _ = cfg;
     let grey = gray_without_seals(raster);
     if grey.width() < 32 || grey.height() < 32 {
@@ -89,6 +104,7 @@ pub fn prepare_turned(raster: &RgbImage, cfg: &Config, half_turn: bool) -> Resul
             transform: Transform::default(),
             skew_deg: 0.0,
             quality: Quality::default(),
+            orientation_undecided: false,
         });
     }
     // Flattening, the sheet's outline and the orientation check do not depend on which way
@@ -102,10 +118,17 @@ pub fn prepare_turned(raster: &RgbImage, cfg: &Config, half_turn: bool) -> Resul
     // check on up/down then settles 90° vs 270°). Judged on the sheet alone: the grain of a
     // desk around it is long dark runs too, and on a photo turned 270° it outvoted the text
     // (3 of 6 pages of the rot270 copy were left sideways).
-    let quarter = match &sheet_found {
-        Some(s) => orientation::text_is_vertical(&inside(&flat, s)),
-        None => orientation::text_is_vertical(&flat),
-    } == Some(true);
+    let given = quarter;
+    let ratio = match given {
+        Some(_) => None,
+        None => match &sheet_found {
+            Some(s) => orientation::run_ratio(&inside(&flat, s)),
+            None => orientation::run_ratio(&flat),
+        },
+    };
+    let verdict = ratio.and_then(orientation::vertical_from_ratio);
+    let quarter = given.unwrap_or(verdict == Some(true));
+    let orientation_undecided = given.is_none() && ratio.is_some() && verdict.is_none();
     let turns = u8::from(quarter) + 2 * u8::from(half_turn);
     let (grey, turned) = turn(grey, turns);
     let (mut flat, _) = turn(flat, turns);
@@ -180,6 +203,7 @@ pub fn prepare_turned(raster: &RgbImage, cfg: &Config, half_turn: bool) -> Resul
             specks,
             turned_deg: 90 * u16::from(turns),
         },
+        orientation_undecided,
     })
 }
 

@@ -22,7 +22,11 @@ const TURN: f64 = 1.45;
 /// `Some(true)` when the text runs vertically (the page is turned by 90° or 270°),
 /// `Some(false)` when it runs horizontally, `None` when the page has too little text to say.
 pub fn text_is_vertical(grey: &GrayImage) -> Option<bool> {
-    let r = run_ratio(grey)?;
+    vertical_from_ratio(run_ratio(grey)?)
+}
+
+/// [`text_is_vertical`] from a [`run_ratio`]: `None` in the band between the two thresholds.
+pub fn vertical_from_ratio(r: f64) -> Option<bool> {
     if r >= DECISIVE {
         Some(false)
     } else if r <= 1.0 / TURN {

@@ -44,11 +44,27 @@ pub fn read_scanned_page(
     let mut grid = grid::detect(&prep.gray);
     page.info.ms.insert("grid".into(), ms(t));
     let t = Instant::now();
+    let mut quarter = prep.quality.turned_deg % 180 == 90;
+    if prep.orientation_undecided {
+        // The ink could not tell across from down (a sparse page): the page is prepared the
+        // other way too and whichever the recogniser reads better is kept. A sideways copy's
+        // continuation pages (a few rows and a signature) were left sideways and their rows
+        // read as single characters (4 of 14 pages of a held-out turned copy).
+        let other = preprocess::prepare_oriented(&raster.image, cfg, Some(!quarter), false)?;
+        let other_grid = grid::detect(&other.gray);
+        let here = legibility(engine, &prep, &grid)?;
+        let there = legibility(engine, &other, &other_grid)?;
+        if there > here + 0.1 {
+            prep = other;
+            grid = other_grid;
+            quarter = !quarter;
+        }
+    }
     let flip = upside_down(engine, &prep, &grid)?;
     page.info.ms.insert("orient".into(), ms(t));
     let t = Instant::now();
     if flip {
-        prep = preprocess::prepare_turned(&raster.image, cfg, true)?;
+        prep = preprocess::prepare_oriented(&raster.image, cfg, Some(quarter), true)?;
         grid = grid::detect(&prep.gray);
     }
     page.info.skew_deg = Some(prep.skew_deg);
@@ -201,6 +217,37 @@ fn upside_down(
     prep: &preprocess::Prepared,
     grid: &Grid,
 ) -> Result<bool> {
+    let lines = sample_lines(prep, grid);
+    if lines.len() < 3 {
+        return Ok(false);
+    }
+    let (up, down) = up_and_down(engine, &lines)?;
+    Ok(down > up + 0.15)
+}
+
+/// How well the page reads as prepared, up or down: the recogniser's mean confidence on its
+/// sample lines, the better way; 0 when it has no line-shaped text (text running down the
+/// page gives tall crops, not lines).
+fn legibility(engine: &mut dyn OcrEngine, prep: &preprocess::Prepared, grid: &Grid) -> Result<f32> {
+    let lines = sample_lines(prep, grid);
+    if lines.len() < 3 {
+        return Ok(0.0);
+    }
+    let (up, down) = up_and_down(engine, &lines)?;
+    Ok(up.max(down))
+}
+
+/// Mean confidence of `lines` read as they are and turned by 180°.
+fn up_and_down(engine: &mut dyn OcrEngine, lines: &[RgbImage]) -> Result<(f32, f32)> {
+    let flipped: Vec<RgbImage> = lines.iter().map(image::imageops::rotate180).collect();
+    let mean = |v: &[Recognized]| v.iter().map(|r| r.conf).sum::<f32>() / v.len().max(1) as f32;
+    let up = mean(&engine.recognize_lines(lines)?);
+    let down = mean(&engine.recognize_lines(&flipped)?);
+    Ok((up, down))
+}
+
+/// Up to six of the page's widest text lines, each cut to ~8 characters.
+fn sample_lines(prep: &preprocess::Prepared, grid: &Grid) -> Vec<RgbImage> {
     let reader = Reader {
         rgb: &prep.rgb,
         mask: &grid.mask,
@@ -237,14 +284,7 @@ fn upside_down(
             break;
         }
     }
-    if lines.len() < 3 {
-        return Ok(false);
-    }
-    let flipped: Vec<RgbImage> = lines.iter().map(image::imageops::rotate180).collect();
-    let mean = |v: &[Recognized]| v.iter().map(|r| r.conf).sum::<f32>() / v.len() as f32;
-    let up = mean(&engine.recognize_lines(&lines)?);
-    let down = mean(&engine.recognize_lines(&flipped)?);
-    Ok(down > up + 0.15)
+    lines
 }
 
 /// Below this many pixels per inch of the sheet, small print (fund amounts, indicator values)
