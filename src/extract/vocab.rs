@@ -215,7 +215,7 @@ pub fn indicator_name(raw: &str) -> String {
         let d: String = r.chars().take_while(|c| c.is_ascii_digit()).collect();
         if !d.is_empty() {
             let r2 = &r[d.len()..];
-            if let Some(r3) = r2.strip_prefix(':').or_else(|| r2.strip_prefix('：')) {
+            if let Some(r3) = r2.strip_prefix([':', '：', ';', '；']) {
                 s = r3;
             }
         }
@@ -234,8 +234,11 @@ pub fn indicator_name(raw: &str) -> String {
             }
         }
     }
-    // A name is never followed by a colon: on a scan it is a speck beside the last character.
-    s.trim_end_matches([':', '：']).to_string()
+    // A name never starts or ends with a colon, comma or dash: on a scan such a sign is a
+    // speck beside the first or last character ("偿债准备金支付时间，", "…增长比-").
+    s.trim_start_matches([',', '，', '、', ':', '：', ';', '；', '·', '.'])
+        .trim_end_matches([':', '：', ',', '，', '、', ';', '；', '-', '·'])
+        .to_string()
 }
 
 /// Does the text look like a 指标值 rather than a name? Comparison signs, numbers with units,
@@ -346,6 +349,17 @@ mod tests {
         );
         assert_eq!(indicator_name("1、实现参保人数"), "实现参保人数");
         assert_eq!(indicator_name("2024年计划补助人数"), "2024年计划补助人数");
+        // specks beside the first or last character, read as signs on a scan
+        assert_eq!(indicator_name("偿债准备金支付时间，"), "偿债准备金支付时间");
+        assert_eq!(
+            indicator_name("带动社会经济实力增长比-"),
+            "带动社会经济实力增长比"
+        );
+        assert_eq!(
+            indicator_name("指标1;偿债准备金支出金额"),
+            "偿债准备金支出金额"
+        );
+        assert_eq!(indicator_name("、满意度（%）"), "满意度（%）");
         assert_eq!(
             tidy("六安市人力资源 和社会保障局"),
             "六安市人力资源和社会保障局"
