@@ -219,6 +219,16 @@ fn degraded_copies_of_a_form_give_its_records() {
             image::DynamicImage::ImageRgb8(dusty(&scaled(&page, 0.75), &mut n)),
         ),
     ];
+    // A continuation page held sideways: a few rows of the form and blank paper below (too
+    // little text for the ink to say which way it runs). Only its orientation is checked.
+    let sparse = {
+        let (w, h) = page.dimensions();
+        let mut p = RgbImage::from_pixel(w, h, Rgb([250, 250, 250]));
+        let keep = image::imageops::crop_imm(&page, 0, 0, w, h / 4).to_image();
+        image::imageops::replace(&mut p, &keep, 0, 0);
+        image::imageops::rotate90(&p)
+    };
+    save("sparse-turned", image::DynamicImage::ImageRgb8(sparse));
     let out = dir.path().join("out");
     run_jixiao(root, &inp, &out);
     let gold = jsonl(&root.join("samples/scan/c-yuan-form.expected.jsonl"));
@@ -270,6 +280,12 @@ fn degraded_copies_of_a_form_give_its_records() {
     // What preprocessing reports must match what was done to the page.
     assert_eq!(q("turned90")["turned_deg"], 270, "{}", report.join("\n"));
     assert_eq!(q("upside-down")["turned_deg"], 180, "{}", report.join("\n"));
+    assert_eq!(
+        q("sparse-turned")["turned_deg"],
+        270,
+        "{}",
+        report.join("\n")
+    );
     assert_eq!(
         q("desk-photo-turned")["turned_deg"],
         270,
