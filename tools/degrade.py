@@ -3,7 +3,7 @@
 developed on (issue 9): phone photos never enhanced, office bilevel scans, curled sheets,
 pages turned 90°, heavy speckle, low resolution.
 
-usage: degrade.py SRC.pdf[,SRC2.pdf…] OUT_DIR [--styles a,b,…] [--gold SRC.jsonl,…] [--seed N]
+usage: degrade.py SRC.pdf[,SRC2.pdf…] OUT_DIR [--styles=a,b,…] [--gold=SRC.jsonl,…] [--seed=N]
 
 For every source PDF and style, OUT_DIR/<src>-<style>.pdf holds the same pages degraded
 (one image per page, as scanners and phone apps write them); with --gold, the matching gold
