@@ -217,6 +217,11 @@ pub fn indicator_name(raw: &str) -> String {
             let r2 = &r[d.len()..];
             if let Some(r3) = r2.strip_prefix([':', '：', ';', '；']) {
                 s = r3;
+            } else if d.len() <= 2
+                && r2.starts_with(|ch: char| ('\u{4e00}'..='\u{9fff}').contains(&ch))
+            {
+                // The colon lost on a scan ("指标1债权人…"): the numbering still ends there.
+                s = r2;
             }
         }
     } else {
