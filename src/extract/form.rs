@@ -860,6 +860,27 @@ fn split_row<'a>(toks: &[Tok<'a>], lay: &Layout) -> Split<'a> {
     sp
 }
 
+/// See the call: `texts` is one side's row with no level printed, `twin` the other side's
+/// printed levels, `l2_col` this side's 二级 column.
+fn twin_level(side: &mut Side, texts: &mut Vec<&SCell>, twin: &[LevelCell], l2_col: usize) {
+    let Some(l2) = twin.iter().find(|l| l2_of(l).is_some()) else {
+        return;
+    };
+    if texts.len() < 3 || side.l2 == l2_of(l2) {
+        return;
+    }
+    let garbled = |t: &SCell| {
+        t.col == l2_col
+            && !vocab::looks_like_value(&t.text)
+            && vocab::level_cell(&t.text).is_none()
+            && t.text.chars().filter(|c| !c.is_whitespace()).count() <= 8
+    };
+    if let Some(k) = texts.iter().position(|t| garbled(t)) {
+        texts.remove(k);
+        apply_levels(side, std::slice::from_ref(l2));
+    }
+}
+
 /// Applies a side's printed levels to its fill-down state.
 fn apply_levels(side: &mut Side, levels: &[LevelCell]) {
     let mut printed_l1: Option<&'static str> = None;
@@ -1206,6 +1227,16 @@ fn read_indicators(ctx: &Ctx<'_>, hcells: &[SCell], rows: &[(usize, Vec<SCell>)]
             if ann_side.l2.is_none() {
                 ann_side.l2 = before;
             }
+        }
+        // One side's 二级 cell read as garbage (a shadow or speckle over it: '“从') while the
+        // other side prints its 二级 in the same row: the two periods print the same 二级 side
+        // by side, so the twin's label is this side's too, and the garbage is no indicator's
+        // text. Without it the label above was carried down over the rows (held-out photo
+        // copy: 时效指标 rows read as 质量指标).
+        if sp.mid_levels.is_empty() {
+            twin_level(&mut mid_side, &mut sp.mid_texts, &sp.ann_levels, lay.mid_l2);
+        } else if sp.ann_levels.is_empty() {
+            twin_level(&mut ann_side, &mut sp.ann_texts, &sp.mid_levels, lay.ann_l2);
         }
         side_texts(
             ctx,

@@ -816,3 +816,38 @@ fn a_form_whose_continuation_is_not_joined_says_so() {
         r.warnings
     );
 }
+
+#[test]
+fn a_garbled_level2_on_one_side_takes_its_twins_label() {
+    use crate::model::Period::{Annual, Midterm};
+    let text = two_period_form(&[
+        t(&[
+            "",
+            "产出指标",
+            "质量指标",
+            "甲合格率",
+            "≥90%",
+            "质量指标",
+            "甲合格率",
+            "≥95%",
+        ]),
+        // The midterm 二级 cell read as garbage under a shadow; the annual one is clear.
+        t(&[
+            "",
+            "",
+            "“从",
+            "乙完成时间",
+            "6月",
+            "时效指标",
+            "乙完成时间",
+            "12月",
+        ]),
+    ]);
+    let ex = extract_document(&doc_of(&text));
+    let r = &ex.records[0];
+    let m = names(r, Midterm);
+    let a = names(r, Annual);
+    assert_eq!(m[1], ("时效指标".into(), "乙完成时间".into(), "6月".into()));
+    assert_eq!(a[1].0, "时效指标");
+    assert_eq!(m.len(), 2);
+}
