@@ -213,6 +213,10 @@ pub struct PageQuality {
     pub turned_deg: u16,
     /// Isolated specks removed per square inch (noise level: clean scans ≈ 0).
     pub specks_per_in2: f32,
+    /// Share of the sheet under red or pink seals and stamps (removed before reading; text
+    /// under them is read from the black print left).
+    #[serde(default)]
+    pub seal_fraction: f32,
 }
 
 /// One page of any input, in reading order.

@@ -118,6 +118,7 @@ pub fn prepare_oriented(
     // check on up/down then settles 90° vs 270°). Judged on the sheet alone: the grain of a
     // desk around it is long dark runs too, and on a photo turned 270° it outvoted the text
     // (3 of 6 pages of the rot270 copy were left sideways).
+    let seal_fraction = seal_fraction(raster, sheet_found.as_ref());
     let given = quarter;
     let ratio = match given {
         Some(_) => None,
@@ -202,6 +203,7 @@ pub fn prepare_oriented(
             sheet: sheet_found.map(|s| s.quad.map(|(x, y)| turned.apply(x, y))),
             specks,
             turned_deg: 90 * u16::from(turns),
+            seal_fraction,
         },
         orientation_undecided,
     })
@@ -256,6 +258,8 @@ pub struct Quality {
     pub specks: usize,
     /// Clockwise turn applied to make the text upright (0, 90, 180, 270).
     pub turned_deg: u16,
+    /// Share of the sheet covered by red or pink marks (seals, stamps) that were made paper.
+    pub seal_fraction: f32,
 }
 
 /// Removes isolated specks (dust, sensor noise, toner) from the page: dark components no
@@ -338,6 +342,42 @@ fn grey_to_rgb(g: &GrayImage) -> RgbImage {
         v.extend_from_slice(&[p, p, p]);
     }
     RgbImage::from_raw(w, h, v).unwrap_or_else(|| RgbImage::new(w, h))
+}
+
+/// Share of the sheet's pixels (the whole raster when no outline was found: a desk's warm wood
+/// must not count as a seal) that are clearly red or pink: red above both other channels by
+/// 40 levels, twice the grey conversion's bar, so warm paper and JPEG colour fringes stay out.
+fn seal_fraction(raster: &RgbImage, sheet: Option<&sheet::Sheet>) -> f32 {
+    let (w, h) = raster.dimensions();
+    let (x0, y0, x1, y1) = match sheet {
+        Some(s) => {
+            let xs = s.quad.iter().map(|p| p.0);
+            let ys = s.quad.iter().map(|p| p.1);
+            let cl = |v: f64, m: u32| v.clamp(0.0, m as f64) as u32;
+            (
+                cl(xs.clone().fold(f64::MAX, f64::min), w),
+                cl(ys.clone().fold(f64::MAX, f64::min), h),
+                cl(xs.fold(f64::MIN, f64::max), w),
+                cl(ys.fold(f64::MIN, f64::max), h),
+            )
+        }
+        None => (0, 0, w, h),
+    };
+    let (mut red, mut all) = (0u64, 0u64);
+    for y in y0..y1 {
+        for x in x0..x1 {
+            let p = raster.get_pixel(x, y).0;
+            let (r, g, b) = (p[0] as i32, p[1] as i32, p[2] as i32);
+            all += 1;
+            if r > g.max(b) + 40 && r > 80 {
+                red += 1;
+            }
+        }
+    }
+    if all == 0 {
+        return 0.0;
+    }
+    ((red as f64 / all as f64) * 10_000.0).round() as f32 / 10_000.0
 }
 
 /// Grey conversion in which red and pink marks (seals, stamps, red-ink annotations) become

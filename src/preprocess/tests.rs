@@ -214,6 +214,20 @@ fn red_seal_becomes_paper_but_black_print_under_it_stays() {
 }
 
 #[test]
+fn seal_share_counts_red_and_pink_marks_not_warm_paper() {
+    let img = RgbImage::from_fn(200, 100, |x, _| match x {
+        0..20 => Rgb([225, 60, 70]),     // seal red: 10 % of the page
+        20..30 => Rgb([245, 160, 180]),  // pale pink rim: 5 %
+        30..100 => Rgb([240, 225, 205]), // warm (yellowed) paper
+        _ => Rgb([40, 20, 25]),          // black print
+    });
+    let f = seal_fraction(&img, None);
+    assert!((f - 0.15).abs() < 0.001, "{f}");
+    let grey = RgbImage::from_pixel(50, 50, Rgb([120, 120, 120]));
+    assert_eq!(seal_fraction(&grey, None), 0.0);
+}
+
+#[test]
 fn shadow_is_flattened_and_ink_kept() {
     // Paper fading from 240 to 110 left to right (a shadow), with dark strokes throughout.
     let (w, h) = (1000u32, 600u32);

@@ -318,6 +318,7 @@ fn quality(prep: &preprocess::Prepared, (w, h): (u32, u32)) -> crate::ir::PageQu
             .map(|quad| quad.map(|(x, y)| [(x / w as f64) as f32, (y / h as f64) as f32])),
         turned_deg: q.turned_deg,
         specks_per_in2: (q.specks as f32 / area_in2.max(1.0) * 100.0).round() / 100.0,
+        seal_fraction: q.seal_fraction,
     }
 }
 
