@@ -148,7 +148,16 @@ pub fn join_lines(lines: Vec<Recognized>, cap: usize) -> Recognized {
         .map(|&(_, c)| c)
         .fold(None, |m: Option<f32>, c| Some(m.map_or(c, |m| m.min(c))))
         .unwrap_or_else(|| lines.iter().map(|l| l.conf).fold(1.0, f32::min));
-    let text: Vec<&str> = kept.iter().map(|(t, _)| t.as_str()).collect();
+    let mut text: Vec<&str> = kept.iter().map(|(t, _)| t.as_str()).collect();
+    // A point or dash after the last digit of a region is a speck: a decimal wrapped at a line
+    // end ("≤6752." over "63万元") has a line after it, the region's last line does not.
+    if let Some(last) = text.last_mut() {
+        if let Some(rest) = last.strip_suffix(['.', '-']) {
+            if rest.ends_with(|c: char| c.is_ascii_digit()) {
+                *last = rest;
+            }
+        }
+    }
     let capped: String = text.join("\n").chars().take(cap).collect();
     Recognized {
         text: capped.trim_end().to_owned(),
@@ -281,6 +290,11 @@ mod tests {
         assert_eq!(j.text, "满意度\n%");
         // alone, a letter is what the region holds
         assert_eq!(join_lines(vec![rec("A", 0.9)], 100).text, "A");
+        // a point or dash after the region's last digit is a speck; one at a wrap is not
+        assert_eq!(join_lines(vec![rec("4214.13-", 0.9)], 100).text, "4214.13");
+        assert_eq!(join_lines(vec![rec("4214.13.", 0.9)], 100).text, "4214.13");
+        let j = join_lines(vec![rec("≤6752.", 0.9), rec("63万元", 0.9)], 100);
+        assert_eq!(j.text, "≤6752.\n63万元");
     }
 
     use std::path::Path;

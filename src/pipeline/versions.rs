@@ -25,7 +25,8 @@ use super::inputs::InputKind;
 /// another version are then ignored and the pages read again. A change in extraction, checks
 /// or repairs does not bump it: results are re-derived from the readings instead.
 /// 2: text around the tables read line by line, speck debris stripped from OCR'd lines.
-pub const READING_VERSION: u32 = 2;
+/// 3: a point or dash after a region's last digit is stripped.
+pub const READING_VERSION: u32 = 3;
 
 /// The models' hash cache in the state directory.
 pub const MODEL_CACHE: &str = "models-sha256.json";
