@@ -141,30 +141,24 @@ fn reads_as(text: &str, label: &str) -> bool {
     text == label || (label.chars().count() >= 4 && vocab::edit1(text, label))
 }
 
-/// Lines that are never content of a form (signature prompts, page numbers "- 3 -", "第3页").
-/// Page furniture and scan debris, never content between a form and its continuation: a
-/// scanning app's watermark ("扫描全能王 创建", read whole or in part), a lone character (a speck,
+/// Scan debris, never content between a form and its continuation: a lone character (a speck,
 /// a sheet edge or a stamp's rim read as "L", "=", "扫") and a few Latin letters, digits or signs
 /// with no Chinese character ("3+", "PRF", "S=").
-fn is_furniture(c: &str) -> bool {
+fn is_debris(c: &str) -> bool {
     let n = c.chars().count();
-    let han = c.chars().any(|ch| ('\u{4e00}'..='\u{9fff}').contains(&ch));
-    let watermark = c.contains("全能王")
-        || (c.contains('扫')
-            && n <= 8
-            && ["扫描", "全能", "能王", "创建"]
-                .iter()
-                .any(|w| c.contains(w)));
-    watermark || n == 1 || (n <= 3 && !han)
+    n == 1 || (n <= 3 && !c.chars().any(crate::normalise::is_cjk))
 }
 
+/// Lines that are never content of a form (signature prompts, page numbers "- 3 -", "第3页",
+/// a scanner app's watermark, scan debris).
 pub fn is_junk_line(t: &str) -> bool {
     let c = vocab::compact(t);
     c.is_empty()
         || c.chars()
             .all(|ch| ch.is_ascii_digit() || ch == '-' || ch == '/')
         || (c.starts_with('第') && c.ends_with('页') && c.chars().count() <= 8)
-        || is_furniture(&c)
+        || is_debris(&c)
+        || vocab::is_page_furniture(&c)
         || {
             // Signature labels, alone or side by side on one printed line ("项目负责人
             // (签字):  单位(盖章):"), which a scan may read as one line.

@@ -217,9 +217,7 @@ pub fn indicator_name(raw: &str) -> String {
             let r2 = &r[d.len()..];
             if let Some(r3) = r2.strip_prefix([':', '：', ';', '；']) {
                 s = r3;
-            } else if d.len() <= 2
-                && r2.starts_with(|ch: char| ('\u{4e00}'..='\u{9fff}').contains(&ch))
-            {
+            } else if d.len() <= 2 && r2.starts_with(crate::normalise::is_cjk) {
                 // The colon lost on a scan ("指标1债权人…"): the numbering still ends there.
                 s = r2;
             }
@@ -416,6 +414,15 @@ pub fn is_page_furniture(s: &str) -> bool {
     if c.contains("扫描app") || c.contains("都在用的扫描") {
         return true;
     }
+    // A short read holding 扫 and another piece of the mark ("9扫能干创建"), or the mark's first
+    // word with at most one character more (the rest too faint to read). "扫描" in a longer
+    // line is a word ("扫描仪购置").
+    if n <= 8 && c.contains('扫') && ["全能", "能王", "创建"].iter().any(|w| c.contains(w)) {
+        return true;
+    }
+    if n <= 3 && c.contains("扫描") {
+        return true;
+    }
     // One or two characters misread: most of 扫描全能王 and 创建 in order, little else.
     let want: Vec<char> = "扫描全能王创建".chars().collect();
     let mut k = 0;
@@ -435,6 +442,8 @@ pub fn is_page_furniture(s: &str) -> bool {
 #[test]
 fn scanner_app_watermarks_are_furniture_as_ocr_reads_them() {
     for s in [
+        "9扫能干创建",
+        "扫描",
         "扫描全能王 创建",
         "CS 扫描全能王",
         "CamScanner",

@@ -137,7 +137,9 @@ pub fn join_lines(lines: Vec<Recognized>, cap: usize) -> Recognized {
             conf: 1.0,
         };
     }
-    let han = lines.iter().any(|l| l.text.chars().any(is_han));
+    let han = lines
+        .iter()
+        .any(|l| l.text.chars().any(crate::normalise::is_cjk));
     let kept: Vec<(String, f32)> = lines
         .iter()
         .map(|l| (strip_debris(l.text.trim()), l.conf))
@@ -163,10 +165,6 @@ pub fn join_lines(lines: Vec<Recognized>, cap: usize) -> Recognized {
         text: capped.trim_end().to_owned(),
         conf,
     }
-}
-
-fn is_han(c: char) -> bool {
-    ('\u{4e00}'..='\u{9fff}').contains(&c)
 }
 
 /// One Latin letter or sign alone on a line: a speck read as "r", "'" or "·" (a "%" or "-"
