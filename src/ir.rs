@@ -236,6 +236,14 @@ impl Page {
         })
     }
 
+    /// The text lines outside the tables, in reading order.
+    pub fn lines(&self) -> impl Iterator<Item = &TextLine> {
+        self.blocks.iter().filter_map(|b| match b {
+            Block::Line(l) => Some(l),
+            Block::Table(_) => None,
+        })
+    }
+
     /// The page's text in reading order: lines as they are, table rows as tab-joined cells.
     pub fn text(&self) -> String {
         let mut out = String::new();

@@ -162,14 +162,7 @@ fn ruled_table_in_a_text_layer() {
     assert_eq!(text_at(t, 1, 1), "1,234,567.00");
     assert_eq!(text_at(t, 1, 2), "", "blank cell kept");
     assert!(t.cells.iter().all(|c| c.conf == 1.0));
-    let lines: Vec<&str> = p
-        .blocks
-        .iter()
-        .filter_map(|b| match b {
-            Block::Line(l) => Some(l.text.as_str()),
-            Block::Table(_) => None,
-        })
-        .collect();
+    let lines: Vec<&str> = p.lines().map(|l| l.text.as_str()).collect();
     assert_eq!(
         lines,
         vec![

@@ -37,44 +37,59 @@ pub fn read_scanned_page(
     }
 
     let t = Instant::now();
-    let mut prep = preprocess::prepare(&raster.image, cfg)?;
+    let prep = preprocess::prepare(&raster.image, cfg)?;
     page.info.ms.insert("preprocess".into(), ms(t));
 
     let t = Instant::now();
-    let mut grid = grid::detect(&prep.gray);
+    let mut laid = Laid::of(prep);
     page.info.ms.insert("grid".into(), ms(t));
     let t = Instant::now();
-    let mut quarter = prep.quality.turned_deg % 180 == 90;
-    if prep.orientation_undecided {
+    let mut quarter = laid.prep.quality.turned_deg % 180 == 90;
+    let mut dirs = reading_dirs(engine, &laid)?;
+    if laid.prep.orientation_undecided {
         // The ink could not tell across from down (a sparse page): the page is prepared the
         // other way too and whichever the recogniser reads better is kept. A sideways copy's
         // continuation pages (a few rows and a signature) were left sideways and their rows
         // read as single characters (4 of 14 pages of a held-out turned copy).
-        let other = preprocess::prepare_oriented(&raster.image, cfg, Some(!quarter), false)?;
-        let other_grid = grid::detect(&other.gray);
-        let here = legibility(engine, &prep, &grid)?;
-        let there = legibility(engine, &other, &other_grid)?;
-        if there > here + 0.1 {
-            prep = other;
-            grid = other_grid;
+        let other = Laid::of(preprocess::prepare_oriented(
+            &raster.image,
+            cfg,
+            Some(!quarter),
+            false,
+        )?);
+        let other_dirs = reading_dirs(engine, &other)?;
+        let best = |d: Option<(f32, f32)>| d.map_or(0.0, |(up, down)| up.max(down));
+        if best(other_dirs) > best(dirs) + 0.1 {
+            laid = other;
+            dirs = other_dirs;
             quarter = !quarter;
         }
     }
-    let flip = upside_down(engine, &prep, &grid)?;
+    // Upside down: ink shapes cannot tell up from down; the recogniser, trained on upright
+    // lines, reads upside-down text with far lower confidence (a flip needs the mean to be
+    // 0.15 higher).
+    let flip = dirs.is_some_and(|(up, down)| down > up + 0.15);
     page.info.ms.insert("orient".into(), ms(t));
     let t = Instant::now();
     if flip {
-        prep = preprocess::prepare_oriented(&raster.image, cfg, Some(quarter), true)?;
-        grid = grid::detect(&prep.gray);
+        laid = Laid::of(preprocess::prepare_oriented(
+            &raster.image,
+            cfg,
+            Some(quarter),
+            true,
+        )?);
     }
+    let Laid {
+        prep,
+        grid,
+        line_boxes,
+    } = laid;
     page.info.skew_deg = Some(prep.skew_deg);
     let q = quality(&prep, (ow, oh));
     if let Some(w) = low_resolution(q.estimated_dpi) {
         page.info.warnings.push(w);
     }
     page.info.quality = Some(q);
-    let text_mask = outside_tables(&grid);
-    let line_boxes = text_line_boxes(&text_mask, grid.unit);
     *page.info.ms.entry("grid".into()).or_default() += ms(t);
 
     let t = Instant::now();
@@ -197,6 +212,8 @@ const NOISE_CONF: f32 = 0.65;
 /// The bottom of the sheet where scanning apps print their watermark and where a photo's
 /// sheet edge, shadow and desk leave debris: reads there are held to a higher bar.
 const FOOTER: f32 = 0.06;
+/// Confidence below which a few characters in the footer are debris.
+const FOOTER_CONF: f32 = 0.8;
 
 /// A read of at most three characters at low confidence, or of a few characters in the footer
 /// below [`FOOTER_CONF`]: not text. The CamScanner watermark on a 150-DPI photo reads as
@@ -206,61 +223,56 @@ fn is_noise_read(text: &str, conf: f32, in_footer: bool) -> bool {
     (conf < NOISE_CONF && n <= 3) || (in_footer && conf < FOOTER_CONF && n <= 8)
 }
 
-const FOOTER_CONF: f32 = 0.8;
-
-/// Whether the page reads better turned by 180°: the widest few text lines (more characters
-/// to judge by) are read as they are and upside down, and the recogniser's confidence decides.
-/// Ink shapes cannot tell up from down; the recogniser, trained on upright lines, reads
-/// upside-down text with far lower confidence (a flip needs the mean to be 0.15 higher).
-fn upside_down(
-    engine: &mut dyn OcrEngine,
-    prep: &preprocess::Prepared,
-    grid: &Grid,
-) -> Result<bool> {
-    let lines = sample_lines(prep, grid);
-    if lines.len() < 3 {
-        return Ok(false);
-    }
-    let (up, down) = up_and_down(engine, &lines)?;
-    Ok(down > up + 0.15)
+/// A prepared page with its grid and the boxes of the text lines around its tables.
+struct Laid {
+    prep: preprocess::Prepared,
+    grid: Grid,
+    line_boxes: Vec<[u32; 4]>,
 }
 
-/// How well the page reads as prepared, up or down: the recogniser's mean confidence on its
-/// sample lines, the better way; 0 when it has no line-shaped text (text running down the
-/// page gives tall crops, not lines).
-fn legibility(engine: &mut dyn OcrEngine, prep: &preprocess::Prepared, grid: &Grid) -> Result<f32> {
-    let lines = sample_lines(prep, grid);
-    if lines.len() < 3 {
-        return Ok(0.0);
+impl Laid {
+    fn of(prep: preprocess::Prepared) -> Self {
+        let grid = grid::detect(&prep.gray);
+        let line_boxes = text_line_boxes(&outside_tables(&grid), grid.unit);
+        Laid {
+            prep,
+            grid,
+            line_boxes,
+        }
     }
-    let (up, down) = up_and_down(engine, &lines)?;
-    Ok(up.max(down))
 }
 
-/// Mean confidence of `lines` read as they are and turned by 180°.
-fn up_and_down(engine: &mut dyn OcrEngine, lines: &[RgbImage]) -> Result<(f32, f32)> {
+/// The recogniser's mean confidence on the page's sample lines read as they are and turned by
+/// 180° (the widest few lines: more characters to judge by); `None` when it has fewer than three
+/// line-shaped texts (text running down the page gives tall crops, not lines).
+fn reading_dirs(engine: &mut dyn OcrEngine, laid: &Laid) -> Result<Option<(f32, f32)>> {
+    let lines = sample_lines(laid);
+    if lines.len() < 3 {
+        return Ok(None);
+    }
     let flipped: Vec<RgbImage> = lines.iter().map(image::imageops::rotate180).collect();
     let mean = |v: &[Recognized]| v.iter().map(|r| r.conf).sum::<f32>() / v.len().max(1) as f32;
-    let up = mean(&engine.recognize_lines(lines)?);
+    let up = mean(&engine.recognize_lines(&lines)?);
     let down = mean(&engine.recognize_lines(&flipped)?);
-    Ok((up, down))
+    Ok(Some((up, down)))
 }
 
 /// Up to six of the page's widest text lines, each cut to ~8 characters.
-fn sample_lines(prep: &preprocess::Prepared, grid: &Grid) -> Vec<RgbImage> {
+fn sample_lines(laid: &Laid) -> Vec<RgbImage> {
     let reader = Reader {
-        rgb: &prep.rgb,
-        mask: &grid.mask,
-        unit: grid.unit,
+        rgb: &laid.prep.rgb,
+        mask: &laid.grid.mask,
+        unit: laid.grid.unit,
     };
-    let mut regions: Vec<[f32; 4]> = grid
+    let mut regions: Vec<[f32; 4]> = laid
+        .grid
         .tables
         .iter()
         .flat_map(|t| t.cells.iter().map(|c| c.inner))
         .collect();
     regions.extend(
-        text_line_boxes(&outside_tables(grid), grid.unit)
-            .into_iter()
+        laid.line_boxes
+            .iter()
             .map(|b| [b[0] as f32, b[1] as f32, b[2] as f32, b[3] as f32]),
     );
     regions.sort_by(|a, b| (b[2] - b[0]).total_cmp(&(a[2] - a[0])));
@@ -703,14 +715,7 @@ mod tests {
             loss: None,
         };
         let p = read_scanned_page(&raster, 1, &mut DebrisEngine, &Config::default()).unwrap();
-        let lines: Vec<&str> = p
-            .blocks
-            .iter()
-            .filter_map(|b| match b {
-                Block::Line(l) => Some(l.text.as_str()),
-                Block::Table(_) => None,
-            })
-            .collect();
+        let lines: Vec<&str> = p.lines().map(|l| l.text.as_str()).collect();
         // title and the two footer pieces are wide enough to read as text; the blot is not
         assert_eq!(lines.len(), 3, "{lines:?}");
         assert!(lines.iter().all(|l| *l != "X"), "{lines:?}");
