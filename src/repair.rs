@@ -492,17 +492,19 @@ mod tests {
         assert_eq!(rs[0].warnings, Vec::<String>::new());
     }
 
+    /// `i` as read from row `row` of table t1.
+    fn at(mut i: Indicator, row: usize) -> Indicator {
+        i.cell = Some(crate::model::CellRef {
+            table: "t1".into(),
+            page: 1,
+            row,
+            col: 3,
+        });
+        i
+    }
+
     #[test]
     fn a_twin_in_the_same_printed_row_may_print_another_level() {
-        let at = |mut i: Indicator, row: usize| {
-            i.cell = Some(crate::model::CellRef {
-                table: "t1".into(),
-                page: 1,
-                row,
-                col: 3,
-            });
-            i
-        };
         let mut rs = vec![Record {
             indicators: vec![
                 at(
@@ -526,15 +528,6 @@ mod tests {
 
     #[test]
     fn a_name_its_row_twin_prints_identically_is_whole() {
-        let at = |mut i: Indicator, row: usize| {
-            i.cell = Some(crate::model::CellRef {
-                table: "t1".into(),
-                page: 1,
-                row,
-                col: 3,
-            });
-            i
-        };
         let l2 = "服务对象满意度指标";
         let mut rs = vec![Record {
             indicators: vec![

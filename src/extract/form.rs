@@ -495,7 +495,7 @@ fn read_header(_ctx: &Ctx<'_>, rows: &[(usize, Vec<SCell>)], fi: &FormInput, r: 
                     .ok()
                     .and_then(|v| v.as_str().map(String::from))
                     .unwrap_or_default();
-                match decimal_comma(raw).and_then(|fixed| amount(&fixed, unit).ok().flatten()) {
+                match misread_point(raw).and_then(|fixed| amount(&fixed, unit).ok().flatten()) {
                     Some(n) => {
                         r.warnings.push(format!(
                             "funds.{p}.{key}: {raw:?} read as {} (its last comma or colon taken for a decimal point)",
@@ -537,10 +537,11 @@ fn amount(raw: &str, unit: MoneyUnit) -> Result<Option<crate::normalise::Num>, S
     normalise::parse_amount(num, u)
 }
 
-/// "4,563,800,00" / "7595500,00": OCR reads the decimal point of a printed amount as a comma.
+/// "4,563,800,00" / "7595500,00" / "31:79": OCR reads the decimal point of a printed amount as a
+/// comma, or a speck beside it makes it a colon.
 /// Thousands groups have three digits, so a last group of exactly two after a comma, with no
 /// point anywhere, can only be the decimals. The amount with that comma made a point.
-fn decimal_comma(raw: &str) -> Option<String> {
+fn misread_point(raw: &str) -> Option<String> {
     let c = compact(raw);
     if c.contains('.') {
         return None;
@@ -1398,22 +1399,22 @@ mod label_tests {
     #[test]
     fn a_decimal_point_read_as_a_comma_is_restored_only_where_unambiguous() {
         assert_eq!(
-            decimal_comma("4,563,800,00").as_deref(),
+            misread_point("4,563,800,00").as_deref(),
             Some("4,563,800.00")
         );
         assert_eq!(
-            decimal_comma("7595500,00元").as_deref(),
+            misread_point("7595500,00元").as_deref(),
             Some("7595500.00元")
         );
         // A thousands group, a point already present, or not two decimals: left alone.
-        assert_eq!(decimal_comma("4,563,800"), None);
-        assert_eq!(decimal_comma("4,563.80,0"), None);
-        assert_eq!(decimal_comma("4,563,8000"), None);
-        assert_eq!(decimal_comma(",00"), None);
+        assert_eq!(misread_point("4,563,800"), None);
+        assert_eq!(misread_point("4,563.80,0"), None);
+        assert_eq!(misread_point("4,563,8000"), None);
+        assert_eq!(misread_point(",00"), None);
         // a speck beside the point reads as a colon
-        assert_eq!(decimal_comma("31:79").as_deref(), Some("31.79"));
-        assert_eq!(decimal_comma("0：00").as_deref(), Some("0.00"));
-        assert_eq!(decimal_comma("12:30:00"), None);
+        assert_eq!(misread_point("31:79").as_deref(), Some("31.79"));
+        assert_eq!(misread_point("0：00").as_deref(), Some("0.00"));
+        assert_eq!(misread_point("12:30:00"), None);
     }
 
     #[test]
