@@ -80,9 +80,16 @@ fn unique_near<'a, T>(text: &str, labels: impl Iterator<Item = (&'a str, T)>) ->
     hits.next().is_none().then_some(first.1)
 }
 
+/// The cell is a 项目名称 label as the form reader reads labels (a colon after it, one
+/// character misread): where a form starts.
+pub(crate) fn is_name_label(text: &str) -> bool {
+    matches!(label_of(text), Some(Lab::Name))
+}
+
 fn label_of(text: &str) -> Option<Lab> {
     let c = vocab::label_text(text);
-    let c = c.trim_end_matches(':');
+    // No label ends in a semicolon: it is a colon misread (or a speck beside the label).
+    let c = c.trim_end_matches([':', ';', '；']);
     let c = c.strip_prefix("其中:").unwrap_or(c);
     if c.is_empty() {
         return None;
@@ -334,12 +341,13 @@ pub fn parse_form(doc: &Document, tables: &[TableRef<'_>], fi: &FormInput) -> Re
     r
 }
 
-/// A header value's text. A value never ends with a colon (its label does): on a scan one
-/// there is a speck beside the last character ("…社会保障局：").
+/// A header value's text. A value never ends with a colon (its label does), an enumeration
+/// comma or a semicolon: on a scan one there is a speck beside the last character
+/// ("…社会保障局：", "…社会保障局、").
 fn value_text(vals: &[&SCell]) -> Option<String> {
     vals.first().map(|c| {
         vocab::tidy(&c.text)
-            .trim_end_matches([':', '：'])
+            .trim_end_matches([':', '：', '、', ',', '，', ';', '；'])
             .to_string()
     })
 }
@@ -495,10 +503,13 @@ fn read_header(_ctx: &Ctx<'_>, rows: &[(usize, Vec<SCell>)], fi: &FormInput, r: 
                     .ok()
                     .and_then(|v| v.as_str().map(String::from))
                     .unwrap_or_default();
-                match misread_point(raw).and_then(|fixed| amount(&fixed, unit).ok().flatten()) {
-                    Some(n) => {
+                let repaired = misread_point(raw)
+                    .map(|f| (f, "its last comma or colon taken for a decimal point"))
+                    .or_else(|| speckled_amount(raw));
+                match repaired.and_then(|(f, why)| Some((amount(&f, unit).ok().flatten()?, why))) {
+                    Some((n, why)) => {
                         r.warnings.push(format!(
-                            "funds.{p}.{key}: {raw:?} read as {} (its last comma or colon taken for a decimal point)",
+                            "funds.{p}.{key}: {raw:?} read as {} ({why})",
                             n.0.normalize()
                         ));
                         Some(n)
@@ -553,6 +564,48 @@ fn misread_point(raw: &str) -> Option<String> {
     let cents = tail.chars().take_while(char::is_ascii_digit).count();
     let before = c[..i].ends_with(|ch: char| ch.is_ascii_digit()) && !c[..i].contains([':', ';']);
     (cents == 2 && before).then(|| format!("{}.{}", &c[..i], tail))
+}
+
+/// "5.00.-" / "5.0.0": specks read as signs after an amount's last digit or as a second point
+/// between its digits. Signs after the last digit are dropped (a unit is stripped before this).
+/// Of two or more points the one that leaves two decimals, as fund amounts are printed, is
+/// the point and the others are specks; when no single point does, the amount stays
+/// unreadable (and is flagged) rather than guessed. Returns the amount and why it was read so.
+fn speckled_amount(raw: &str) -> Option<(String, &'static str)> {
+    let c = compact(raw);
+    let body = c.trim_end_matches(['.', '-', '_', '·', ',', '\'', '`', '~', '一']);
+    let stripped = body.len() < c.len();
+    let points: Vec<usize> = body.match_indices('.').map(|(i, _)| i).collect();
+    let ok = |t: &str| {
+        t.starts_with(|ch: char| ch.is_ascii_digit())
+            && t.chars()
+                .all(|ch| ch.is_ascii_digit() || ch == ',' || ch == '.')
+    };
+    if !ok(body) {
+        return None;
+    }
+    if points.len() <= 1 {
+        return stripped.then(|| {
+            (
+                body.to_string(),
+                "signs after its last digit taken for specks",
+            )
+        });
+    }
+    let two_decimals: Vec<usize> = points
+        .iter()
+        .copied()
+        .filter(|&i| body[i + 1..].chars().filter(char::is_ascii_digit).count() == 2)
+        .collect();
+    let [keep] = two_decimals[..] else {
+        return None;
+    };
+    let fixed: String = body
+        .char_indices()
+        .filter(|&(i, ch)| ch != '.' || i == keep)
+        .map(|(_, ch)| ch)
+        .collect();
+    Some((fixed, "a second point between its digits taken for a speck"))
 }
 
 fn set_goal(r: &mut Record, p: Period, t: String) {
@@ -953,7 +1006,9 @@ fn push_indicator(
     row_no: usize,
 ) {
     let mut name_raw = name.map(|c| c.text.trim().to_string()).unwrap_or_default();
-    let mut value_raw = value.map(|c| c.text.trim().to_string()).unwrap_or_default();
+    let mut value_raw = value
+        .map(|c| vocab::value_text(&c.text))
+        .unwrap_or_default();
     if value_raw.is_empty() {
         // The exporter fused name and value into one cell and left the value cell empty.
         if let Some((n, v)) = vocab::split_fused_value(&name_raw) {
@@ -996,7 +1051,7 @@ fn side_texts(
             if !had_levels && prev_adjacent {
                 if let Some(prev) = acc.list.last_mut() {
                     if vocab::looks_like_value(&one.text) && prev.value_raw.is_empty() {
-                        prev.value_raw = one.text.trim().to_string();
+                        prev.value_raw = vocab::value_text(&one.text);
                         prev.value = normalise::parse_value(&prev.value_raw);
                         acc.last_row = Some(row_no);
                         return;
@@ -1415,6 +1470,22 @@ mod label_tests {
         assert_eq!(misread_point("31:79").as_deref(), Some("31.79"));
         assert_eq!(misread_point("0：00").as_deref(), Some("0.00"));
         assert_eq!(misread_point("12:30:00"), None);
+    }
+
+    #[test]
+    fn specks_in_an_amount_are_dropped_only_where_unambiguous() {
+        let f = |s: &str| speckled_amount(s).map(|(t, _)| t);
+        assert_eq!(f("5.00.-").as_deref(), Some("5.00"));
+        assert_eq!(f("5.00-").as_deref(), Some("5.00"));
+        assert_eq!(f("5.0.0").as_deref(), Some("5.00"));
+        assert_eq!(f("1.234.5.6").as_deref(), Some("1234.56"));
+        assert_eq!(f("1,2.34.5.6").as_deref(), Some("1,234.56"));
+        // Nothing to repair, no single point leaving two decimals, or not an amount.
+        assert_eq!(f("5.00"), None);
+        assert_eq!(f("5.000.000"), None);
+        assert_eq!(f("5..0"), None);
+        assert_eq!(f("一"), None);
+        assert_eq!(f("五.00."), None);
     }
 
     #[test]

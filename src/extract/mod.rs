@@ -115,10 +115,9 @@ fn is_form_start(items: &[Item], i: usize) -> bool {
     let Some(Item::Row { cells, .. }) = items.get(i) else {
         return false;
     };
-    if !cells
-        .iter()
-        .any(|c| reads_as(&vocab::label_text(&c.text), "项目名称"))
-    {
+    // The same label reading as the form's own: "项目名称：" (a printed colon, or a speck
+    // read as one) once lost a whole form here while the form reader took it.
+    if !cells.iter().any(|c| form::is_name_label(&c.text)) {
         return false;
     }
     items[i + 1..].iter().take(3).any(|it| match it {

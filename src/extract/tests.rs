@@ -604,6 +604,29 @@ fn a_form_whose_first_label_is_misread_by_one_character_is_still_found() {
 }
 
 #[test]
+fn a_form_whose_name_label_carries_a_colon_is_found() {
+    // Forms print "项目名称：" (or a speck is read as a colon after the label); the form start
+    // reads labels as the form reader does.
+    for label in ["项目名称：", "项目名称:", "项目名称;"] {
+        let text = [
+            "项目支出绩效目标表".to_string(),
+            t(&[label, "甲项目", "", ""]),
+            // A speck beside a header value's last character reads as 、 or ，.
+            t(&["主管部门及代码", "[101]某局、", "实施单位", "某中心，"]),
+            t(&["项目资金(万元)", "年度资金总额:", "8", ""]),
+            t(&["绩效指标", "产出指标", "数量指标", "培训人数", "1次"]),
+        ]
+        .join("\n");
+        let ex = extract_document(&doc_of(&text));
+        let got: Vec<_> = ex.records.iter().map(|r| r.project.name.clone()).collect();
+        assert_eq!(got, [Some("甲项目".to_string())], "{label}");
+        let p = &ex.records[0].project;
+        assert_eq!(p.department.as_deref(), Some("某局"));
+        assert_eq!(p.implementer.as_deref(), Some("某中心"));
+    }
+}
+
+#[test]
 fn a_value_fused_onto_its_name_goes_to_the_value_and_completes_the_twin() {
     use crate::model::Period::{Annual, Midterm};
     let text = two_period_form(&[
