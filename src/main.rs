@@ -299,9 +299,14 @@ fn real_main(cli: Cli) -> anyhow::Result<u8> {
                 config,
                 shards,
             })?;
-            let stored = plan.inputs.iter().filter(|p| p.stored).count();
+            let dups = plan.inputs.iter().filter(|p| p.duplicate_of.is_some()).count();
+            let stored = plan
+                .inputs
+                .iter()
+                .filter(|p| p.stored && p.duplicate_of.is_none())
+                .count();
             eprintln!(
-                "plan {}: {} inputs, {} stored already, {} to process in {} shards (pages per shard: {:?}) → {}",
+                "plan {}: {} inputs, {} stored already, {dups} duplicates, {} to process in {} shards (pages per shard: {:?}) → {}",
                 plan.plan_id,
                 plan.inputs.len(),
                 stored,
