@@ -226,10 +226,8 @@ fn real_main(cli: Cli) -> anyhow::Result<u8> {
                 };
                 match files_from {
                     Some(list) => {
-                        let mut files = jixiao::pipeline::inputs::discover(
-                            &opts.inputs,
-                            &opts.config.input,
-                        )?;
+                        let mut files =
+                            jixiao::pipeline::inputs::discover(&opts.inputs, &opts.config.input)?;
                         files.extend(read_list(&list)?);
                         jixiao::pipeline::run_files(&opts, files)
                     }
@@ -299,7 +297,11 @@ fn real_main(cli: Cli) -> anyhow::Result<u8> {
                 config,
                 shards,
             })?;
-            let dups = plan.inputs.iter().filter(|p| p.duplicate_of.is_some()).count();
+            let dups = plan
+                .inputs
+                .iter()
+                .filter(|p| p.duplicate_of.is_some())
+                .count();
             let stored = plan
                 .inputs
                 .iter()

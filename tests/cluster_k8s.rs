@@ -156,6 +156,18 @@ fn manifests_validate_and_agree() {
         "threads are the pod's CPUs"
     );
     assert_eq!(threads["containerName"], container(&shards)["name"]);
+    // The image puts the binary on the pods' PATH and the models where an installed jixiao
+    // looks for them (../share/jixiao/models from its executable).
+    let cf = std::fs::read_to_string(manifest("Containerfile")).expect("Containerfile");
+    for want in [
+        "FROM docker.io/library/debian:12",
+        "target/release/jixiao /usr/local/bin/jixiao",
+        "models/ /usr/local/share/jixiao/models/",
+        "cargo build --release --locked",
+        "scripts/fetch-models.sh",
+    ] {
+        assert!(cf.contains(want), "Containerfile lacks {want:?}");
+    }
     let claim = pvc["metadata"]["name"].as_str().expect("pvc name");
     assert_eq!(
         pvc["spec"]["accessModes"],

@@ -5,6 +5,7 @@
 //! - a rerun after adding one file sends only that file to the shards;
 //! - a shard made to fail stops the merge (cancelled, never left pending), no marker is written
 //!   and submit.sh names the shard with its log.
+//!
 //! The cluster is stopped by the test, by process id (also when an assertion fails).
 //!
 //! Needs root and the packages (`scripts/setup.sh` installs them for `make test`); elsewhere
