@@ -241,6 +241,25 @@ fn indexed_job_commands_run_per_index_and_merge_to_the_single_run() {
     let o = run(&[&input], &single, &["--no-progress"]);
     assert_eq!(code(&o), 1, "the broken input fails the single run");
 
+    // Before its shards have run, the merge refuses, naming them, and writes nothing.
+    assert_eq!(run_pod(&plan, &bin_dir, &vols, None), 0, "plan");
+    let o = bin().arg("merge").arg(&out).output().expect("merge");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(code(&o), 2, "{err}");
+    assert!(
+        err.contains("merge refused") && err.contains("shard 0 ("),
+        "{err}"
+    );
+    assert!(!out.join("merged.json").exists() && !out.join("records.jsonl").exists());
+    // A shard count other than the plan's is a usage error.
+    let o = bin()
+        .args(["run", "--shard", "0/7", "-o"])
+        .arg(&out)
+        .output()
+        .expect("run");
+    assert_eq!(code(&o), 2);
+    assert!(String::from_utf8_lossy(&o.stderr).contains(&format!("has {n} shards")));
+
     let pods = |expect_sent: u64| {
         assert_eq!(run_pod(&plan, &bin_dir, &vols, None), 0, "plan");
         let p = cluster_common::plan(&out);

@@ -178,6 +178,9 @@ pub fn plan(opts: &PlanOptions) -> Result<Plan> {
     std::fs::create_dir_all(&state).map_err(|e| Error::io(&state, e))?;
     let _lock = store::lock_dir(&state)?;
     let shards_dir = opts.out.join(SHARDS_DIR);
+    // The old shards are about to be removed: none may still be running (each holds its own
+    // store's lock while it runs).
+    let _shard_locks = lock_shards(&shards_dir)?;
     gather(&shards_dir, &state)?;
     if shards_dir.exists() {
         std::fs::remove_dir_all(&shards_dir).map_err(|e| Error::io(&shards_dir, e))?;
@@ -333,6 +336,30 @@ fn balance(planned: &mut [PlannedInput], n: usize) -> Vec<u64> {
         planned[i].shard = Some(s);
     }
     load
+}
+
+/// Locks every shard directory's store under `shards_dir`; an error names a shard whose run
+/// still holds its lock.
+fn lock_shards(shards_dir: &Path) -> Result<Vec<std::fs::File>> {
+    let Ok(rd) = std::fs::read_dir(shards_dir) else {
+        return Ok(Vec::new());
+    };
+    let mut locks = Vec::new();
+    for e in rd.flatten() {
+        let state = e.path().join(STATE_DIR);
+        if !state.is_dir() {
+            continue;
+        }
+        let lock = store::lock_dir(&state).map_err(|_| {
+            Error::Config(format!(
+                "shard {} of an earlier plan is still running (its store {} is locked): wait for it or stop it before planning again",
+                e.file_name().to_string_lossy(),
+                state.display()
+            ))
+        })?;
+        locks.push(lock);
+    }
+    Ok(locks)
 }
 
 /// Hard-links (or copies, across filesystems) every stored reading and result of the shard
@@ -583,8 +610,60 @@ mod tests {
         v[4].stored = true;
         let load = balance(&mut v, 2);
         let shards: Vec<_> = v.iter().map(|p| p.shard).collect();
-        assert_eq!(shards, vec![Some(0), Some(1), Some(1), Some(1), None]);
-        assert_eq!(load, vec![10, 12]);
+        // a (10) → 0, c (6) → 1, d (5) → 1, b (1) → 0; e is stored.
+        assert_eq!(shards, vec![Some(0), Some(0), Some(1), Some(1), None]);
+        assert_eq!(load, vec![11, 11]);
+    }
+
+    #[test]
+    fn a_running_shard_keeps_a_new_plan_from_removing_it() {
+        let d = tempfile::tempdir().expect("tempdir");
+        let state = d.path().join("shards/001").join(STATE_DIR);
+        std::fs::create_dir_all(&state).expect("mkdir");
+        let running = store::lock_dir(&state).expect("lock");
+        let e = lock_shards(&d.path().join("shards")).expect_err("locked");
+        assert!(e.to_string().contains("shard 001"), "{e}");
+        drop(running);
+        assert_eq!(
+            lock_shards(&d.path().join("shards")).map(|l| l.len()).ok(),
+            Some(1)
+        );
+    }
+
+    #[test]
+    fn gathering_links_stored_files_once_and_keeps_what_is_there() {
+        let d = tempfile::tempdir().expect("tempdir");
+        let sha = "ab".repeat(32);
+        let shard = d.path().join("shards/000").join(STATE_DIR);
+        std::fs::create_dir_all(shard.join(store::READING_DIR)).expect("mkdir");
+        std::fs::write(shard.join(format!("{sha}-k1.json")), "new").expect("write");
+        std::fs::write(
+            shard
+                .join(store::READING_DIR)
+                .join(format!("{sha}-r1.json")),
+            "r",
+        )
+        .expect("write");
+        std::fs::write(shard.join("last-run.json"), "{}").expect("write");
+        let state = d.path().join(STATE_DIR);
+        std::fs::create_dir_all(&state).expect("mkdir");
+        std::fs::write(state.join(format!("{sha}-k1.json")), "old").expect("write");
+        assert_eq!(gather(&d.path().join("shards"), &state).ok(), Some(1));
+        let read = |p: PathBuf| std::fs::read_to_string(p).unwrap_or_default();
+        assert_eq!(read(state.join(format!("{sha}-k1.json"))), "old");
+        assert_eq!(
+            read(
+                state
+                    .join(store::READING_DIR)
+                    .join(format!("{sha}-r1.json"))
+            ),
+            "r"
+        );
+        assert!(
+            !state.join("last-run.json").exists(),
+            "only stored results are gathered"
+        );
+        assert_eq!(gather(&d.path().join("shards"), &state).ok(), Some(0));
     }
 
     proptest::proptest! {
