@@ -14,8 +14,8 @@
 # - proctrack/linuxproc and task/none: with proctrack/cgroup (no systemd, no delegated cgroup)
 #   jobs run nothing and are still reported COMPLETED;
 # - RealMemory must not exceed what `slurmd -C` reports or the node is drained;
-# - ports default to 16817/16818 so a packaged cluster on 6817/6818 is left alone
-#   (JIXIAO_SLURM_PORT_BASE=N uses N and N+1).
+# - ports: the first free pair from 16817/16818 up, so a packaged cluster on 6817/6818 and
+#   another test run's cluster are left alone (JIXIAO_SLURM_PORT_BASE=N uses N and N+1).
 set -euo pipefail
 
 cmd=${1:-}
@@ -58,7 +58,18 @@ start() {
   done
   mkdir -p "$dir"
   dir=$(cd "$dir" && pwd)
-  local base=${JIXIAO_SLURM_PORT_BASE:-16817}
+  local base=${JIXIAO_SLURM_PORT_BASE:-}
+  if [ -z "$base" ]; then
+    # The first pair of ports from 16817 nothing listens on, so two test runs on one machine
+    # (two worktrees) each get their own cluster.
+    for p in $(seq 16817 2 16899); do
+      if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null && ! (exec 3<>"/dev/tcp/127.0.0.1/$((p + 1))") 2>/dev/null; then
+        base=$p
+        break
+      fi
+    done
+    [ -n "$base" ] || { echo "cluster: no free port pair in 16817-16900" >&2; exit 1; }
+  fi
   local m="$dir/munge" s="$dir/slurm"
   mkdir -p "$m/run" "$s/state" "$s/spool" "$s/log"
   chmod 0755 "$dir" "$m" "$m/run"
