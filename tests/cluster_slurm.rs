@@ -3,6 +3,7 @@
 //! deploy/slurm/submit.sh in 3 shards (sbatch job array + merge job), and
 //! - the merged records, tables and indicators.csv equal a single run's byte for byte;
 //! - a rerun after adding one file sends only that file to the shards;
+//! - a task whose inputs partly failed (exit 1) counts as done: the merge runs;
 //! - a shard made to fail stops the merge (cancelled, never left pending), no marker is written
 //!   and submit.sh names the shard with its log.
 //!
@@ -195,6 +196,22 @@ fn samples_in_three_sbatch_shards_merge_to_the_single_run_and_a_failed_shard_sto
     assert_eq!(processed_by_shards(&out), 1);
     assert_eq!(merged(&out)["counts"]["inputs"], n_inputs + 1);
     assert_same_outputs(&single, &out);
+
+    // A task whose inputs partly failed (jixiao exit 1) is done: the merge runs, and says so.
+    let partly = tmp.path().join("in-partly");
+    copy_dir(&root().join("samples/text"), &partly);
+    std::fs::write(partly.join("broken.pdf"), "<html>502 Bad Gateway</html>").expect("write");
+    let single_partly = tmp.path().join("single-partly");
+    assert_eq!(
+        code(&run(&[&partly], &single_partly, &["--no-progress"])),
+        1
+    );
+    let out_partly = tmp.path().join("out-partly");
+    let o = cluster.submit(&bin_path(), &partly, &out_partly, 2);
+    assert_eq!(code(&o), 1, "merged, with a failed input");
+    assert_eq!(merged(&out_partly)["exit_code"], 1);
+    assert_same_outputs(&single_partly, &out_partly);
+    assert_eq!(errors_of(&out_partly, "broken.pdf").len(), 1);
 
     // A shard made to fail (its binary exits 3 in task 1) stops the merge.
     let failing = tmp.path().join("failing-jixiao");
