@@ -288,6 +288,29 @@ fn indexed_job_commands_run_per_index_and_merge_to_the_single_run() {
         errors(&out)
     );
 
+    // A shard's list is a plain list of files: `run --files-from` takes it as it is.
+    let p = cluster_common::plan(&out);
+    let list = out.join("shards/000.list");
+    let listed = std::fs::read_to_string(&list).expect("000.list");
+    let want = p["shard_inputs"][0].as_u64().expect("shard 0");
+    assert_eq!(listed.lines().count() as u64, want);
+    let by_list = tmp.path().join("by-list");
+    let o = bin()
+        .args(["run", "--no-progress", "--files-from"])
+        .arg(&list)
+        .arg("-o")
+        .arg(&by_list)
+        .output()
+        .expect("run");
+    assert!(code(&o) <= 1, "{}", String::from_utf8_lossy(&o.stderr));
+    let paths: Vec<String> = run_json(&by_list)["inputs"]
+        .as_array()
+        .expect("inputs")
+        .iter()
+        .map(|i| i["path"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(paths, listed.lines().map(str::to_owned).collect::<Vec<_>>());
+
     // A rerun after adding one file: only that file goes to a shard.
     add_one_text(&input);
     let o = run(&[&input], &single, &["--no-progress"]);

@@ -14,6 +14,9 @@
 //! 3. *assemble* — the run's outputs are rebuilt from all per-file results in input order, with
 //!    the run-wide repair and checks, each output replaced atomically.
 //!
+//! Past one machine, [`shard`] splits a run into shards a cluster's scheduler runs side by side
+//! (`jixiao plan`, `run --shard I/N`) and merges their stored results into one output.
+//!
 //! A kill at any point loses at most the files in flight: their results are absent, everything
 //! stored is complete, and the next run redoes only what is missing.
 
