@@ -86,6 +86,12 @@ enum Cmd {
         shards: usize,
         #[command(flatten)]
         common: Common,
+        /// Glob of files to take from directories (repeatable; replaces input.include).
+        #[arg(long = "include", value_name = "GLOB")]
+        include: Vec<String>,
+        /// Glob of files to skip in directories (repeatable; adds to input.exclude).
+        #[arg(long = "exclude", value_name = "GLOB")]
+        exclude: Vec<String>,
     },
     /// Gather the finished shards' stored results into OUT and build the outputs once over
     /// the whole plan (no page is read); writes OUT/merged.json last.
@@ -289,8 +295,14 @@ fn real_main(cli: Cli) -> anyhow::Result<u8> {
             out,
             shards,
             common,
+            include,
+            exclude,
         } => {
-            let (config, _) = build_config(&common)?;
+            let (mut config, _) = build_config(&common)?;
+            if !include.is_empty() {
+                config.input.include = include;
+            }
+            config.input.exclude.extend(exclude);
             let plan = jixiao::pipeline::shard::plan(&jixiao::pipeline::shard::PlanOptions {
                 inputs,
                 out: out.clone(),

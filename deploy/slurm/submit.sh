@@ -8,7 +8,8 @@
 # SLURM_CONF as set. OUT must be on a filesystem every node sees; logs go to OUT/logs/.
 #
 # Environment: JIXIAO (binary, default jixiao on PATH), JIXIAO_OPTS (options for plan, run and
-# merge: --config, --models-dir, --engine), JIXIAO_CPUS_PER_TASK (CPUs per shard task, passed
+# merge: --config, --models-dir, --engine), JIXIAO_PLAN_OPTS (options for the plan alone:
+# --include, --exclude), JIXIAO_CPUS_PER_TASK (CPUs per shard task, passed
 # to --threads; default 1), JIXIAO_SBATCH_ARGS (more sbatch options: partition, account, time),
 # JIXIAO_POLL (seconds between squeue polls, default 2), JIXIAO_TIMEOUT (seconds to wait before
 # giving up, default none).
@@ -37,7 +38,7 @@ mkdir -p "$out/logs" # Slurm never creates the directory of -o itself
 out=$(cd "$out" && pwd)
 
 # shellcheck disable=SC2086 # JIXIAO_OPTS is a list of options
-"$JIXIAO" plan "$input" --shards "$n" -o "$out" ${JIXIAO_OPTS:-}
+"$JIXIAO" plan "$input" --shards "$n" -o "$out" ${JIXIAO_OPTS:-} ${JIXIAO_PLAN_OPTS:-}
 plan_id=$(sed -n 's/^  "plan_id": "\([0-9a-f]*\)",$/\1/p' "$out/shards/plan.json")
 [ -n "$plan_id" ] || { echo "submit: no plan_id in $out/shards/plan.json" >&2; exit 2; }
 
