@@ -15,7 +15,7 @@ CARGO_FLAGS ?= --release --locked
 # spares the re-exec.
 export OMP_THREAD_LIMIT := 1
 
-.PHONY: all setup models build run test fmt-check clippy unit samples score-samples bench clean-out
+.PHONY: all setup setup-tests models build run test fmt-check clippy unit samples score-samples bench clean-out
 
 all: run
 
@@ -24,6 +24,11 @@ setup:
 
 models:
 	@bash scripts/fetch-models.sh
+
+# What only the tests need: slurm-wlm and munge (a one-node Slurm cluster) and a pinned
+# kubernetes-validate (the deploy/k8s manifests).
+setup-tests:
+	@bash scripts/setup-tests.sh
 
 build: setup
 	$(CARGO) build $(CARGO_FLAGS) --bin jixiao
@@ -41,7 +46,7 @@ clippy: setup
 unit: setup
 	$(CARGO) test $(CARGO_FLAGS)
 
-test: setup fmt-check clippy unit
+test: setup setup-tests fmt-check clippy unit
 
 # Regenerate samples/scan/ (committed; only needed after changing tools/make_samples.py).
 samples:

@@ -45,11 +45,18 @@ enum Cmd {
     /// Extract records and tables from PDFs, images and OCR'd text files.
     Run {
         /// Files or directories (walked recursively).
-        #[arg(required = true)]
+        #[arg(required_unless_present_any = ["shard", "files_from"], conflicts_with = "shard")]
         inputs: Vec<PathBuf>,
-        /// Output directory.
+        /// Output directory (with --shard: the plan's OUT; the shard goes to OUT/shards/NNN/).
         #[arg(short, long)]
         out: PathBuf,
+        /// Process shard I (0-based) of the N that `jixiao plan` made in OUT.
+        #[arg(long, value_name = "I/N", value_parser = jixiao::pipeline::shard::parse_shard, conflicts_with = "files_from")]
+        shard: Option<(usize, usize)>,
+        /// Also process the files listed in LIST, one path per line (as `jixiao plan` writes
+        /// OUT/shards/NNN.list), in that order.
+        #[arg(long, value_name = "LIST")]
+        files_from: Option<PathBuf>,
         #[command(flatten)]
         common: Common,
         /// Redo every file, ignoring results stored by earlier runs.
@@ -61,6 +68,38 @@ enum Cmd {
         /// Glob of files to skip in directories (repeatable; adds to input.exclude).
         #[arg(long = "exclude", value_name = "GLOB")]
         exclude: Vec<String>,
+        /// Never draw the progress bar.
+        #[arg(long)]
+        no_progress: bool,
+    },
+    /// Split a run over N shards for a cluster: lists the inputs (hashed, those OUT already
+    /// stores left out), balanced by pages, into OUT/shards/ (plan.json, NNN.list).
+    Plan {
+        /// Files or directories (walked recursively), as `run` takes them.
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+        /// Output directory the shards and the merge write to.
+        #[arg(short, long)]
+        out: PathBuf,
+        /// Number of shards (tasks of the job array).
+        #[arg(long)]
+        shards: usize,
+        #[command(flatten)]
+        common: Common,
+        /// Glob of files to take from directories (repeatable; replaces input.include).
+        #[arg(long = "include", value_name = "GLOB")]
+        include: Vec<String>,
+        /// Glob of files to skip in directories (repeatable; adds to input.exclude).
+        #[arg(long = "exclude", value_name = "GLOB")]
+        exclude: Vec<String>,
+    },
+    /// Gather the finished shards' stored results into OUT and build the outputs once over
+    /// the whole plan (no page is read); writes OUT/merged.json last.
+    Merge {
+        /// Output directory holding the plan and the shards.
+        out: PathBuf,
+        #[command(flatten)]
+        common: Common,
         /// Never draw the progress bar.
         #[arg(long)]
         no_progress: bool,
@@ -158,6 +197,8 @@ fn real_main(cli: Cli) -> anyhow::Result<u8> {
         Cmd::Run {
             inputs,
             out,
+            shard,
+            files_from,
             common,
             force,
             include,
@@ -172,14 +213,34 @@ fn real_main(cli: Cli) -> anyhow::Result<u8> {
             if config.ocr.engine == EngineKind::Tesseract {
                 ensure_omp_thread_limit();
             }
-            let s = jixiao::pipeline::run(&jixiao::pipeline::RunOptions {
-                inputs,
-                out: out.clone(),
-                config,
-                force,
-                progress: !no_progress && std::io::stderr().is_terminal(),
-            })
-            .map_err(|e| match e {
+            let progress = !no_progress && std::io::stderr().is_terminal();
+            let mut out = out;
+            let result = if let Some((i, n)) = shard {
+                jixiao::pipeline::shard::run_shard(&out, i, n, config, force, progress).map(
+                    |(s, dir)| {
+                        out = dir;
+                        s
+                    },
+                )
+            } else {
+                let opts = jixiao::pipeline::RunOptions {
+                    inputs,
+                    out: out.clone(),
+                    config,
+                    force,
+                    progress,
+                };
+                match files_from {
+                    Some(list) => {
+                        let mut files =
+                            jixiao::pipeline::inputs::discover(&opts.inputs, &opts.config.input)?;
+                        files.extend(read_list(&list)?);
+                        jixiao::pipeline::run_files(&opts, files)
+                    }
+                    None => jixiao::pipeline::run(&opts),
+                }
+            };
+            let s = result.map_err(|e| match e {
                 // Say where the models were looked for: the usual cause is a binary run from
                 // a place the models are not.
                 jixiao::error::Error::Engine { .. } => anyhow::anyhow!(
@@ -228,6 +289,78 @@ fn real_main(cli: Cli) -> anyhow::Result<u8> {
                 );
             }
             Ok(s.exit_code() as u8)
+        }
+        Cmd::Plan {
+            inputs,
+            out,
+            shards,
+            common,
+            include,
+            exclude,
+        } => {
+            let (mut config, _) = build_config(&common)?;
+            if !include.is_empty() {
+                config.input.include = include;
+            }
+            config.input.exclude.extend(exclude);
+            let plan = jixiao::pipeline::shard::plan(&jixiao::pipeline::shard::PlanOptions {
+                inputs,
+                out: out.clone(),
+                config,
+                shards,
+            })?;
+            let dups = plan
+                .inputs
+                .iter()
+                .filter(|p| p.duplicate_of.is_some())
+                .count();
+            let stored = plan
+                .inputs
+                .iter()
+                .filter(|p| p.stored && p.duplicate_of.is_none())
+                .count();
+            eprintln!(
+                "plan {}: {} inputs, {} stored already, {dups} duplicates, {} to process in {} shards (pages per shard: {:?}) → {}",
+                plan.plan_id,
+                plan.inputs.len(),
+                stored,
+                plan.to_process(),
+                plan.shards,
+                plan.shard_pages,
+                jixiao::pipeline::shard::Plan::path(&out).display()
+            );
+            Ok(0)
+        }
+        Cmd::Merge {
+            out,
+            common,
+            no_progress,
+        } => {
+            let (config, _) = build_config(&common)?;
+            let progress = !no_progress && std::io::stderr().is_terminal();
+            let m = jixiao::pipeline::shard::merge(&out, config, progress)?;
+            let processed: usize = m.shards.iter().map(|d| d.processed).sum();
+            let s = &m.counts;
+            eprintln!(
+                "merged plan {} ({} shards, {processed} inputs processed by them): {} inputs, {} pages, {} records, {} tables, {} errors → {}",
+                m.plan_id,
+                m.shards.len(),
+                s.inputs,
+                s.pages,
+                s.records,
+                s.tables,
+                s.errors,
+                out.display()
+            );
+            if s.failed + s.partial > 0 {
+                eprintln!(
+                    "{} inputs failed, {} partly: see {}",
+                    s.failed,
+                    s.partial,
+                    out.join("errors.jsonl").display()
+                );
+            }
+            Ok(m.exit_code as u8)
         }
         Cmd::Prune { out, dry_run } => {
             let removed = jixiao::pipeline::prune(&out, dry_run)?;
@@ -280,4 +413,20 @@ fn real_main(cli: Cli) -> anyhow::Result<u8> {
             Ok(0)
         }
     }
+}
+
+/// The files of a `--files-from` list: one path per line; blank lines and lines starting with
+/// '#' are skipped. Each path is taken as given, as a path on the command line is.
+fn read_list(list: &Path) -> anyhow::Result<Vec<jixiao::pipeline::inputs::InputFile>> {
+    let text = std::fs::read_to_string(list)
+        .with_context(|| format!("cannot read --files-from {}", list.display()))?;
+    Ok(text
+        .lines()
+        .map(str::trim_end)
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .map(|l| jixiao::pipeline::inputs::InputFile {
+            path: PathBuf::from(l),
+            display: l.to_owned(),
+        })
+        .collect())
 }

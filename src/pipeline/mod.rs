@@ -14,6 +14,9 @@
 //! 3. *assemble* — the run's outputs are rebuilt from all per-file results in input order, with
 //!    the run-wide repair and checks, each output replaced atomically.
 //!
+//! Past one machine, [`shard`] splits a run into shards a cluster's scheduler runs side by side
+//! (`jixiao plan`, `run --shard I/N`) and merges their stored results into one output.
+//!
 //! A kill at any point loses at most the files in flight: their results are absent, everything
 //! stored is complete, and the next run redoes only what is missing.
 
@@ -21,6 +24,7 @@ pub mod bench;
 mod engines;
 pub mod inputs;
 mod outputs;
+pub mod shard;
 pub mod store;
 pub mod versions;
 
@@ -201,11 +205,25 @@ pub(crate) struct Ctx<'a> {
 
 /// Runs the pipeline over `opts.inputs` into `opts.out`.
 pub fn run(opts: &RunOptions) -> Result<RunSummary> {
+    opts.config.validate()?;
+    let inputs = inputs::discover(&opts.inputs, &opts.config.input)?;
+    run_files(opts, inputs)
+}
+
+/// Runs the pipeline over files already listed (`--files-from`, a shard of a plan) into
+/// `opts.out`, in the order given; `opts.inputs` is not looked at.
+pub fn run_files(opts: &RunOptions, inputs: Vec<InputFile>) -> Result<RunSummary> {
+    run_inner(opts, inputs, true)
+}
+
+/// The run itself. With `read_pages` false (`jixiao merge`) no PDF or image is read: its
+/// result must be stored already (or be re-derived from a stored reading); one that is not
+/// becomes that input's error, since reading it is its shard's work.
+fn run_inner(opts: &RunOptions, inputs: Vec<InputFile>, read_pages: bool) -> Result<RunSummary> {
     let t_run = Instant::now();
     let started = std::time::SystemTime::now();
     let cfg = &opts.config;
     cfg.validate()?;
-    let inputs = inputs::discover(&opts.inputs, &cfg.input)?;
     let state = opts.out.join(STATE_DIR);
     std::fs::create_dir_all(&state).map_err(|e| Error::io(&state, e))?;
     let _lock = store::lock_dir(&state)?;
@@ -227,6 +245,25 @@ pub fn run(opts: &RunOptions) -> Result<RunSummary> {
             .collect()
     });
     mark_duplicates(&mut outcomes);
+    if !read_pages {
+        for o in &mut outcomes {
+            let unread = matches!(o.held, Held::Nothing(ref e) if e.is_empty())
+                && o.duplicate_of.is_none()
+                && o.reading.is_none()
+                && o.kind != Some(InputKind::Text);
+            if unread {
+                o.held = Held::Nothing(vec![ErrorLine {
+                    transient: true,
+                    ..ErrorLine::new(
+                        &o.input.display,
+                        None,
+                        "input",
+                        "no shard stored a result or reading of these bytes (the file is new or changed since it was planned, or its shard lost it): run its shard again, or plan again",
+                    )
+                }]);
+            }
+        }
+    }
     let probe_ms = ms(t_probe);
 
     // Phase 2: process what is not reused.
