@@ -58,7 +58,49 @@ pub struct FormInput {
     pub head_tables: Vec<usize>,
 }
 
+/// The labels of merged level cells cut by a page break and printed on the far side: a
+/// 二级指标 cell spanning rows on both pages prints its text once, centred, so on one page its
+/// part is blank. Each blank cell at the foot of the last table of a page, in a column where
+/// the first table of the next page starts (row 0) with a level label, takes that label;
+/// without it the foot's rows took the label above (held-out photo of a two-period 申报表: six
+/// 成本指标 rows read as 时效指标). The mirror case (label at the foot, blank at the top of the
+/// next page) needs nothing: the reader carries the last label down. Columns are matched by
+/// index, so only tables of the same width are paired. Returns (table index, row, col, label).
+fn labels_over_page_breaks(doc: &Document) -> Vec<(usize, usize, usize, String)> {
+    let tables: Vec<&Table> = doc
+        .pages
+        .iter()
+        .flat_map(|p| p.blocks.iter())
+        .filter_map(|b| match b {
+            Block::Table(t) => Some(t),
+            Block::Line(_) => None,
+        })
+        .collect();
+    let mut out = Vec::new();
+    for (k, pair) in tables.windows(2).enumerate() {
+        let (a, b) = (pair[0], pair[1]);
+        if b.page != a.page + 1 || b.ordinal != 1 || a.n_cols != b.n_cols {
+            continue;
+        }
+        for c in &a.cells {
+            if !c.is_blank() || c.colspan != 1 || c.row + c.rowspan != a.n_rows || c.row == 0 {
+                continue;
+            }
+            let top = b
+                .cells
+                .iter()
+                .filter(|d| d.col == c.col && !d.is_blank())
+                .min_by_key(|d| d.row);
+            if let Some(d) = top.filter(|d| d.row == 0 && vocab::level_cell(&d.text).is_some()) {
+                out.push((k, c.row, c.col, d.text.trim().to_string()));
+            }
+        }
+    }
+    out
+}
+
 fn flatten(doc: &Document) -> (Vec<TableRef<'_>>, Vec<Item>) {
+    let carried = labels_over_page_breaks(doc);
     let mut tables = Vec::new();
     let mut items = Vec::new();
     for p in &doc.pages {
@@ -80,11 +122,23 @@ fn flatten(doc: &Document) -> (Vec<TableRef<'_>>, Vec<Item>) {
                     for (r, row) in t.rows().into_iter().enumerate() {
                         let cells: Vec<SCell> = row
                             .iter()
-                            .filter(|c| !c.is_blank())
-                            .map(|c| SCell {
-                                text: c.text.trim().to_string(),
-                                col: c.col,
-                                row: r,
+                            .filter_map(|c| {
+                                let text = if c.is_blank() {
+                                    carried
+                                        .iter()
+                                        .find(|(k, r0, c0, _)| {
+                                            (*k, *r0, *c0) == (ti, c.row, c.col)
+                                        })?
+                                        .3
+                                        .clone()
+                                } else {
+                                    c.text.trim().to_string()
+                                };
+                                Some(SCell {
+                                    text,
+                                    col: c.col,
+                                    row: r,
+                                })
                             })
                             .collect();
                         let furniture =

@@ -874,3 +874,80 @@ fn a_garbled_level2_on_one_side_takes_its_twins_label() {
     assert_eq!(a[1].0, "时效指标");
     assert_eq!(m.len(), 2);
 }
+
+#[test]
+fn a_level_cell_cut_by_a_page_break_takes_the_label_printed_on_the_next_page() {
+    use crate::ir::{Cell, Page, PageInfo};
+    // A single-period form: the 成本指标 merged cell spans the last two rows of page 1 and the
+    // first row of page 2, and its label is printed on page 2 only.
+    let c = |row: usize, col: usize, rowspan: usize, t: &str| Cell {
+        rowspan,
+        ..Cell::new(row, col, t)
+    };
+    let p1 = vec![
+        c(0, 0, 1, "项目名称"),
+        c(0, 1, 1, "测试项目"),
+        c(1, 0, 1, "主管部门及代码"),
+        c(1, 1, 1, "[101]某局"),
+        c(2, 0, 1, "项目资金(万元)"),
+        c(2, 1, 1, "年度资金总额:8"),
+        c(3, 0, 1, "一级指标"),
+        c(3, 1, 1, "二级指标"),
+        c(3, 2, 1, "三级指标"),
+        c(3, 3, 1, "指标值"),
+        c(4, 0, 3, "产出指标"),
+        c(4, 1, 1, "时效指标"),
+        c(4, 2, 1, "完成时间"),
+        c(4, 3, 1, "6月"),
+        c(5, 1, 2, ""),
+        c(5, 2, 1, "设备金额"),
+        c(5, 3, 1, "≤8万元"),
+        c(6, 2, 1, "耗材金额"),
+        c(6, 3, 1, "≤2万元"),
+    ];
+    let p2 = vec![
+        c(0, 0, 1, "产出指标"),
+        c(0, 1, 1, "成本指标"),
+        c(0, 2, 1, "维修金额"),
+        c(0, 3, 1, "≤3万元"),
+        c(1, 0, 1, "满意度指标"),
+        c(1, 1, 1, "满意度指标"),
+        c(1, 2, 1, "满意度"),
+        c(1, 3, 1, "≥90%"),
+    ];
+    let page = |n: u32, cells: Vec<Cell>| Page {
+        number: n,
+        blocks: vec![Block::Table(Table::from_cells(n, 1, cells))],
+        info: PageInfo::default(),
+    };
+    let doc = Document {
+        path: "f.pdf".into(),
+        display_path: "f.pdf".into(),
+        sha256: "0123456789abcdef".into(),
+        pages: vec![page(1, p1.clone()), page(2, p2.clone())],
+    };
+    let ex = extract_document(&doc);
+    assert_eq!(ex.records.len(), 1);
+    let l2: Vec<(&str, Option<&str>)> = ex.records[0]
+        .indicators
+        .iter()
+        .map(|i| (i.name.as_str(), i.level2.as_deref()))
+        .collect();
+    assert_eq!(
+        l2,
+        [
+            ("完成时间", Some("时效指标")),
+            ("设备金额", Some("成本指标")),
+            ("耗材金额", Some("成本指标")),
+            ("维修金额", Some("成本指标")),
+            ("满意度", Some("满意度指标")),
+        ]
+    );
+    // Not across a gap of pages, nor when the next page's column does not start with a label.
+    let doc2 = Document {
+        pages: vec![page(1, p1), page(3, p2)],
+        ..doc
+    };
+    let ex = extract_document(&doc2);
+    assert_eq!(ex.records[0].indicators[1].level2.as_deref(), Some("时效指标"));
+}
