@@ -23,6 +23,7 @@
 //! [`pipeline`] drives the stages over a batch of files (page-parallel, incremental, with a
 //! per-file error that never stops the batch).
 
+pub mod budget;
 pub mod check;
 pub mod components;
 pub mod config;

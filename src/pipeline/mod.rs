@@ -179,6 +179,11 @@ pub struct RunSummary {
     /// Inputs whose pages were not all accounted for (see `run.json` `ledger`); a bug in
     /// jixiao, never expected, so the exit status says so.
     pub ledger_violations: usize,
+    /// Budget lines written to budget_lines.jsonl, reconciliation checks made and failed
+    /// (additive to schema v1; details in `run.json` `budget`).
+    pub budget_lines: usize,
+    pub budget_checks: usize,
+    pub budget_checks_failed: usize,
 }
 
 impl RunSummary {
@@ -306,6 +311,7 @@ pub fn run(opts: &RunOptions) -> Result<RunSummary> {
         "stage_ms": assembled.stage_ms,
         "warnings": assembled.warnings,
         "ledger": assembled.ledger,
+        "budget": assembled.budget,
     });
     let path = opts.out.join("run.json");
     store::write_atomic(&path, |w| {
