@@ -354,7 +354,16 @@ pub fn header_rows(g: &Grid<'_>) -> usize {
                 .iter()
                 .filter(|t| !t.trim().is_empty())
                 .all(|t| is_amount(t));
-        if any_amount || first_is_data || all_numbers {
+        // "合计 | 基本支出 | 项目支出" is a header whose first word happens to be a total.
+        let words: Vec<&&str> = cells.iter().filter(|t| !t.trim().is_empty()).collect();
+        let header_like = words.len() >= 2
+            && words.iter().all(|t| {
+                matches!(
+                    header_word(t),
+                    HeaderWord::Key(_) | HeaderWord::Generic | HeaderWord::Code | HeaderWord::CodePart
+                )
+            });
+        if any_amount || all_numbers || (first_is_data && !header_like) {
             return r;
         }
     }

@@ -150,6 +150,14 @@ impl BudgetSummary {
     }
 }
 
+/// An amount in yuan written in the unit the whole was printed in ("1,000.00 万元").
+fn printed(yuan: rust_decimal::Decimal, like: Option<&lines::Amount>) -> String {
+    match like {
+        Some(a) if a.wan => format!("{} 万元", (yuan / rust_decimal::Decimal::from(10_000)).normalize()),
+        _ => format!("{} 元", yuan.normalize()),
+    }
+}
+
 fn fiscal_year_of(s: &str) -> Option<i32> {
     let f = crate::normalise::fold_width(s);
     let b = f.as_bytes();
@@ -290,18 +298,27 @@ pub fn analyse_file(tables: &[TableRecord], records: &[Record]) -> FileBudget {
             .collect();
         let read = |t: &Term| t.amount.as_ref().map(|a| a.raw.clone()).unwrap_or_else(|| "empty".into());
         let whole_t = &prepared[c.whole.table];
+        let verb = if c.rule == reconcile::Rule::CrossTable || c.rule == reconcile::Rule::Balance {
+            "disagree"
+        } else {
+            "does not add up"
+        };
+        let sum: rust_decimal::Decimal = c
+            .parts
+            .iter()
+            .map(|p| p.amount.as_ref().map(|a| a.yuan).unwrap_or_default())
+            .sum();
         let mut msg = format!(
-            "{} does not add up in {} (p{}): {} read {} at row {} col {}, the {} terms sum to {} yuan, off by {} yuan",
+            "{} {verb} in {} (p{}): row {} col {} reads {}, the {} term(s) give {}, off by {}",
             c.what,
             whole_t.table.title.as_deref().unwrap_or(&whole_t.table.id),
             whole_t.table.source.pages.first().copied().unwrap_or(0),
-            "whole",
-            read(&c.whole),
             c.whole.row,
             c.whole.col,
+            read(&c.whole),
             c.parts.len(),
-            (c.parts.iter().map(|p| p.amount.as_ref().map(|a| a.yuan).unwrap_or_default()).sum::<rust_decimal::Decimal>()).normalize(),
-            c.diff.normalize(),
+            printed(sum, c.whole.amount.as_ref()),
+            printed(c.diff, c.whole.amount.as_ref()),
         );
         if !sugg.is_empty() && sugg.len() <= 3 {
             let s: Vec<String> = sugg

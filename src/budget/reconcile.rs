@@ -158,11 +158,6 @@ fn one_digit_candidates(c: &Check, tolerance: Decimal) -> Vec<(usize, String)> {
         let Some((ds, frac, neg)) = digits_of(&a.raw) else {
             continue;
         };
-        let unit = if a.wan {
-            Decimal::from(10_000)
-        } else {
-            Decimal::ONE
-        };
         for pos in 0..ds.len() {
             let place = ds.len() - 1 - pos; // power of ten from the last printed digit
             let step = a.ulp * pow10(place as u32);
@@ -181,13 +176,17 @@ fn one_digit_candidates(c: &Check, tolerance: Decimal) -> Vec<(usize, String)> {
                 if residual.abs() <= tolerance {
                     let mut nd = ds.clone();
                     nd[pos] = d;
-                    out.push((ti, print_like(&a.raw, &nd, frac, neg)));
+                    out.push((residual.abs(), ti, print_like(&a.raw, &nd, frac, neg)));
                 }
             }
         }
-        let _ = unit;
     }
-    out
+    // Of the changes that balance within the rounding tolerance, the ones closest to exact.
+    let best = out.iter().map(|c| c.0).min().unwrap_or_default();
+    out.into_iter()
+        .filter(|c| c.0 == best)
+        .map(|(_, ti, v)| (ti, v))
+        .collect()
 }
 
 fn pow10(n: u32) -> Decimal {
@@ -558,12 +557,19 @@ pub struct TableFacts {
     pub id: String,
 }
 
+/// The name without its numbering ("一、", "1.", "（一）", "①").
 fn strip_numbering(name: &str) -> String {
-    let s = squash(name);
-    let s = s.trim_start_matches(|c: char| {
-        "一二三四五六七八九十0123456789.①②③④⑤⑥⑦⑧⑨⑩".contains(c)
-    });
-    s.to_string()
+    let t = crate::normalise::fold_width(name.trim());
+    let rest = if super::lines::numbering_level(&t) == 0 {
+        t.as_str()
+    } else if t.starts_with('(') || t.starts_with('（') {
+        t.split_once([')', '）']).map(|(_, r)| r).unwrap_or(&t)
+    } else if t.starts_with(|c: char| ('①'..='⑳').contains(&c)) {
+        t.char_indices().nth(1).map(|(i, _)| &t[i..]).unwrap_or("")
+    } else {
+        t.split_once(['、', '.']).map(|(_, r)| r).unwrap_or(&t)
+    };
+    squash(rest)
 }
 
 /// The same quantity printed in two tables of one disclosure.
@@ -791,6 +797,15 @@ mod tests {
         assert!(!c.ok);
         assert!(c.candidates.contains(&(2, "1,463.84".to_string())), "{:?}", c.candidates);
         assert!(c.candidates.contains(&(0, "4,199.19".to_string())), "{:?}", c.candidates);
+    }
+
+    #[test]
+    fn numbering_is_stripped_from_names() {
+        assert_eq!(strip_numbering("一、一般公共预算"), "一般公共预算");
+        assert_eq!(strip_numbering("1.一般公共预算"), "一般公共预算");
+        assert_eq!(strip_numbering("（一）基本支出"), "基本支出");
+        assert_eq!(strip_numbering("②公务用车运行维护费"), "公务用车运行维护费");
+        assert_eq!(strip_numbering("一般公共预算"), "一般公共预算");
     }
 
     #[test]
