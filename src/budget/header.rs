@@ -193,7 +193,16 @@ pub fn header_word(text: &str) -> HeaderWord {
         return Name;
     }
     let generic = [
-        "合计", "小计", "总计", "金额", "预算数", "决算数", "预算", "决算", "本年收入", "本年支出",
+        "合计",
+        "小计",
+        "总计",
+        "金额",
+        "预算数",
+        "决算数",
+        "预算",
+        "决算",
+        "本年收入",
+        "本年支出",
     ];
     if generic.iter().any(|g| t.contains(g)) || is_year_word(&t) {
         return Generic;
@@ -285,14 +294,20 @@ impl<'a> Grid<'a> {
 
     /// Text of a slot only when the slot is its cell's own corner (spans give "").
     pub fn own_text(&self, r: usize, c: usize) -> &str {
-        match self.slots.get(r).and_then(|row| row.get(c).copied().flatten()) {
+        match self
+            .slots
+            .get(r)
+            .and_then(|row| row.get(c).copied().flatten())
+        {
             Some(s) if s.origin => self.table.cells[s.cell].text.as_str(),
             _ => "",
         }
     }
 
     pub fn slot(&self, r: usize, c: usize) -> Option<Slot> {
-        self.slots.get(r).and_then(|row| row.get(c).copied().flatten())
+        self.slots
+            .get(r)
+            .and_then(|row| row.get(c).copied().flatten())
     }
 }
 
@@ -360,7 +375,10 @@ pub fn header_rows(g: &Grid<'_>) -> usize {
             && words.iter().all(|t| {
                 matches!(
                     header_word(t),
-                    HeaderWord::Key(_) | HeaderWord::Generic | HeaderWord::Code | HeaderWord::CodePart
+                    HeaderWord::Key(_)
+                        | HeaderWord::Generic
+                        | HeaderWord::Code
+                        | HeaderWord::CodePart
                 )
             });
         if any_amount || all_numbers || (first_is_data && !header_like) {
@@ -442,7 +460,11 @@ pub fn column_roles(g: &Grid<'_>, n_header: usize, paths: &[Vec<String>]) -> Vec
             if data.is_empty() {
                 return ColRole::Skip;
             }
-            if numeric * 2 >= data.len() && data.iter().all(|t| code_digits(t).is_none_or(|d| d.len() < 3 || t.contains([',', '.']))) {
+            if numeric * 2 >= data.len()
+                && data
+                    .iter()
+                    .all(|t| code_digits(t).is_none_or(|d| d.len() < 3 || t.contains([',', '.'])))
+            {
                 ColRole::Value(ColKey::Unknown)
             } else if data.iter().all(|t| code_digits(t).is_some()) {
                 ColRole::Code
@@ -475,9 +497,22 @@ mod tests {
             (&["财政拨款支出", "合计"], Some(Total)),
             (&["一般公共预算支出", "合计"], Some(Total)),
             (&["“三公”经费", "小计"], Some(ThreePublic)),
-            (&["“三公”经费", "公务用车购置及运行维护费", "小计"], Some(Vehicles)),
-            (&["“三公”经费", "公务用车购置及运行维护费", "公务用车\n运行维护\n费"], Some(VehicleOperation)),
-            (&["“三公”经费预算数", "公务用车购置及运行费", "购置费"], Some(VehiclePurchase)),
+            (
+                &["“三公”经费", "公务用车购置及运行维护费", "小计"],
+                Some(Vehicles),
+            ),
+            (
+                &[
+                    "“三公”经费",
+                    "公务用车购置及运行维护费",
+                    "公务用车\n运行维护\n费",
+                ],
+                Some(VehicleOperation),
+            ),
+            (
+                &["“三公”经费预算数", "公务用车购置及运行费", "购置费"],
+                Some(VehiclePurchase),
+            ),
             (&["机关运行经费预算数"], Some(OperatingCosts)),
             (&["合计"], Some(Total)),
             (&["会议费"], Some(Meeting)),

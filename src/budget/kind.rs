@@ -58,7 +58,18 @@ pub fn squash(s: &str) -> String {
             !c.is_whitespace()
                 && !matches!(
                     c,
-                    '"' | '“' | '”' | '\'' | '‘' | '’' | '「' | '」' | '、' | '(' | ')' | '（' | '）'
+                    '"' | '“'
+                        | '”'
+                        | '\''
+                        | '‘'
+                        | '’'
+                        | '「'
+                        | '」'
+                        | '、'
+                        | '('
+                        | ')'
+                        | '（'
+                        | '）'
                 )
         })
         .collect()
@@ -195,17 +206,44 @@ mod tests {
             ("财政拨款收入支出决算总表", FiscalGrantSummary),
             ("2026年部门财政拨款收支预算总表", FiscalGrantSummary),
             ("财政拨款支出预算表（功能科目）", FiscalGrantExpenditure),
-            ("财政拨款基本支出预算表（经济科目）", FiscalGrantBasicExpenditure),
-            ("2023年一般公共预算支出预算表（不含上年结转）", GeneralBudgetExpenditure),
-            ("2026年部门一般公共预算支出功能分类预算表", GeneralBudgetExpenditure),
+            (
+                "财政拨款基本支出预算表（经济科目）",
+                FiscalGrantBasicExpenditure,
+            ),
+            (
+                "2023年一般公共预算支出预算表（不含上年结转）",
+                GeneralBudgetExpenditure,
+            ),
+            (
+                "2026年部门一般公共预算支出功能分类预算表",
+                GeneralBudgetExpenditure,
+            ),
             ("一般公共预算财政拨款支出决算表", GeneralBudgetExpenditure),
-            ("2023年一般公共预算安排基本支出分经济科目表（不含上年结转）", GeneralBudgetBasicExpenditure),
-            ("一般公共预算财政拨款基本支出决算表", GeneralBudgetBasicExpenditure),
-            ("2026年部门一般公共预算基本支出部门预算经济分类预算表", GeneralBudgetBasicExpenditure),
-            ("2023年政府性基金预算收入表（不含上年结转）", GovernmentFundIncome),
+            (
+                "2023年一般公共预算安排基本支出分经济科目表（不含上年结转）",
+                GeneralBudgetBasicExpenditure,
+            ),
+            (
+                "一般公共预算财政拨款基本支出决算表",
+                GeneralBudgetBasicExpenditure,
+            ),
+            (
+                "2026年部门一般公共预算基本支出部门预算经济分类预算表",
+                GeneralBudgetBasicExpenditure,
+            ),
+            (
+                "2023年政府性基金预算收入表（不含上年结转）",
+                GovernmentFundIncome,
+            ),
             ("财政拨款政府性基金支出预算表", GovernmentFundExpenditure),
-            ("政府性基金预算财政拨款收入支出决算表", GovernmentFundExpenditure),
-            ("2023年国有资本经营预算收支预算表（不含上年结转）", StateCapital),
+            (
+                "政府性基金预算财政拨款收入支出决算表",
+                GovernmentFundExpenditure,
+            ),
+            (
+                "2023年国有资本经营预算收支预算表（不含上年结转）",
+                StateCapital,
+            ),
             ("2023年一般公共预算“三公”经费支出预算表", ThreePublic),
             ("“三公”经费、会议费、培训费支出预算表", ThreePublic),
             ("2026年部门“三公”经费和机关运行经费预算表", ThreePublic),

@@ -5,8 +5,8 @@
 use rust_decimal::Decimal;
 
 use super::header::{
-    code_digits, column_roles, header_paths, header_rows, is_numbering_row, is_total_label,
-    ColKey, ColRole, Column, Grid,
+    code_digits, column_roles, header_paths, header_rows, is_numbering_row, is_total_label, ColKey,
+    ColRole, Column, Grid,
 };
 use super::kind::squash;
 use crate::normalise::{fold_width, parse_amount, MoneyUnit};
@@ -92,7 +92,11 @@ pub fn numbering_level(name: &str) -> u8 {
         return 0;
     }
     if first == '(' || first == '（' {
-        let inner: String = t.chars().skip(1).take_while(|c| *c != ')' && *c != '）').collect();
+        let inner: String = t
+            .chars()
+            .skip(1)
+            .take_while(|c| *c != ')' && *c != '）')
+            .collect();
         if !inner.is_empty() && inner.chars().all(cn) {
             return 2;
         }
@@ -238,7 +242,12 @@ pub fn layout(g: &Grid<'_>) -> Layout {
 }
 
 /// 收入 / 支出 (/ 支出 by purpose) for one half of a side-by-side table.
-fn section_of(g: &Grid<'_>, n_header: usize, block: &[usize], paths: &[Vec<String>]) -> Option<String> {
+fn section_of(
+    g: &Grid<'_>,
+    n_header: usize,
+    block: &[usize],
+    paths: &[Vec<String>],
+) -> Option<String> {
     let c0 = *block.first()?;
     let mut top = String::new();
     for r in 0..n_header.max(1).min(g.n_rows()) {
@@ -253,7 +262,11 @@ fn section_of(g: &Grid<'_>, n_header: usize, block: &[usize], paths: &[Vec<Strin
         top.push_str(&squash(&t));
         top.push('|');
     }
-    let path: String = block.iter().flat_map(|&c| paths[c].iter()).map(|s| squash(s)).collect();
+    let path: String = block
+        .iter()
+        .flat_map(|&c| paths[c].iter())
+        .map(|s| squash(s))
+        .collect();
     let exp = top.contains("支出");
     let inc = top.contains("收入");
     if exp && (path.contains("用途") || top.contains("用途")) {
@@ -285,7 +298,10 @@ pub fn lines(g: &Grid<'_>, lay: &Layout, unit: Option<&str>) -> Vec<Line> {
 }
 
 fn row_text(g: &Grid<'_>, r: usize) -> String {
-    (0..g.n_cols()).map(|c| squash(g.text(r, c))).collect::<Vec<_>>().join("|")
+    (0..g.n_cols())
+        .map(|c| squash(g.text(r, c)))
+        .collect::<Vec<_>>()
+        .join("|")
 }
 
 fn line_of(
@@ -432,7 +448,9 @@ mod tests {
         let a = amount_of("1,463.84", Some("万元"), 0, 0).unwrap().unwrap();
         assert_eq!(a.yuan, Decimal::from(14_638_400));
         assert_eq!(a.ulp, Decimal::from(100));
-        let b = amount_of("96,282,213.44", Some("元"), 0, 0).unwrap().unwrap();
+        let b = amount_of("96,282,213.44", Some("元"), 0, 0)
+            .unwrap()
+            .unwrap();
         assert_eq!(b.yuan, "96282213.44".parse::<Decimal>().unwrap());
         assert_eq!(b.ulp, "0.01".parse::<Decimal>().unwrap());
         assert!(amount_of("", Some("元"), 0, 0).unwrap().is_none());

@@ -12,6 +12,8 @@
 pub mod header;
 pub mod kind;
 pub mod lines;
+#[cfg(test)]
+mod props;
 pub mod reconcile;
 
 use std::collections::BTreeMap;
@@ -153,7 +155,10 @@ impl BudgetSummary {
 /// An amount in yuan written in the unit the whole was printed in ("1,000.00 万元").
 fn printed(yuan: rust_decimal::Decimal, like: Option<&lines::Amount>) -> String {
     match like {
-        Some(a) if a.wan => format!("{} 万元", (yuan / rust_decimal::Decimal::from(10_000)).normalize()),
+        Some(a) if a.wan => format!(
+            "{} 万元",
+            (yuan / rust_decimal::Decimal::from(10_000)).normalize()
+        ),
         _ => format!("{} 元", yuan.normalize()),
     }
 }
@@ -186,14 +191,25 @@ pub fn analyse_file(tables: &[TableRecord], records: &[Record]) -> FileBudget {
         let g = Grid::new(t);
         let title = t.title.clone().unwrap_or_default();
         let lay = lines::layout(&g);
-        let header: String = lay.columns.iter().map(|c| c.header.as_str()).collect::<Vec<_>>().join(" ");
+        let header: String = lay
+            .columns
+            .iter()
+            .map(|c| c.header.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
         let Some(kind) = kind::classify_title(&title).or_else(|| {
             // A clipped title: only when the table is not a form.
-            (!title.contains("绩效")).then(|| kind::classify_header(&header)).flatten()
+            (!title.contains("绩效"))
+                .then(|| kind::classify_header(&header))
+                .flatten()
         }) else {
             continue;
         };
-        if !lay.columns.iter().any(|c| matches!(c.role, ColRole::Value(_))) {
+        if !lay
+            .columns
+            .iter()
+            .any(|c| matches!(c.role, ColRole::Value(_)))
+        {
             continue;
         }
         let ls = lines::lines(&g, &lay, t.unit.as_deref());
@@ -251,7 +267,13 @@ pub fn analyse_file(tables: &[TableRecord], records: &[Record]) -> FileBudget {
 
     let cref = |t: &Term| CellRef {
         table: prepared[t.table].table.id.clone(),
-        page: prepared[t.table].table.source.pages.first().copied().unwrap_or(0),
+        page: prepared[t.table]
+            .table
+            .source
+            .pages
+            .first()
+            .copied()
+            .unwrap_or(0),
         row: t.row,
         col: t.col,
     };
@@ -260,13 +282,18 @@ pub fn analyse_file(tables: &[TableRecord], records: &[Record]) -> FileBudget {
     for c in checks.iter().filter(|c| !c.ok) {
         for (ti, v) in &c.candidates {
             let t = if *ti == 0 { &c.whole } else { &c.parts[ti - 1] };
-            *shared.entry((t.table, t.row, t.col, v.clone())).or_default() += 1;
+            *shared
+                .entry((t.table, t.row, t.col, v.clone()))
+                .or_default() += 1;
         }
     }
     let mut line_warnings: BTreeMap<usize, Vec<BudgetWarning>> = BTreeMap::new();
     let mut failed = Vec::new();
     let mut doubtful = Vec::new();
-    let path = tables.first().map(|t| t.source.path.clone()).unwrap_or_default();
+    let path = tables
+        .first()
+        .map(|t| t.source.path.clone())
+        .unwrap_or_default();
     for c in checks.iter().filter(|c| !c.ok) {
         let terms: Vec<&Term> = std::iter::once(&c.whole).chain(c.parts.iter()).collect();
         let mut sugg: Vec<Suggestion> = c
@@ -296,7 +323,12 @@ pub fn analyse_file(tables: &[TableRecord], records: &[Record]) -> FileBudget {
             .filter(|t| t.row != usize::MAX)
             .map(|t| cref(t))
             .collect();
-        let read = |t: &Term| t.amount.as_ref().map(|a| a.raw.clone()).unwrap_or_else(|| "empty".into());
+        let read = |t: &Term| {
+            t.amount
+                .as_ref()
+                .map(|a| a.raw.clone())
+                .unwrap_or_else(|| "empty".into())
+        };
         let whole_t = &prepared[c.whole.table];
         let verb = if c.rule == reconcile::Rule::CrossTable || c.rule == reconcile::Rule::Balance {
             "disagree"
@@ -330,15 +362,29 @@ pub fn analyse_file(tables: &[TableRecord], records: &[Record]) -> FileBudget {
                     )
                 })
                 .collect();
-            msg.push_str(&format!("; a single misread digit would explain it: {}", s.join(" or ")));
+            msg.push_str(&format!(
+                "; a single misread digit would explain it: {}",
+                s.join(" or ")
+            ));
         } else if sugg.len() > 3 {
-            msg.push_str(&format!("; {} cells could each be one misread digit", sugg.len()));
+            msg.push_str(&format!(
+                "; {} cells could each be one misread digit",
+                sugg.len()
+            ));
             sugg.truncate(3);
         }
         if sugg.is_empty() || sugg.len() > 3 {
-            doubtful.extend(terms.iter().filter(|t| t.row != usize::MAX).map(|t| (prepared[t.table].table.id.clone(), t.row, t.col)));
+            doubtful.extend(
+                terms
+                    .iter()
+                    .filter(|t| t.row != usize::MAX)
+                    .map(|t| (prepared[t.table].table.id.clone(), t.row, t.col)),
+            );
         } else {
-            doubtful.extend(sugg.iter().map(|s| (s.cell.table.clone(), s.cell.row, s.cell.col)));
+            doubtful.extend(
+                sugg.iter()
+                    .map(|s| (s.cell.table.clone(), s.cell.row, s.cell.col)),
+            );
         }
         let w = BudgetWarning {
             code: c.rule.code().into(),
@@ -486,7 +532,12 @@ pub const DOUBTED_CONF: f32 = 0.5;
 
 /// Lowers the confidence of the cells a failed check doubts, on tables read from scanned
 /// pages (text and born-digital pages have no reading to doubt).
-pub fn lower_confidence(tables: &mut [TableRecord], scanned_pages: &[u32], doubtful: &[(String, usize, usize)], to: f32) -> usize {
+pub fn lower_confidence(
+    tables: &mut [TableRecord],
+    scanned_pages: &[u32],
+    doubtful: &[(String, usize, usize)],
+    to: f32,
+) -> usize {
     let mut n = 0;
     for t in tables.iter_mut() {
         if !t.source.pages.iter().any(|p| scanned_pages.contains(p)) {
@@ -520,13 +571,27 @@ fn plain<T: Serialize>(v: &T) -> String {
 
 /// `budget_lines.csv`: one row per line, the values in a column per key (yuan).
 pub fn write_lines_csv<W: std::io::Write>(w: W, lines: &[BudgetLine]) -> std::io::Result<()> {
-    let mut keys: Vec<&str> = lines.iter().flat_map(|l| l.values.keys().copied()).collect();
+    let mut keys: Vec<&str> = lines
+        .iter()
+        .flat_map(|l| l.values.keys().copied())
+        .collect();
     keys.sort_unstable();
     keys.dedup();
     let mut wr = csv::Writer::from_writer(w);
     let mut head = vec![
-        "table", "table_kind", "stage", "fiscal_year", "department", "file", "pages", "section",
-        "row", "code", "code_levels", "name", "is_total",
+        "table",
+        "table_kind",
+        "stage",
+        "fiscal_year",
+        "department",
+        "file",
+        "pages",
+        "section",
+        "row",
+        "code",
+        "code_levels",
+        "name",
+        "is_total",
     ];
     head.extend(keys.iter().copied());
     head.push("warnings");
@@ -539,11 +604,19 @@ pub fn write_lines_csv<W: std::io::Write>(w: W, lines: &[BudgetLine]) -> std::io
             l.fiscal_year.map(|y| y.to_string()).unwrap_or_default(),
             l.department.clone().unwrap_or_default(),
             l.source.path.clone(),
-            l.source.pages.iter().map(u32::to_string).collect::<Vec<_>>().join(";"),
+            l.source
+                .pages
+                .iter()
+                .map(u32::to_string)
+                .collect::<Vec<_>>()
+                .join(";"),
             l.section.clone().unwrap_or_default(),
             l.row.to_string(),
             l.code.clone().unwrap_or_default(),
-            l.code_levels.as_ref().map(|v| v.join("-")).unwrap_or_default(),
+            l.code_levels
+                .as_ref()
+                .map(|v| v.join("-"))
+                .unwrap_or_default(),
             l.name.clone().unwrap_or_default(),
             l.is_total.to_string(),
         ];

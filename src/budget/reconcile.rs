@@ -85,11 +85,9 @@ pub fn evaluate(rule: Rule, what: String, whole: Term, parts: Vec<Term>) -> Opti
     }
     let sum: Decimal = parts.iter().map(val).sum();
     let diff = val(&whole) - sum;
-    let t = tol(
-        std::iter::once(&whole)
-            .chain(parts.iter())
-            .filter_map(|p| p.amount.as_ref().map(|a| a.ulp)),
-    );
+    let t = tol(std::iter::once(&whole)
+        .chain(parts.iter())
+        .filter_map(|p| p.amount.as_ref().map(|a| a.ulp)));
     let ok = diff.abs() <= t;
     let mut c = Check {
         rule,
@@ -394,7 +392,10 @@ pub fn down_checks(lines: &[TLine<'_>], idx: &[usize], out: &mut Vec<Check>) {
             let Some(w) = term(lines, idx[k], key) else {
                 continue;
             };
-            let ps: Vec<Term> = ch.iter().filter_map(|&c| term(lines, idx[c], key)).collect();
+            let ps: Vec<Term> = ch
+                .iter()
+                .filter_map(|&c| term(lines, idx[c], key))
+                .collect();
             let l = lines[idx[k]].line;
             let what = format!(
                 "{} {} = Σ its {} sub-lines ({})",
@@ -428,7 +429,10 @@ pub fn down_checks(lines: &[TLine<'_>], idx: &[usize], out: &mut Vec<Check>) {
                     }
                     v
                 } else {
-                    prev_total.into_iter().chain(pending.iter().copied()).collect()
+                    prev_total
+                        .into_iter()
+                        .chain(pending.iter().copied())
+                        .collect()
                 };
                 if let Some(w) = term(lines, idx[k], key) {
                     let ps: Vec<Term> = terms
@@ -588,7 +592,9 @@ pub fn cross_checks(
     let first_total = |v: &[usize], section: Option<&str>| {
         v.iter().copied().find(|&i| {
             let l = lines[i].line;
-            l.is_total && l.group.is_none() && (section.is_none() || l.section.as_deref() == section)
+            l.is_total
+                && l.group.is_none()
+                && (section.is_none() || l.section.as_deref() == section)
         })
     };
     let named = |v: &[usize], section: &str, name: &str| {
@@ -617,7 +623,11 @@ pub fn cross_checks(
         let firsts: Vec<usize> = blocks
             .iter()
             .filter_map(|b| {
-                let of_b: Vec<usize> = v.iter().copied().filter(|&i| lines[i].line.block == *b).collect();
+                let of_b: Vec<usize> = v
+                    .iter()
+                    .copied()
+                    .filter(|&i| lines[i].line.block == *b)
+                    .collect();
                 first_total(&of_b, None)
             })
             .collect();
@@ -639,8 +649,12 @@ pub fn cross_checks(
         table_total(&gbe, None),
         one(first_total(&fgs, Some("expenditure"))
             .and_then(|i| term(lines, i, ColKey::GeneralBudget))),
-        one(named(&fgs, "income", "一般公共预算").filter(|&i| budget(i)).and_then(main)),
-        one(named(&ies, "income", "一般公共预算").filter(|&i| budget(i)).and_then(main)),
+        one(named(&fgs, "income", "一般公共预算")
+            .filter(|&i| budget(i))
+            .and_then(main)),
+        one(named(&ies, "income", "一般公共预算")
+            .filter(|&i| budget(i))
+            .and_then(main)),
     ];
     sets.push(("一般公共预算 total", gb));
     // 财政拨款 total.
@@ -687,7 +701,11 @@ pub fn cross_checks(
             let mut prj_tables: Vec<usize> = prj.iter().map(|&i| lines[i].table).collect();
             prj_tables.dedup();
             for t in prj_tables {
-                let of_t: Vec<usize> = prj.iter().copied().filter(|&i| lines[i].table == t).collect();
+                let of_t: Vec<usize> = prj
+                    .iter()
+                    .copied()
+                    .filter(|&i| lines[i].table == t)
+                    .collect();
                 match first_total(&of_t, None) {
                     Some(i) => parts.extend(main(i)),
                     None => parts.extend(
@@ -751,7 +769,10 @@ pub fn cross_checks(
                     wan: false,
                 }),
             };
-            let d = format!("{}: 项目支出预算表 vs 绩效目标表 {} annual total", l.name, r.id);
+            let d = format!(
+                "{}: 项目支出预算表 vs 绩效目标表 {} annual total",
+                l.name, r.id
+            );
             out.extend(evaluate(Rule::CrossTable, d, w, vec![p]));
         }
     }
@@ -795,8 +816,16 @@ mod tests {
         )
         .unwrap();
         assert!(!c.ok);
-        assert!(c.candidates.contains(&(2, "1,463.84".to_string())), "{:?}", c.candidates);
-        assert!(c.candidates.contains(&(0, "4,199.19".to_string())), "{:?}", c.candidates);
+        assert!(
+            c.candidates.contains(&(2, "1,463.84".to_string())),
+            "{:?}",
+            c.candidates
+        );
+        assert!(
+            c.candidates.contains(&(0, "4,199.19".to_string())),
+            "{:?}",
+            c.candidates
+        );
     }
 
     #[test]
@@ -815,7 +844,13 @@ mod tests {
 
     #[test]
     fn an_empty_total_with_printed_parts_fails() {
-        let c = evaluate(Rule::TotalSum, "x".into(), t("", true), vec![t("3.00", true)]).unwrap();
+        let c = evaluate(
+            Rule::TotalSum,
+            "x".into(),
+            t("", true),
+            vec![t("3.00", true)],
+        )
+        .unwrap();
         assert!(!c.ok);
     }
 
