@@ -20,7 +20,7 @@ fn analyse_text(text: &str) -> FileBudget {
         pages: jixiao::table::text::read_text(text),
     };
     let ex = jixiao::extract::extract_document(&doc);
-    analyse_file(&ex.tables, &ex.records)
+    analyse_file(&ex.tables, &ex.records, "")
 }
 
 fn printed() -> String {

@@ -68,6 +68,8 @@ pub enum ColKey {
     Training,
     /// 机关运行经费.
     OperatingCosts,
+    /// 本年收入 as a column of its own (a 决算 fund table: 年初结转 | 本年收入 | 本年支出 …).
+    Income,
     /// An amount column whose header names none of the above (kept, with a warning).
     Unknown,
 }
@@ -108,6 +110,7 @@ impl ColKey {
             Meeting => "meeting",
             Training => "training",
             OperatingCosts => "operating_costs",
+            Income => "income",
             Unknown => "unknown",
         }
     }
@@ -188,6 +191,10 @@ pub fn header_word(text: &str) -> HeaderWord {
         if t.contains(k) {
             return Key(*key);
         }
+    }
+    let totalish = t.contains("合计") || t.contains("总计") || t.contains("小计");
+    if t.contains("本年收入") && !totalish {
+        return Key(Income);
     }
     if t.contains("名称") || t == "项目" || t == "科目" || t.contains("单位") {
         return Name;
@@ -519,6 +526,9 @@ mod tests {
             (&["2023年预算数", "人员经费"], Some(Personnel)),
             (&["收入", "决算数"], Some(Total)),
             (&["本年收入合计"], Some(Total)),
+            (&["本年收入"], Some(Income)),
+            (&["本年收入", "合计"], Some(Total)),
+            (&["本年支出", "合计"], Some(Total)),
             (&["财政拨款收入"], Some(FiscalGrant)),
             (&["事业单位经营收入"], Some(OperatingIncome)),
             (&["支出", "金额", "小计"], Some(Total)),

@@ -377,6 +377,14 @@ fn line_of(
             ColRole::Skip => {}
         }
     }
+    // A code printed in the name cell ("2080101 行政运行", "[208]社会保障和就业支出").
+    if code.is_empty() {
+        if let Some((c, rest)) = names.first().and_then(|n| code_in_name(n)) {
+            code = c;
+            code_cell = name_cell;
+            names[0] = rest;
+        }
+    }
     let name = names.join(" / ");
     if code.is_empty() && name.is_empty() && values.iter().all(|v| v.amount.is_none()) {
         return None;
@@ -409,6 +417,23 @@ fn line_of(
     })
 }
 
+/// "2080101 行政运行" → ("2080101", "行政运行"): a 3-, 5- or 7-digit code, then a separator.
+fn code_in_name(n: &str) -> Option<(String, String)> {
+    let f = fold_width(n.trim());
+    let f = f.trim_start_matches(['[', '【']);
+    let digits: String = f.chars().take_while(char::is_ascii_digit).collect();
+    if !matches!(digits.len(), 3 | 5 | 7) {
+        return None;
+    }
+    let rest = &f[digits.len()..];
+    let sep = rest.chars().next()?;
+    if !(sep.is_whitespace() || matches!(sep, ']' | '】' | '-' | ':' | '：' | '、')) {
+        return None;
+    }
+    let name = rest.trim_start_matches(|c: char| c.is_whitespace() || "]】-:：、".contains(c));
+    (!name.is_empty()).then(|| (digits, name.to_string()))
+}
+
 fn first_label_cell(g: &Grid<'_>, block: &[usize], r: usize) -> Option<usize> {
     block
         .iter()
@@ -432,6 +457,20 @@ mod tests {
         assert_eq!(numbering_level("行政运行"), 0);
         assert_eq!(numbering_level("2023年预算"), 0);
         assert_eq!(numbering_level("1.5万"), 0);
+    }
+
+    #[test]
+    fn a_code_in_the_name_cell_is_split_off() {
+        assert_eq!(
+            code_in_name("2080101 行政运行"),
+            Some(("2080101".into(), "行政运行".into()))
+        );
+        assert_eq!(
+            code_in_name("[208]社会保障和就业支出"),
+            Some(("208".into(), "社会保障和就业支出".into()))
+        );
+        assert_eq!(code_in_name("2023年预算"), None);
+        assert_eq!(code_in_name("一、一般公共预算"), None);
     }
 
     #[test]

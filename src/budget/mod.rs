@@ -184,8 +184,9 @@ struct Prepared<'a> {
     year: Option<i32>,
 }
 
-/// Types and checks the budget tables of one input file.
-pub fn analyse_file(tables: &[TableRecord], records: &[Record]) -> FileBudget {
+/// Types and checks the budget tables of one input file. `cover` is the text of the file's
+/// first pages, where a disclosure prints its year when its table titles do not.
+pub fn analyse_file(tables: &[TableRecord], records: &[Record], cover: &str) -> FileBudget {
     let mut prepared: Vec<Prepared<'_>> = Vec::new();
     for t in tables {
         let g = Grid::new(t);
@@ -234,7 +235,13 @@ pub fn analyse_file(tables: &[TableRecord], records: &[Record]) -> FileBudget {
         .iter()
         .max_by_key(|(_, n)| **n)
         .map(|(y, _)| *y)
-        .or_else(|| records.iter().find_map(|r| r.fiscal_year));
+        .or_else(|| records.iter().find_map(|r| r.fiscal_year))
+        .or_else(|| {
+            cover
+                .lines()
+                .filter(|l| l.contains('年') && (l.contains("预算") || l.contains("决算")))
+                .find_map(fiscal_year_of)
+        });
 
     let tl: Vec<TLine<'_>> = prepared
         .iter()
@@ -636,4 +643,58 @@ pub fn write_lines_csv<W: std::io::Write>(w: W, lines: &[BudgetLine]) -> std::io
         wr.write_record(&rec)?;
     }
     wr.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Source, TableCell};
+
+    fn table(id: &str, page: u32) -> TableRecord {
+        TableRecord {
+            kind: "table".into(),
+            id: id.into(),
+            source: Source {
+                path: "a.pdf".into(),
+                sha256: None,
+                pages: vec![page],
+                tables: vec![],
+            },
+            title: None,
+            unit: None,
+            department: None,
+            n_rows: 1,
+            n_cols: 2,
+            cells: (0..2)
+                .map(|col| TableCell {
+                    row: 0,
+                    col,
+                    rowspan: 1,
+                    colspan: 1,
+                    text: "1.00".into(),
+                    conf: 0.97,
+                    bbox: None,
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn a_doubted_cell_loses_confidence_on_scanned_pages_only() {
+        let mut ts = vec![table("s", 1), table("d", 2)];
+        let doubted = vec![("s".to_string(), 0, 1), ("d".to_string(), 0, 1)];
+        let n = lower_confidence(&mut ts, &[1], &doubted, DOUBTED_CONF);
+        assert_eq!(n, 1);
+        assert_eq!(ts[0].cells[1].conf, DOUBTED_CONF);
+        assert_eq!(ts[0].cells[0].conf, 0.97);
+        assert_eq!(ts[1].cells[1].conf, 0.97, "page 2 was not scanned");
+    }
+
+    #[test]
+    fn fiscal_year_from_a_title_or_header() {
+        assert_eq!(fiscal_year_of("2023年预算收支总表"), Some(2023));
+        assert_eq!(fiscal_year_of("项目 / 2024年预算数"), Some(2024));
+        assert_eq!(fiscal_year_of("收支预算总表"), None);
+        assert_eq!(fiscal_year_of("12345"), None);
+    }
 }

@@ -282,7 +282,8 @@ pub(super) fn assemble(
             // checks need its own tables only); done before the tables are written so a
             // failed check can lower the confidence of the scanned cells it doubts.
             match guarded(display, None, "budget", || {
-                crate::budget::analyse_file(&r.tables, &r.records)
+                let cover: String = r.pages.iter().take(3).map(|p| p.text.as_str()).collect();
+                crate::budget::analyse_file(&r.tables, &r.records, &cover)
             }) {
                 Ok(fb) => {
                     let scanned: Vec<u32> = r
