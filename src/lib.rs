@@ -11,6 +11,7 @@
 //!      ──normalise──▶ typed values, yuan amounts, dates        (called by extract)
 //!      ──repair──▶ clipped names completed from their twins   (across the whole run)
 //!      ──check──▶ arithmetic warnings (never silent fixes)
+//!      ──budget──▶ budget tables typed into lines and reconciled (per input, at emit)
 //!      ──emit──▶ records.jsonl, tables.jsonl, pages.jsonl, indicators.csv, run.json
 //! ```
 //!
