@@ -270,9 +270,11 @@ impl<'a> Grid<'a> {
         let (nr, nc) = (table.n_rows, table.n_cols);
         let mut slots = vec![vec![None; nc]; nr];
         for (i, c) in table.cells.iter().enumerate() {
-            for r in c.row..(c.row + c.rowspan.max(1)).min(nr) {
-                for k in c.col..(c.col + c.colspan.max(1)).min(nc) {
-                    slots[r][k] = Some(Slot {
+            let rows = c.row..(c.row + c.rowspan.max(1)).min(nr);
+            for (r, row) in slots.iter_mut().enumerate().take(rows.end).skip(rows.start) {
+                let cols = c.col..(c.col + c.colspan.max(1)).min(nc);
+                for (k, slot) in row.iter_mut().enumerate().take(cols.end).skip(cols.start) {
+                    *slot = Some(Slot {
                         cell: i,
                         origin: r == c.row && k == c.col,
                     });

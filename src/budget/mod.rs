@@ -320,7 +320,7 @@ pub fn analyse_file(tables: &[TableRecord], records: &[Record], cover: &str) -> 
                 })
             })
             .collect();
-        sugg.sort_by(|a, b| b.balances_checks.cmp(&a.balances_checks));
+        sugg.sort_by_key(|s| std::cmp::Reverse(s.balances_checks));
         let best = sugg.first().map(|s| s.balances_checks).unwrap_or(0);
         if best >= 2 {
             sugg.retain(|s| s.balances_checks == best);

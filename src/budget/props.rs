@@ -21,7 +21,7 @@ fn print(cents: u64) -> String {
     let int = (cents / 100).to_string();
     let mut g = String::new();
     for (i, ch) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
+        if i > 0 && (int.len() - i).is_multiple_of(3) {
             g.push(',');
         }
         g.push(ch);

@@ -131,7 +131,7 @@ fn print_like(raw: &str, ds: &[u8], frac: usize, neg: bool) -> String {
     if commas {
         let mut g = String::new();
         for (i, ch) in int.chars().enumerate() {
-            if i > 0 && (n - i) % 3 == 0 {
+            if i > 0 && (n - i).is_multiple_of(3) {
                 g.push(',');
             }
             g.push(ch);
