@@ -70,6 +70,8 @@ impl Line {
 pub struct Layout {
     pub n_header: usize,
     pub columns: Vec<Column>,
+    /// Grid column → index into `columns`.
+    pub column_at: Vec<Option<usize>>,
     /// Per block: its columns.
     pub blocks: Vec<Vec<usize>>,
     pub sections: Vec<Option<String>>,
@@ -233,9 +235,16 @@ pub fn layout(g: &Grid<'_>) -> Layout {
             });
         }
     }
+    let mut column_at = vec![None; g.n_cols()];
+    for (i, c) in columns.iter().enumerate() {
+        if let Some(slot) = column_at.get_mut(c.col) {
+            *slot = Some(i);
+        }
+    }
     Layout {
         n_header,
         columns,
+        column_at,
         blocks,
         sections,
     }
@@ -321,7 +330,13 @@ fn line_of(
     let mut warnings = Vec::new();
     let mut last_label_cell: Option<usize> = None;
     for &c in block {
-        let Some(col) = lay.columns.iter().find(|k| k.col == c) else {
+        let Some(col) = lay
+            .column_at
+            .get(c)
+            .copied()
+            .flatten()
+            .map(|i| &lay.columns[i])
+        else {
             continue;
         };
         let slot = g.slot(r, c);

@@ -175,6 +175,9 @@ fn fiscal_year_of(s: &str) -> Option<i32> {
     })
 }
 
+/// Widest table taken as a budget table.
+const MAX_COLS: usize = 64;
+
 struct Prepared<'a> {
     table: &'a TableRecord,
     kind: TableKind,
@@ -189,8 +192,18 @@ struct Prepared<'a> {
 pub fn analyse_file(tables: &[TableRecord], records: &[Record], cover: &str) -> FileBudget {
     let mut prepared: Vec<Prepared<'_>> = Vec::new();
     for t in tables {
-        let g = Grid::new(t);
+        // Budget tables have a few dozen columns at most; a one-line text file of a million
+        // cells is not one, and must not cost quadratic time.
+        if t.n_cols > MAX_COLS || t.n_cols == 0 {
+            continue;
+        }
         let title = t.title.clone().unwrap_or_default();
+        let by_title = kind::classify_title(&title);
+        // A clipped title is looked up in the header, unless the table is a form.
+        if by_title.is_none() && title.contains("绩效") {
+            continue;
+        }
+        let g = Grid::new(t);
         let lay = lines::layout(&g);
         let header: String = lay
             .columns
@@ -198,12 +211,7 @@ pub fn analyse_file(tables: &[TableRecord], records: &[Record], cover: &str) -> 
             .map(|c| c.header.as_str())
             .collect::<Vec<_>>()
             .join(" ");
-        let Some(kind) = kind::classify_title(&title).or_else(|| {
-            // A clipped title: only when the table is not a form.
-            (!title.contains("绩效"))
-                .then(|| kind::classify_header(&header))
-                .flatten()
-        }) else {
+        let Some(kind) = by_title.or_else(|| kind::classify_header(&header)) else {
             continue;
         };
         if !lay
@@ -257,17 +265,22 @@ pub fn analyse_file(tables: &[TableRecord], records: &[Record], cover: &str) -> 
         })
         .collect();
     let mut checks: Vec<Check> = Vec::new();
+    let mut by_block: BTreeMap<(usize, usize), Vec<usize>> = BTreeMap::new();
+    for (i, l) in tl.iter().enumerate() {
+        by_block.entry((l.table, l.line.block)).or_default().push(i);
+    }
     for (ti, p) in prepared.iter().enumerate() {
         for b in 0..p.layout.blocks.len() {
-            let idx: Vec<usize> = (0..tl.len())
-                .filter(|&i| tl[i].table == ti && tl[i].line.block == b)
-                .collect();
+            let idx: Vec<usize> = by_block.get(&(ti, b)).cloned().unwrap_or_default();
             reconcile::across_checks(&tl, &idx, &mut checks);
             if p.kind != TableKind::Procurement {
                 reconcile::down_checks(&tl, &idx, &mut checks);
             }
         }
-        let idx: Vec<usize> = (0..tl.len()).filter(|&i| tl[i].table == ti).collect();
+        let idx: Vec<usize> = by_block
+            .range((ti, 0)..(ti + 1, 0))
+            .flat_map(|(_, v)| v.iter().copied())
+            .collect();
         reconcile::balance_checks(&tl, &idx, &mut checks);
     }
     reconcile::cross_checks(&tl, &facts, records, &mut checks);

@@ -407,8 +407,8 @@ pub fn down_checks(lines: &[TLine<'_>], idx: &[usize], out: &mut Vec<Check>) {
             out.extend(evaluate(Rule::ParentSum, what, w, ps));
         }
         // Totals.
-        let top: Vec<usize> = (0..idx.len())
-            .filter(|&k| tr.parent[k].is_none() && !total(k) && summable(k))
+        let top: Vec<bool> = (0..idx.len())
+            .map(|k| tr.parent[k].is_none() && !total(k) && summable(k))
             .collect();
         let mut prev_total: Option<usize> = None;
         let mut pending: Vec<usize> = Vec::new();
@@ -422,7 +422,7 @@ pub fn down_checks(lines: &[TLine<'_>], idx: &[usize], out: &mut Vec<Check>) {
                         if total(j) {
                             break;
                         }
-                        if top.contains(&j) {
+                        if top[j] {
                             v.push(j);
                         }
                         consumed_until = j + 1;
@@ -453,7 +453,7 @@ pub fn down_checks(lines: &[TLine<'_>], idx: &[usize], out: &mut Vec<Check>) {
                 }
                 prev_total = Some(k);
                 pending.clear();
-            } else if top.contains(&k) && k >= consumed_until {
+            } else if top[k] && k >= consumed_until {
                 pending.push(k);
             }
         }
