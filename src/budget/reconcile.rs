@@ -418,11 +418,11 @@ pub fn down_checks(lines: &[TLine<'_>], idx: &[usize], out: &mut Vec<Check>) {
                 let terms: Vec<usize> = if pending.is_empty() && prev_total.is_none() {
                     // A total printed above its lines (合计 first, as many tables do).
                     let mut v = Vec::new();
-                    for j in k + 1..idx.len() {
+                    for (j, &is_top) in top.iter().enumerate().skip(k + 1) {
                         if total(j) {
                             break;
                         }
-                        if top[j] {
+                        if is_top {
                             v.push(j);
                         }
                         consumed_until = j + 1;

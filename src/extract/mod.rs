@@ -415,7 +415,15 @@ fn unit_of(t: &str) -> Option<String> {
             return Some(rest.to_string());
         }
     }
-    None
+    // A scan's OCR may drop the colon: a line that is only "单位 万元" is still the unit.
+    unit_without_colon(&c).map(str::to_string)
+}
+
+fn unit_without_colon(c: &str) -> Option<&str> {
+    let rest = c
+        .strip_prefix("金额单位")
+        .or_else(|| c.strip_prefix("单位"))?;
+    matches!(rest, "万元" | "元").then_some(rest)
 }
 
 // Longer labels first: "部门" is also the tail of "编制部门".
@@ -463,7 +471,9 @@ fn is_meta_line(t: &str) -> bool {
         return false;
     }
     let c = vocab::compact(t);
-    c.contains("单位:") || DEPT_LABELS.iter().any(|l| c.contains(&vocab::compact(l)))
+    c.contains("单位:")
+        || unit_without_colon(&c).is_some()
+        || DEPT_LABELS.iter().any(|l| c.contains(&vocab::compact(l)))
 }
 
 /// The printed title among the lines before a table: the last line that is not meta, skipping a
