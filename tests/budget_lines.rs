@@ -225,3 +225,46 @@ fn published_disclosures_reconcile() {
         b["failed"]
     );
 }
+
+/// A scanned 支出总表 (drawn by `tools/make_budget_scan.py`) with 20701's 基本支出 printed 800.00
+/// instead of 300.00: read by OCR, the row and column sums through the cell fail, the warning
+/// names it with 300.00, and its confidence in tables.jsonl drops so the review shows it.
+#[test]
+fn a_scanned_cell_that_breaks_the_sums_is_named_and_its_confidence_lowered() {
+    let models = Path::new(env!("CARGO_MANIFEST_DIR")).join("models");
+    if !models.join("libonnxruntime.so").is_file() {
+        eprintln!("OCR models not present; skipped");
+        return;
+    }
+    let page = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/budget/expenditure_one_digit.png");
+    let out = tempfile::tempdir().unwrap();
+    let run = run_binary(&[&page], out.path());
+    let b = &run["budget"];
+    assert!(b["checks"].as_u64().unwrap() >= 20, "{b}");
+    let failed = b["failed"].as_array().unwrap();
+    assert!(!failed.is_empty(), "{b}");
+    assert!(
+        failed.iter().all(|f| f["message"]
+            .as_str()
+            .unwrap()
+            .contains("row 4 col 3 read 800.00 — 300.00 would balance it")),
+        "{b}"
+    );
+    let tables = std::fs::read_to_string(out.path().join("tables.jsonl")).unwrap();
+    let t: serde_json::Value = serde_json::from_str(tables.lines().next().unwrap()).unwrap();
+    let cell = t["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["row"] == 4 && c["col"] == 3)
+        .expect("cell 4,3");
+    assert_eq!(cell["text"], "800.00");
+    assert!(cell["conf"].as_f64().unwrap() <= 0.5, "{cell}");
+    let others_low = t["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["conf"].as_f64().unwrap() <= 0.5)
+        .count();
+    assert_eq!(others_low, 1, "only the doubted cell is lowered");
+}

@@ -554,6 +554,13 @@ fn budget_table_titles_units_departments() {
     assert_eq!(unit_of(&d).as_deref(), Some("万元"));
     assert_eq!(title_of(&[&b, &d]).as_deref(), Some("2023年预算收支总表"));
     assert_eq!(unit_of("单位名称"), None);
+    let e = l("部门名称 某区司法局");
+    assert_eq!(department_of(&e).as_deref(), Some("某区司法局"));
+    assert_eq!(
+        title_of(&[&b, &e, &d]).as_deref(),
+        Some("2023年预算收支总表")
+    );
+    assert_eq!(department_of("部门预算收支总表"), None);
     assert_eq!(
         department_of("部门名称：某区司法局").as_deref(),
         Some("某区司法局")
