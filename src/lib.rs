@@ -11,6 +11,7 @@
 //!      ──normalise──▶ typed values, yuan amounts, dates        (called by extract)
 //!      ──repair──▶ clipped names completed from their twins   (across the whole run)
 //!      ──check──▶ arithmetic warnings (never silent fixes)
+//!      ──budget──▶ budget tables typed into lines and reconciled (per input, at emit)
 //!      ──emit──▶ records.jsonl, tables.jsonl, pages.jsonl, indicators.csv, run.json
 //! ```
 //!
@@ -23,6 +24,7 @@
 //! [`pipeline`] drives the stages over a batch of files (page-parallel, incremental, with a
 //! per-file error that never stops the batch).
 
+pub mod budget;
 pub mod check;
 pub mod components;
 pub mod config;

@@ -468,7 +468,15 @@ fn unit_of(t: &str) -> Option<String> {
             return Some(rest.to_string());
         }
     }
-    None
+    // A scan's OCR may drop the colon: a line that is only "单位 万元" is still the unit.
+    unit_without_colon(&c).map(str::to_string)
+}
+
+fn unit_without_colon(c: &str) -> Option<&str> {
+    let rest = c
+        .strip_prefix("金额单位")
+        .or_else(|| c.strip_prefix("单位"))?;
+    matches!(rest, "万元" | "元").then_some(rest)
 }
 
 // Longer labels first: "部门" is also the tail of "编制部门".
@@ -487,7 +495,23 @@ fn department_of(t: &str) -> Option<String> {
         .iter()
         .find_map(|l| after_label(t, l))
         .map(vocab::tidy)
+        .or_else(|| dept_without_colon(t))
         .filter(|d| !d.is_empty())
+}
+
+/// "部门名称 某局" with the colon dropped by OCR: a line that starts with a long label (not the
+/// bare "部门", which starts titles like 部门预算…) and holds nothing else after the name.
+fn dept_without_colon(t: &str) -> Option<String> {
+    let c = vocab::compact(t);
+    DEPT_LABELS[..5].iter().find_map(|l| {
+        let rest = c.strip_prefix(*l)?;
+        let ok = !rest.is_empty()
+            && !rest.starts_with(':')
+            && !rest.contains(':')
+            && !rest.ends_with('表')
+            && rest.chars().count() <= 40;
+        ok.then(|| vocab::tidy(rest))
+    })
 }
 
 /// "表一", "表1", "附表3", "表1-2", "公开01表": a table's number printed above its title.
@@ -516,7 +540,10 @@ fn is_meta_line(t: &str) -> bool {
         return false;
     }
     let c = vocab::compact(t);
-    c.contains("单位:") || DEPT_LABELS.iter().any(|l| c.contains(&vocab::compact(l)))
+    c.contains("单位:")
+        || unit_without_colon(&c).is_some()
+        || dept_without_colon(t).is_some()
+        || DEPT_LABELS.iter().any(|l| c.contains(&vocab::compact(l)))
 }
 
 /// The printed title among the lines before a table: the last line that is not meta, skipping a

@@ -549,6 +549,18 @@ fn budget_table_titles_units_departments() {
     assert_eq!(department_of(&c).as_deref(), Some("某区某局"));
     assert_eq!(unit_of("金额单位：元").as_deref(), Some("元"));
     assert_eq!(unit_of("编制单位：某局"), None);
+    // OCR dropped the colon: still the unit line, never the title.
+    let d = l("单位 万元");
+    assert_eq!(unit_of(&d).as_deref(), Some("万元"));
+    assert_eq!(title_of(&[&b, &d]).as_deref(), Some("2023年预算收支总表"));
+    assert_eq!(unit_of("单位名称"), None);
+    let e = l("部门名称 某区司法局");
+    assert_eq!(department_of(&e).as_deref(), Some("某区司法局"));
+    assert_eq!(
+        title_of(&[&b, &e, &d]).as_deref(),
+        Some("2023年预算收支总表")
+    );
+    assert_eq!(department_of("部门预算收支总表"), None);
     assert_eq!(
         department_of("部门名称：某区司法局").as_deref(),
         Some("某区司法局")

@@ -183,6 +183,11 @@ pub struct RunSummary {
     /// Inputs whose pages were not all accounted for (see `run.json` `ledger`); a bug in
     /// jixiao, never expected, so the exit status says so.
     pub ledger_violations: usize,
+    /// Budget lines written to budget_lines.jsonl, reconciliation checks made and failed
+    /// (additive to schema v1; details in `run.json` `budget`).
+    pub budget_lines: usize,
+    pub budget_checks: usize,
+    pub budget_checks_failed: usize,
 }
 
 impl RunSummary {
@@ -343,6 +348,7 @@ fn run_inner(opts: &RunOptions, inputs: Vec<InputFile>, read_pages: bool) -> Res
         "stage_ms": assembled.stage_ms,
         "warnings": assembled.warnings,
         "ledger": assembled.ledger,
+        "budget": assembled.budget,
     });
     let path = opts.out.join("run.json");
     store::write_atomic(&path, |w| {

@@ -47,6 +47,8 @@ pub struct InputSummary {
 
 pub struct Assembled {
     pub inputs: Vec<InputSummary>,
+    /// Budget tables typed into lines and reconciled (`run.json` `budget`).
+    pub budget: crate::budget::BudgetSummary,
     pub stage_ms: BTreeMap<String, u64>,
     pub warnings: Vec<String>,
     pub ledger: Ledger,
@@ -161,6 +163,10 @@ pub(super) fn assemble(
 ) -> Result<Assembled> {
     let mut tables_f = AtomicFile::create(&out.join("tables.jsonl"))?;
     let mut pages_f = AtomicFile::create(&out.join("pages.jsonl"))?;
+    let mut budget_lines_f = AtomicFile::create(&out.join("budget_lines.jsonl"))?;
+    let mut budget_tables_f = AtomicFile::create(&out.join("budget_tables.jsonl"))?;
+    let mut budget_csv: Vec<crate::budget::BudgetLine> = Vec::new();
+    let mut budget = crate::budget::BudgetSummary::default();
     let mut records: Vec<Record> = Vec::new();
     // Record index → position in `errors` order is not needed; the file is enough.
     let mut errors: Vec<ErrorLine> = Vec::new();
@@ -272,6 +278,42 @@ pub(super) fn assemble(
                 }
                 jsonl_line(&mut pages_f, p).map_err(|e| io("pages.jsonl", e))?;
             }
+            // Budget tables typed and reconciled per input (a disclosure's cross-table
+            // checks need its own tables only); done before the tables are written so a
+            // failed check can lower the confidence of the scanned cells it doubts.
+            match guarded(display, None, "budget", || {
+                let cover: String = r.pages.iter().take(3).map(|p| p.text.as_str()).collect();
+                crate::budget::analyse_file(&r.tables, &r.records, &cover)
+            }) {
+                Ok(fb) => {
+                    let scanned: Vec<u32> = r
+                        .pages
+                        .iter()
+                        .filter(|p| p.page_source == Some(crate::ir::PageSource::Scan))
+                        .flat_map(|p| p.source.pages.iter().copied())
+                        .collect();
+                    crate::budget::lower_confidence(
+                        &mut r.tables,
+                        &scanned,
+                        &fb.doubtful_cells,
+                        crate::budget::DOUBTED_CONF,
+                    );
+                    for l in &fb.lines {
+                        jsonl_line(&mut budget_lines_f, l)
+                            .map_err(|e| io("budget_lines.jsonl", e))?;
+                    }
+                    for t in &fb.tables {
+                        jsonl_line(&mut budget_tables_f, t)
+                            .map_err(|e| io("budget_tables.jsonl", e))?;
+                    }
+                    budget.add(&fb);
+                    budget_csv.extend(fb.lines);
+                }
+                Err(e) => {
+                    warnings.push(format!("{display}: budget lines skipped: {}", e.reason));
+                    errors.push(e);
+                }
+            }
             for t in &r.tables {
                 jsonl_line(&mut tables_f, t).map_err(|e| io("tables.jsonl", e))?;
             }
@@ -324,6 +366,14 @@ pub(super) fn assemble(
 
     tables_f.commit()?;
     pages_f.commit()?;
+    budget_lines_f.commit()?;
+    budget_tables_f.commit()?;
+    store::write_atomic(&out.join("budget_lines.csv"), |w| {
+        crate::budget::write_lines_csv(w, &budget_csv)
+    })?;
+    summary.budget_lines = budget.lines;
+    summary.budget_checks = budget.checks;
+    summary.budget_checks_failed = budget.checks_failed;
     store::write_atomic(&out.join("records.jsonl"), |w| {
         crate::emit::write_jsonl(w, &records)
     })?;
@@ -335,6 +385,7 @@ pub(super) fn assemble(
     })?;
     Ok(Assembled {
         inputs,
+        budget,
         stage_ms,
         warnings,
         ledger,

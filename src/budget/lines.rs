@@ -1,0 +1,513 @@
+//! A classified table's data rows as typed lines: code (as printed digits, 类/款/项 split),
+//! name, amounts in exact yuan under their column keys, and the structure the checks need
+//! (totals, numbering levels, 其中 rows, row-spanning groups).
+
+use rust_decimal::Decimal;
+
+use super::header::{
+    code_digits, column_roles, header_paths, header_rows, is_numbering_row, is_total_label, ColKey,
+    ColRole, Column, Grid,
+};
+use super::kind::squash;
+use crate::normalise::{fold_width, parse_amount, MoneyUnit};
+
+/// One printed amount.
+#[derive(Debug, Clone)]
+pub struct Amount {
+    /// Exact yuan.
+    pub yuan: Decimal,
+    /// One unit of the last printed decimal, in yuan (the rounding tolerance of this term).
+    pub ulp: Decimal,
+    pub raw: String,
+    pub row: usize,
+    pub col: usize,
+    /// Printed in 万元 (for suggestions written in the printed unit).
+    pub wan: bool,
+}
+
+/// One value cell of a line: the key, the column and the amount (None for an empty cell).
+#[derive(Debug, Clone)]
+pub struct ValueCell {
+    pub key: ColKey,
+    pub col: usize,
+    pub amount: Option<Amount>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Line {
+    pub row: usize,
+    pub block: usize,
+    pub section: Option<String>,
+    pub code: Option<String>,
+    pub code_cell: Option<(usize, usize)>,
+    pub name: String,
+    pub name_cell: Option<(usize, usize)>,
+    pub values: Vec<ValueCell>,
+    pub is_total: bool,
+    /// Numbering level of the name: 0 none, 1 一、, 2 （一）, 3 1. , 4 （1）, 5 ①.
+    pub level: u8,
+    /// "其中：…": a part of the line above, never a term of a sum.
+    pub of_which: bool,
+    /// The row-spanning label cell grouping this line with its neighbours, if any.
+    pub group: Option<usize>,
+    /// The group's own 小计 line ("一般公共预算资金 | 小计"): the parent of the group's lines,
+    /// not a table total.
+    pub subtotal: bool,
+    pub warnings: Vec<String>,
+}
+
+impl Line {
+    pub fn get(&self, k: ColKey) -> Option<&ValueCell> {
+        self.values.iter().find(|v| v.key == k)
+    }
+    pub fn has_amount(&self) -> bool {
+        self.values.iter().any(|v| v.amount.is_some())
+    }
+}
+
+/// The layout of a table: header rows, columns, blocks (a name/code part followed by its
+/// amount columns; side-by-side 收入 | 支出 halves are two blocks).
+pub struct Layout {
+    pub n_header: usize,
+    pub columns: Vec<Column>,
+    /// Grid column → index into `columns`.
+    pub column_at: Vec<Option<usize>>,
+    /// Per block: its columns.
+    pub blocks: Vec<Vec<usize>>,
+    pub sections: Vec<Option<String>>,
+}
+
+/// Numbering level of a name ("一、", "（一）", "1.", "（1）", "①").
+pub fn numbering_level(name: &str) -> u8 {
+    let t = fold_width(name.trim());
+    let cn = |c: char| "一二三四五六七八九十".contains(c);
+    let mut it = t.chars().peekable();
+    let first = match it.peek() {
+        Some(c) => *c,
+        None => return 0,
+    };
+    if cn(first) {
+        let rest: String = t.chars().skip_while(|c| cn(*c)).collect();
+        if rest.starts_with('、') || rest.starts_with('.') {
+            return 1;
+        }
+        return 0;
+    }
+    if first == '(' || first == '（' {
+        let inner: String = t
+            .chars()
+            .skip(1)
+            .take_while(|c| *c != ')' && *c != '）')
+            .collect();
+        if !inner.is_empty() && inner.chars().all(cn) {
+            return 2;
+        }
+        if !inner.is_empty() && inner.chars().all(|c| c.is_ascii_digit()) {
+            return 4;
+        }
+        return 0;
+    }
+    if first.is_ascii_digit() {
+        let rest: String = t.chars().skip_while(|c| c.is_ascii_digit()).collect();
+        let mut r = rest.chars();
+        if let (Some('.' | '、'), Some(n)) = (r.next(), r.next()) {
+            if !n.is_ascii_digit() {
+                return 3;
+            }
+        }
+        return 0;
+    }
+    if ('①'..='⑳').contains(&first) {
+        return 5;
+    }
+    0
+}
+
+/// "2080101" → ["208", "01", "01"]; economic "30101" → ["301", "01"]; anything else → [code].
+pub fn code_levels(code: &str) -> Vec<String> {
+    if code.len() >= 3 && code.len() % 2 == 1 && code.chars().all(|c| c.is_ascii_digit()) {
+        let mut v = vec![code[..3].to_string()];
+        let mut i = 3;
+        while i + 2 <= code.len() {
+            v.push(code[i..i + 2].to_string());
+            i += 2;
+        }
+        v
+    } else {
+        vec![code.to_string()]
+    }
+}
+
+fn money_unit(unit: Option<&str>) -> MoneyUnit {
+    match unit {
+        Some(u) if u.contains("万") => MoneyUnit::Wan,
+        _ => MoneyUnit::Yuan,
+    }
+}
+
+/// Parses one amount cell; `Err` keeps the reason for a warning.
+pub fn amount_of(
+    raw: &str,
+    unit: Option<&str>,
+    row: usize,
+    col: usize,
+) -> Result<Option<Amount>, String> {
+    let mu = money_unit(unit);
+    let Some(n) = parse_amount(raw, mu)? else {
+        return Ok(None);
+    };
+    let folded: String = fold_width(raw)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    let decimals = folded
+        .split_once('.')
+        .map(|(_, f)| f.chars().take_while(char::is_ascii_digit).count())
+        .unwrap_or(0) as u32;
+    let wan = mu == MoneyUnit::Wan && !folded.ends_with('元') || folded.ends_with("万元");
+    let unit_yuan = if wan {
+        Decimal::from(10_000)
+    } else {
+        Decimal::ONE
+    };
+    let ulp = unit_yuan / Decimal::from(10u64.pow(decimals.min(12)));
+    Ok(Some(Amount {
+        yuan: n.0,
+        ulp,
+        raw: raw.trim().to_string(),
+        row,
+        col,
+        wan,
+    }))
+}
+
+/// Reads the layout of a table: header rows, column roles and keys, blocks and sections.
+pub fn layout(g: &Grid<'_>) -> Layout {
+    let n_header = header_rows(g);
+    let paths = header_paths(g, n_header);
+    let roles = column_roles(g, n_header, &paths);
+    let mut blocks: Vec<Vec<usize>> = Vec::new();
+    let mut prev_value = true;
+    for (c, role) in roles.iter().enumerate() {
+        match role {
+            ColRole::Skip => continue,
+            ColRole::Code | ColRole::Name => {
+                if prev_value || blocks.is_empty() {
+                    blocks.push(Vec::new());
+                }
+                prev_value = false;
+            }
+            ColRole::Value(_) => {
+                if blocks.is_empty() {
+                    blocks.push(Vec::new());
+                }
+                prev_value = true;
+            }
+        }
+        if let Some(b) = blocks.last_mut() {
+            b.push(c);
+        }
+    }
+    let sections: Vec<Option<String>> = if blocks.len() < 2 {
+        vec![None; blocks.len()]
+    } else {
+        blocks
+            .iter()
+            .map(|b| section_of(g, n_header, b, &paths))
+            .collect()
+    };
+    let mut columns = Vec::new();
+    for (bi, b) in blocks.iter().enumerate() {
+        for &c in b {
+            let role = roles[c].clone();
+            let key = match &role {
+                ColRole::Code => "code".to_string(),
+                ColRole::Name => "name".to_string(),
+                ColRole::Value(k) => k.as_str().to_string(),
+                ColRole::Skip => continue,
+            };
+            columns.push(Column {
+                col: c,
+                header: paths[c].join(" / "),
+                role,
+                key,
+                section: sections[bi].clone(),
+            });
+        }
+    }
+    let mut column_at = vec![None; g.n_cols()];
+    for (i, c) in columns.iter().enumerate() {
+        if let Some(slot) = column_at.get_mut(c.col) {
+            *slot = Some(i);
+        }
+    }
+    Layout {
+        n_header,
+        columns,
+        column_at,
+        blocks,
+        sections,
+    }
+}
+
+/// 收入 / 支出 (/ 支出 by purpose) for one half of a side-by-side table.
+fn section_of(
+    g: &Grid<'_>,
+    n_header: usize,
+    block: &[usize],
+    paths: &[Vec<String>],
+) -> Option<String> {
+    let c0 = *block.first()?;
+    let mut top = String::new();
+    for r in 0..n_header.max(1).min(g.n_rows()) {
+        // Text input carries no spans: a heading printed once over several columns is found
+        // to the left of the block's first column.
+        let mut t = g.text(r, c0).to_string();
+        let mut c = c0;
+        while t.trim().is_empty() && c > 0 && r == 0 {
+            c -= 1;
+            t = g.text(r, c).to_string();
+        }
+        top.push_str(&squash(&t));
+        top.push('|');
+    }
+    let path: String = block
+        .iter()
+        .flat_map(|&c| paths[c].iter())
+        .map(|s| squash(s))
+        .collect();
+    let exp = top.contains("支出");
+    let inc = top.contains("收入");
+    if exp && (path.contains("用途") || top.contains("用途")) {
+        Some("expenditure_purpose".into())
+    } else if exp && (!inc || top.find("支出") < top.find("收入")) {
+        Some("expenditure".into())
+    } else if inc {
+        Some("income".into())
+    } else {
+        None
+    }
+}
+
+/// The lines of a table, block by block in row order.
+pub fn lines(g: &Grid<'_>, lay: &Layout, unit: Option<&str>) -> Vec<Line> {
+    let header_texts: Vec<String> = (0..lay.n_header).map(|r| row_text(g, r)).collect();
+    let mut out = Vec::new();
+    for (bi, block) in lay.blocks.iter().enumerate() {
+        for r in lay.n_header..g.n_rows() {
+            if is_numbering_row(g, r) || header_texts.contains(&row_text(g, r)) {
+                continue;
+            }
+            if let Some(l) = line_of(g, lay, bi, block, r, unit) {
+                out.push(l);
+            }
+        }
+    }
+    out
+}
+
+fn row_text(g: &Grid<'_>, r: usize) -> String {
+    (0..g.n_cols())
+        .map(|c| squash(g.text(r, c)))
+        .collect::<Vec<_>>()
+        .join("|")
+}
+
+fn line_of(
+    g: &Grid<'_>,
+    lay: &Layout,
+    bi: usize,
+    block: &[usize],
+    r: usize,
+    unit: Option<&str>,
+) -> Option<Line> {
+    let mut code = String::new();
+    let mut code_cell = None;
+    let mut names: Vec<String> = Vec::new();
+    let mut name_cell = None;
+    let mut group = None;
+    let mut values = Vec::new();
+    let mut warnings = Vec::new();
+    let mut last_label_cell: Option<usize> = None;
+    for &c in block {
+        let Some(col) = lay
+            .column_at
+            .get(c)
+            .copied()
+            .flatten()
+            .map(|i| &lay.columns[i])
+        else {
+            continue;
+        };
+        let slot = g.slot(r, c);
+        match &col.role {
+            ColRole::Code | ColRole::Name => {
+                let Some(s) = slot else { continue };
+                if last_label_cell == Some(s.cell) {
+                    continue;
+                }
+                last_label_cell = Some(s.cell);
+                let cell = &g.table.cells[s.cell];
+                let t = cell.text.trim();
+                if t.is_empty() {
+                    continue;
+                }
+                let digits = code_digits(t);
+                if col.role == ColRole::Code && digits.is_some() {
+                    let d = digits.unwrap_or_default();
+                    // A 款 or 项 printed in its own column as "2" is "02".
+                    if !code.is_empty() && d.len() == 1 {
+                        code.push('0');
+                    }
+                    code.push_str(&d);
+                    code_cell.get_or_insert((cell.row, cell.col));
+                } else {
+                    if cell.rowspan > 1 && block.len() > 1 {
+                        group = Some(s.cell);
+                    }
+                    names.push(t.replace('\n', ""));
+                    name_cell = Some((cell.row, cell.col));
+                }
+            }
+            ColRole::Value(k) => {
+                // Under a label spanning into this half ("当年支出小计" over the next half's
+                // name column) the amount is not printed here.
+                if slot.is_some_and(|s| !s.origin) {
+                    continue;
+                }
+                let raw = g.own_text(r, c);
+                let amount = match amount_of(raw, unit, r, c) {
+                    Ok(a) => a,
+                    Err(e) => {
+                        warnings.push(format!("row {r} col {c}: {e}"));
+                        None
+                    }
+                };
+                values.push(ValueCell {
+                    key: *k,
+                    col: c,
+                    amount,
+                });
+            }
+            ColRole::Skip => {}
+        }
+    }
+    // A code printed in the name cell ("2080101 行政运行", "[208]社会保障和就业支出").
+    if code.is_empty() {
+        if let Some((c, rest)) = names.first().and_then(|n| code_in_name(n)) {
+            code = c;
+            code_cell = name_cell;
+            names[0] = rest;
+        }
+    }
+    let name = names.join(" / ");
+    if code.is_empty() && name.is_empty() && values.iter().all(|v| v.amount.is_none()) {
+        return None;
+    }
+    let last_name = names.last().map(String::as_str).unwrap_or("");
+    let subtotal = names.len() >= 2
+        && is_total_label(last_name)
+        && !is_total_label(&names[0])
+        && !names[0].trim().is_empty();
+    if subtotal && group.is_none() {
+        group = first_label_cell(g, block, r);
+    }
+    let is_total = code.is_empty() && is_total_label(last_name) && !subtotal;
+    let of_which = squash(last_name).starts_with("其中");
+    Some(Line {
+        row: r,
+        block: bi,
+        section: lay.sections.get(bi).cloned().flatten(),
+        code: (!code.is_empty()).then_some(code),
+        code_cell,
+        level: numbering_level(last_name),
+        name,
+        name_cell,
+        values,
+        is_total,
+        of_which,
+        group,
+        subtotal,
+        warnings,
+    })
+}
+
+/// "2080101 行政运行" → ("2080101", "行政运行"): a 3-, 5- or 7-digit code, then a separator.
+fn code_in_name(n: &str) -> Option<(String, String)> {
+    let f = fold_width(n.trim());
+    let f = f.trim_start_matches(['[', '【']);
+    let digits: String = f.chars().take_while(char::is_ascii_digit).collect();
+    if !matches!(digits.len(), 3 | 5 | 7) {
+        return None;
+    }
+    let rest = &f[digits.len()..];
+    let sep = rest.chars().next()?;
+    if !(sep.is_whitespace() || matches!(sep, ']' | '】' | '-' | ':' | '：' | '、')) {
+        return None;
+    }
+    let name = rest.trim_start_matches(|c: char| c.is_whitespace() || "]】-:：、".contains(c));
+    (!name.is_empty()).then(|| (digits, name.to_string()))
+}
+
+fn first_label_cell(g: &Grid<'_>, block: &[usize], r: usize) -> Option<usize> {
+    block
+        .iter()
+        .filter_map(|&c| g.slot(r, c))
+        .find(|s| !g.table.cells[s.cell].text.trim().is_empty())
+        .map(|s| s.cell)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbering_levels() {
+        assert_eq!(numbering_level("一、一般公共预算"), 1);
+        assert_eq!(numbering_level("二十三、其他支出"), 1);
+        assert_eq!(numbering_level("（一）工资"), 2);
+        assert_eq!(numbering_level("1.一般公共预算"), 3);
+        assert_eq!(numbering_level("（2）其他"), 4);
+        assert_eq!(numbering_level("②公务用车运行维护费"), 5);
+        assert_eq!(numbering_level("行政运行"), 0);
+        assert_eq!(numbering_level("2023年预算"), 0);
+        assert_eq!(numbering_level("1.5万"), 0);
+    }
+
+    #[test]
+    fn a_code_in_the_name_cell_is_split_off() {
+        assert_eq!(
+            code_in_name("2080101 行政运行"),
+            Some(("2080101".into(), "行政运行".into()))
+        );
+        assert_eq!(
+            code_in_name("[208]社会保障和就业支出"),
+            Some(("208".into(), "社会保障和就业支出".into()))
+        );
+        assert_eq!(code_in_name("2023年预算"), None);
+        assert_eq!(code_in_name("一、一般公共预算"), None);
+    }
+
+    #[test]
+    fn code_levels_split() {
+        assert_eq!(code_levels("2080101"), vec!["208", "01", "01"]);
+        assert_eq!(code_levels("20801"), vec!["208", "01"]);
+        assert_eq!(code_levels("208"), vec!["208"]);
+        assert_eq!(code_levels("30101"), vec!["301", "01"]);
+        assert_eq!(code_levels("0408"), vec!["0408"]);
+    }
+
+    #[test]
+    fn amounts_are_exact_yuan_with_their_rounding_unit() {
+        let a = amount_of("1,463.84", Some("万元"), 0, 0).unwrap().unwrap();
+        assert_eq!(a.yuan, Decimal::from(14_638_400));
+        assert_eq!(a.ulp, Decimal::from(100));
+        let b = amount_of("96,282,213.44", Some("元"), 0, 0)
+            .unwrap()
+            .unwrap();
+        assert_eq!(b.yuan, "96282213.44".parse::<Decimal>().unwrap());
+        assert_eq!(b.ulp, "0.01".parse::<Decimal>().unwrap());
+        assert!(amount_of("", Some("元"), 0, 0).unwrap().is_none());
+        assert!(amount_of("abc", Some("元"), 0, 0).is_err());
+    }
+}
