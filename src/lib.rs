@@ -12,6 +12,7 @@
 //!      ──repair──▶ clipped names completed from their twins   (across the whole run)
 //!      ──check──▶ arithmetic warnings (never silent fixes)
 //!      ──emit──▶ records.jsonl, tables.jsonl, pages.jsonl, indicators.csv, run.json
+//!      ──export──▶ jixiao.sqlite, records.xlsx, review/ (typed warnings: [`warning`])
 //! ```
 //!
 //! Born-digital PDF pages skip render/preprocess/grid/ocr: [`digital`] reads the text layer and the
@@ -29,6 +30,7 @@ pub mod config;
 pub mod digital;
 pub mod emit;
 pub mod error;
+pub mod export;
 pub mod extract;
 pub mod grid;
 pub mod ir;
@@ -41,5 +43,6 @@ pub mod preprocess;
 pub mod render;
 pub mod repair;
 pub mod table;
+pub mod warning;
 
 pub use error::{Error, Result};
