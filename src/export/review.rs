@@ -48,28 +48,39 @@ pub fn esc(s: &str) -> String {
     o
 }
 
-/// Encodes `img` as a JPEG of at most `budget` bytes: quality is lowered first, then the size.
-pub fn jpeg_under(img: &image::RgbImage, budget: usize) -> Result<(Vec<u8>, u32, u32)> {
-    let mut cur = img.clone();
-    loop {
-        for q in [80u8, 70, 60, 50, 40, 30] {
-            let mut buf = Vec::new();
-            let enc = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut buf, q);
-            cur.write_with_encoder(enc)
-                .map_err(|e| export_err("review image", e))?;
-            if buf.len() <= budget {
-                return Ok((buf, cur.width(), cur.height()));
-            }
+/// Encodes `img` as a JPEG of at most `budget` bytes. Quality 60 keeps print legible; a page
+/// still over budget (a noisy photo) is made smaller rather than blurrier, by the square root
+/// of the overshoot (JPEG size goes roughly with the pixel count), so most pages take one or
+/// two encodes (each ~50 ms for a 1000 px wide page on the development machine).
+pub fn jpeg_under(img: image::RgbImage, budget: usize) -> Result<(Vec<u8>, u32, u32)> {
+    let encode = |im: &image::RgbImage, q: u8| -> Result<Vec<u8>> {
+        let mut buf = Vec::new();
+        let enc = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut buf, q);
+        im.write_with_encoder(enc)
+            .map_err(|e| export_err("review image", e))?;
+        Ok(buf)
+    };
+    let mut cur = img;
+    for attempt in 0..8 {
+        let q = if attempt < 3 { 60 } else { 40 };
+        let buf = encode(&cur, q)?;
+        if buf.len() <= budget {
+            return Ok((buf, cur.width(), cur.height()));
         }
-        if cur.width() < 200 {
-            return Err(export_err(
-                "review image",
-                format!("cannot fit a page under {budget} bytes"),
-            ));
+        let scale = ((budget as f64 / buf.len() as f64).sqrt() * 0.95).min(0.9);
+        let (w, h) = (
+            (cur.width() as f64 * scale) as u32,
+            (cur.height() as f64 * scale) as u32,
+        );
+        if w < 100 || h < 100 {
+            break;
         }
-        let (w, h) = (cur.width() * 4 / 5, cur.height() * 4 / 5);
-        cur = image::imageops::thumbnail(&cur, w.max(1), h.max(1));
+        cur = image::imageops::thumbnail(&cur, w, h);
     }
+    Err(export_err(
+        "review image",
+        format!("cannot fit a page under {budget} bytes"),
+    ))
 }
 
 enum Opened<'a> {
@@ -161,7 +172,7 @@ fn page_images(
             } else {
                 img
             };
-            jpeg_under(&small, budget)
+            jpeg_under(small, budget)
         });
         match made {
             Ok((buf, w, h)) => {
@@ -322,6 +333,35 @@ fn text_crop(text: &str, cell: &str) -> String {
     }
     o.push_str("</pre>");
     o
+}
+
+/// What to look for in a text page to show where a warning points: the cell's text, else the
+/// indicator's name, else the funds row of the table, else its first cell.
+fn needle(
+    ro: Option<&RecordOut>,
+    w: &WarningAt,
+    cell: Option<&crate::model::TableCell>,
+    tables: &HashMap<&str, &TableRecord>,
+) -> String {
+    if let Some(c) = cell {
+        return c.text.clone();
+    }
+    let ind = ro.and_then(|ro| {
+        let k = w.indicator?.checked_sub(1)?;
+        ro.record.indicators.get(k)
+    });
+    if let Some(i) = ind {
+        return i.name_raw.clone();
+    }
+    let t = w.table.as_deref().and_then(|t| tables.get(t));
+    let cells = t.map(|t| t.cells.as_slice()).unwrap_or_default();
+    let funds = w.field.as_deref().is_some_and(|f| f.starts_with("funds"));
+    cells
+        .iter()
+        .find(|c| funds && c.text.contains("资金"))
+        .or_else(|| cells.iter().find(|c| !c.text.trim().is_empty()))
+        .map(|c| c.text.clone())
+        .unwrap_or_default()
 }
 
 fn typed_value(ro: &RecordOut, w: &WarningAt) -> String {
@@ -565,10 +605,9 @@ fn doc_html(
         let crop = match (page.and_then(|p| images.get(&p)), area) {
             (Some(img), Some(b)) => crop_html(img, b),
             (Some(img), None) => crop_html(img, [0.0, 0.0, 1.0, 1.0]),
-            (None, _) => match (page.and_then(|p| page_text.get(&p)), cell) {
-                (Some(text), Some(c)) => text_crop(text, &c.text),
-                (Some(text), None) => text_crop(text, ""),
-                _ => r#"<div class="muted">no page image</div>"#.to_string(),
+            (None, _) => match page.and_then(|p| page_text.get(&p)) {
+                Some(text) => text_crop(text, &needle(ro, w, cell, &tables)),
+                None => r#"<div class="muted">no page image</div>"#.to_string(),
             },
         };
         let rec = ro
@@ -746,7 +785,7 @@ mod tests {
                 ((x ^ y) % 255) as u8,
             ])
         });
-        let (buf, w, _) = jpeg_under(&img, 60 * 1024).unwrap();
+        let (buf, w, _) = jpeg_under(img, 60 * 1024).unwrap();
         assert!(buf.len() <= 60 * 1024);
         assert!(w <= 1200);
         assert_eq!(esc("<a href=\"x\">&"), "&lt;a href=&quot;x&quot;&gt;&amp;");
