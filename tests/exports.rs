@@ -251,7 +251,13 @@ fn xlsx_and_sqlite_hold_what_the_jsonl_holds() {
     let q = "SELECT r.fiscal_year, r.project_name, i.name, i.number FROM indicators i \
              JOIN records r ON r.id = i.record_id \
              WHERE i.level2 LIKE '%满意度%' AND i.unit = '%' AND i.number < 90 AND r.fiscal_year = 2024";
-    db.prepare(q).unwrap().query([]).unwrap();
+    let found = db
+        .prepare(q)
+        .unwrap()
+        .query_map([], |_| Ok(()))
+        .unwrap()
+        .count();
+    assert!(found <= n_ind);
     // A cell a warning points at exists.
     let dangling = count(
         "SELECT count(*) FROM warnings w WHERE w.row IS NOT NULL AND NOT EXISTS \

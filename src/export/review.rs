@@ -269,7 +269,7 @@ fn crop_window(b: [f32; 4]) -> [f32; 4] {
     let cx = (b[0] + b[2]) / 2.0;
     let cy = (b[1] + b[3]) / 2.0;
     let half_w = (w / 2.0 + 0.12).clamp(0.15, 0.5);
-    let half_h = (h / 2.0 + 0.04).clamp(0.05, 0.25);
+    let half_h = (h / 2.0 + 0.04).clamp(0.05, 0.5);
     let x0 = (cx - half_w).clamp(0.0, (1.0 - 2.0 * half_w).max(0.0));
     let y0 = (cy - half_h).clamp(0.0, (1.0 - 2.0 * half_h).max(0.0));
     [
