@@ -84,7 +84,7 @@ pub fn jpeg_under(img: image::RgbImage, budget: usize) -> Result<(Vec<u8>, u32, 
 }
 
 enum Opened<'a> {
-    Pdf(crate::render::PdfFile),
+    Pdf(Box<crate::render::PdfFile>),
     Image(crate::render::ImageFile<'a>),
 }
 
@@ -145,7 +145,7 @@ fn page_images(
     let is_pdf = bytes.starts_with(b"%PDF") || bytes.windows(5).take(1024).any(|w| w == b"%PDF-");
     // Opened once for all its pages.
     let opened = if is_pdf {
-        crate::render::PdfFile::open(&doc.path, &bytes, &rcfg).map(Opened::Pdf)
+        crate::render::PdfFile::open(&doc.path, &bytes, &rcfg).map(|f| Opened::Pdf(Box::new(f)))
     } else {
         crate::render::ImageFile::open(&doc.path, &bytes, &rcfg).map(Opened::Image)
     };
@@ -559,9 +559,9 @@ fn index_html(results: &[DocSummary]) -> String {
             esc(&by.join(", "))
         );
     }
-    let _ = write!(
+    let _ = writeln!(
         o,
-        "</table></main><script>{INDEX_SCRIPT}</script></body></html>\n"
+        "</table></main><script>{INDEX_SCRIPT}</script></body></html>"
     );
     o
 }
@@ -732,7 +732,7 @@ fn doc_html(
             }
         }
     }
-    let _ = write!(o, "</main><script>{DOC_SCRIPT}</script></body></html>\n");
+    let _ = writeln!(o, "</main><script>{DOC_SCRIPT}</script></body></html>");
     (o, counts, n_flags)
 }
 
