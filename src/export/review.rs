@@ -598,9 +598,13 @@ fn doc_html(
         }
         let page = w.page;
         // The area to show: the cell, else the table named, else nothing (page-level).
+        let funds = w.field.as_deref().is_some_and(|f| f.starts_with("funds"));
         let area = cell.and_then(|c| c.bbox).or_else(|| {
             let t = tables.get(w.table.as_deref()?)?;
-            union_box(t)
+            funds
+                .then(|| funds_box(t))
+                .flatten()
+                .or_else(|| union_box(t))
         });
         let crop = match (page.and_then(|p| images.get(&p)), area) {
             (Some(img), Some(b)) => crop_html(img, b),
@@ -734,6 +738,29 @@ fn doc_html(
     }
     let _ = writeln!(o, "</main><script>{DOC_SCRIPT}</script></body></html>");
     (o, counts, n_flags)
+}
+
+/// The rows of a form that hold its funds (a row with a cell naming 资金), for a funds warning
+/// that names no single cell.
+fn funds_box(t: &TableRecord) -> Option<[f32; 4]> {
+    let rows: HashSet<usize> = t
+        .cells
+        .iter()
+        .filter(|c| c.text.contains("资金"))
+        .flat_map(|c| c.row..c.row + c.rowspan.max(1))
+        .collect();
+    t.cells
+        .iter()
+        .filter(|c| rows.contains(&c.row))
+        .filter_map(|c| c.bbox)
+        .reduce(|a, b| {
+            [
+                a[0].min(b[0]),
+                a[1].min(b[1]),
+                a[2].max(b[2]),
+                a[3].max(b[3]),
+            ]
+        })
 }
 
 fn union_box(t: &TableRecord) -> Option<[f32; 4]> {
