@@ -35,7 +35,7 @@ build: setup
 
 run: build
 	./target/release/jixiao run $(SAMPLES) -o $(OUT)
-	@echo "outputs in $(OUT)/: records.jsonl tables.jsonl pages.jsonl indicators.csv run.json"
+	@echo "outputs in $(OUT)/: records.jsonl tables.jsonl pages.jsonl indicators.csv run.json jixiao.sqlite records.xlsx review/index.html"
 
 fmt-check:
 	$(CARGO) fmt --all -- --check

@@ -10,9 +10,12 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 #   libclang-dev clang                 bindgen, run by those two build scripts
 #   pkg-config                         how their build scripts locate the libraries
 #   tesseract-ocr tesseract-ocr-chi-sim  the tesseract engine's runtime data (chi_sim.traineddata)
+#   chromium fonts-wqy-zenhei          tests/exports.rs opens OUT/review/ in headless Chromium (the
+#                                      font so its screenshot shows the Chinese text)
 # ort (load-dynamic) and pdfium-render load models/libonnxruntime.so and models/libpdfium.so at
 # run time and need nothing at build time.
 pkgs=(pkg-config clang libclang-dev libtesseract-dev libleptonica-dev tesseract-ocr tesseract-ocr-chi-sim)
+pkgs+=(chromium fonts-wqy-zenhei)
 pkgs+=("$@")
 
 missing=()

@@ -127,6 +127,35 @@ pub struct Config {
     pub ocr: OcrConfig,
     pub render: RenderConfig,
     pub limits: Limits,
+    pub export: ExportConfig,
+}
+
+/// `[export]`: what is built beside the JSONL outputs on every run (see `export`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ExportConfig {
+    /// `OUT/jixiao.sqlite`.
+    pub sqlite: bool,
+    /// `OUT/records.xlsx`.
+    pub xlsx: bool,
+    /// `OUT/review/` (static HTML review pages with page images).
+    pub review: bool,
+    /// Width the review's page images are scaled down to, in pixels.
+    pub review_width_px: u32,
+    /// Most bytes one page image of the review may take, in KiB.
+    pub review_page_kb: u32,
+}
+
+impl Default for ExportConfig {
+    fn default() -> Self {
+        ExportConfig {
+            sqlite: true,
+            xlsx: true,
+            review: true,
+            review_width_px: 1000,
+            review_page_kb: 120,
+        }
+    }
 }
 
 impl Config {
@@ -152,6 +181,12 @@ impl Config {
         }
         if self.ocr.max_cell_chars == 0 {
             return bad("ocr.max_cell_chars must be positive");
+        }
+        if !(200..=4000).contains(&self.export.review_width_px) {
+            return bad("export.review_width_px must be between 200 and 4000");
+        }
+        if !(8..=4096).contains(&self.export.review_page_kb) {
+            return bad("export.review_page_kb must be between 8 and 4096");
         }
         if self.threads > 1024 {
             return bad("threads must be at most 1024 (0 = all cores)");

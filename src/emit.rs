@@ -40,7 +40,7 @@ pub const INDICATOR_COLUMNS: [&str; 19] = [
     "row",
 ];
 
-fn op_str(op: Op) -> &'static str {
+pub fn op_str(op: Op) -> &'static str {
     match op {
         Op::Eq => "=",
         Op::Gt => ">",
@@ -51,7 +51,7 @@ fn op_str(op: Op) -> &'static str {
     }
 }
 
-fn kind_str(k: ValueKind) -> &'static str {
+pub fn kind_str(k: ValueKind) -> &'static str {
     match k {
         ValueKind::Quantity => "quantity",
         ValueKind::Money => "money",

@@ -13,6 +13,7 @@
 //!      ──check──▶ arithmetic warnings (never silent fixes)
 //!      ──budget──▶ budget tables typed into lines and reconciled (per input, at emit)
 //!      ──emit──▶ records.jsonl, tables.jsonl, pages.jsonl, indicators.csv, run.json
+//!      ──export──▶ jixiao.sqlite, records.xlsx, review/ (typed warnings: [`warning`])
 //! ```
 //!
 //! Born-digital PDF pages skip render/preprocess/grid/ocr: [`digital`] reads the text layer and the
@@ -31,6 +32,7 @@ pub mod config;
 pub mod digital;
 pub mod emit;
 pub mod error;
+pub mod export;
 pub mod extract;
 pub mod grid;
 pub mod ir;
@@ -43,5 +45,6 @@ pub mod preprocess;
 pub mod render;
 pub mod repair;
 pub mod table;
+pub mod warning;
 
 pub use error::{Error, Result};

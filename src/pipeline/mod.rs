@@ -326,8 +326,23 @@ fn run_inner(opts: &RunOptions, inputs: Vec<InputFile>, read_pages: bool) -> Res
         engines_created: engines.created(),
         ..RunSummary::default()
     };
-    let assembled = outputs::assemble(&opts.out, &outcomes, &mut summary)?;
+    let mut assembled = outputs::assemble(&opts.out, &outcomes, &mut summary)?;
     let assemble_ms = ms(t_assemble);
+
+    // Phase 4: exports (SQLite, Excel, review pages), rebuilt from the outputs just written.
+    let t_export = Instant::now();
+    let docs: Vec<crate::export::DocInput> = outcomes
+        .iter()
+        .filter(|o| o.duplicate_of.is_none())
+        .map(|o| crate::export::DocInput {
+            display: o.input.display.clone(),
+            path: o.input.path.clone(),
+            sha256: o.sha256.clone(),
+        })
+        .collect();
+    let (export_parts_ms, export_warnings) = crate::export::write_all(&opts.out, &docs, cfg);
+    assembled.warnings.extend(export_warnings);
+    let export_ms = ms(t_export);
 
     let run_json = serde_json::json!({
         "schema_version": crate::model::SCHEMA_VERSION,
@@ -344,7 +359,9 @@ fn run_inner(opts: &RunOptions, inputs: Vec<InputFile>, read_pages: bool) -> Res
             "probe": probe_ms,
             "process": process_ms,
             "assemble": assemble_ms,
+            "export": export_ms,
         },
+        "export_ms": export_parts_ms,
         "stage_ms": assembled.stage_ms,
         "warnings": assembled.warnings,
         "ledger": assembled.ledger,

@@ -174,6 +174,8 @@ pub(super) fn assemble(
     let mut stage_ms: BTreeMap<String, u64> = BTreeMap::new();
     let mut warnings: Vec<String> = Vec::new();
     let mut ledger = Ledger::default();
+    // The cells of the tables records were read from, to locate their typed warnings.
+    let mut table_index = crate::warning::TableIndex::new();
     let io = |p: &str, e: std::io::Error| Error::io(out.join(p), e);
 
     for o in outcomes {
@@ -276,7 +278,12 @@ pub(super) fn assemble(
                 for (k, v) in &p.ms {
                     *stage_ms.entry(k.clone()).or_default() += v;
                 }
-                jsonl_line(&mut pages_f, p).map_err(|e| io("pages.jsonl", e))?;
+                let at = crate::warning::locate_page(p);
+                let line = crate::warning::WithWarnings {
+                    item: p,
+                    warnings_at: &at,
+                };
+                jsonl_line(&mut pages_f, &line).map_err(|e| io("pages.jsonl", e))?;
             }
             // Budget tables typed and reconciled per input (a disclosure's cross-table
             // checks need its own tables only); done before the tables are written so a
@@ -314,8 +321,16 @@ pub(super) fn assemble(
                     errors.push(e);
                 }
             }
+            let used: std::collections::HashSet<&str> = r
+                .records
+                .iter()
+                .flat_map(|x| x.source.tables.iter().map(String::as_str))
+                .collect();
             for t in &r.tables {
                 jsonl_line(&mut tables_f, t).map_err(|e| io("tables.jsonl", e))?;
+                if used.contains(t.id.as_str()) {
+                    table_index.insert(t.id.clone(), crate::warning::TableCells::of(t));
+                }
             }
             summary.pages += r.pages.len();
             summary.tables += r.tables.len();
@@ -374,8 +389,15 @@ pub(super) fn assemble(
     summary.budget_lines = budget.lines;
     summary.budget_checks = budget.checks;
     summary.budget_checks_failed = budget.checks_failed;
+    // Typed warnings (additive to schema v1): written beside each record's strings.
+    let typed: Vec<crate::warning::WithOwnedWarnings<'_, Record>> = records
+        .iter()
+        .map(|r| {
+            crate::warning::WithWarnings::owned(r, crate::warning::locate_record(r, &table_index))
+        })
+        .collect();
     store::write_atomic(&out.join("records.jsonl"), |w| {
-        crate::emit::write_jsonl(w, &records)
+        crate::emit::write_jsonl(w, &typed)
     })?;
     store::write_atomic(&out.join("indicators.csv"), |w| {
         crate::emit::write_indicators_csv(w, &records)
