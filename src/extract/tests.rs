@@ -961,5 +961,8 @@ fn a_level_cell_cut_by_a_page_break_takes_the_label_printed_on_the_next_page() {
         ..doc
     };
     let ex = extract_document(&doc2);
-    assert_eq!(ex.records[0].indicators[1].level2.as_deref(), Some("时效指标"));
+    assert_eq!(
+        ex.records[0].indicators[1].level2.as_deref(),
+        Some("时效指标")
+    );
 }

@@ -219,11 +219,25 @@ pub fn tidy(s: &str) -> String {
 /// On the held-out speckled copy of a two-period 申报表 (001-03, seed 11) 9 of 37 misread
 /// values were such signs.
 pub fn value_text(raw: &str) -> String {
-    let lines: Vec<&str> = raw
+    let mut lines: Vec<&str> = raw
         .lines()
         .map(str::trim)
-        .filter(|l| !l.is_empty())
+        .filter(|l| !l.is_empty() && !is_kana_noise(l))
         .collect();
+    // A lone digit or sign on the last line after a value whose number is complete (a unit
+    // or % after it: "≥1笔" over "1", "≥90%" over "7") is a speck below the value; a number
+    // wrapped at the line end ("2024年1" over "2月") has its unit on the last line.
+    if let [.., prev, last] = lines[..] {
+        let mut cs = last.chars();
+        let lone = matches!((cs.next(), cs.next()), (Some(c), None) if c.is_ascii_graphic());
+        let complete = prev.chars().any(|c| c.is_ascii_digit())
+            && prev.ends_with(|c: char| {
+                !c.is_ascii_digit() && !matches!(c, '.' | ',' | '≥' | '≤' | '>' | '<' | '=')
+            });
+        if lone && complete {
+            lines.pop();
+        }
+    }
     let mut out: Vec<String> = Vec::with_capacity(lines.len());
     for (i, line) in lines.iter().enumerate() {
         let mut l = line.to_string();
@@ -248,6 +262,14 @@ pub fn value_text(raw: &str) -> String {
         .trim_start_matches(['、', ':', '：'])
         .trim_end_matches([':', '：', '、']);
     fold_money_colon(&wan_for_fang(t))
+}
+
+/// A line of Japanese kana and signs only ("アーイーンリ"): the recogniser's dictionary has kana,
+/// these forms never print them; it is noise read as text.
+fn is_kana_noise(l: &str) -> bool {
+    l.chars().any(|c| ('\u{3040}'..='\u{30ff}').contains(&c))
+        && l.chars()
+            .all(|c| ('\u{3040}'..='\u{30ff}').contains(&c) || c.is_ascii_punctuation())
 }
 
 /// 方 read for 万 between a digit and 元.
@@ -315,6 +337,13 @@ fn value_specks_are_dropped_and_wrapped_decimals_kept() {
     assert_eq!(value_text("、每月"), "每月");
     assert_eq!(value_text("≥1批次："), "≥1批次");
     assert_eq!(value_text("≥3%:"), "≥3%");
+    assert_eq!(value_text("≥1笔\n1"), "≥1笔");
+    assert_eq!(value_text("≥90%\n7"), "≥90%");
+    assert_eq!(value_text("≤249万元\n;"), "≤249万元");
+    assert_eq!(value_text("2024年12月底前\nアーイーンリ"), "2024年12月底前");
+    // A number wrapped before its last digit keeps it; so does a lone sign after text.
+    assert_eq!(value_text("2024年1\n2"), "2024年1\n2");
+    assert_eq!(value_text("≥\n1"), "≥\n1");
     // Not specks: a time, a point inside a number, a name with 方, an amount's own point.
     assert_eq!(value_text("8:30前"), "8:30前");
     assert_eq!(value_text("≤2.5万元"), "≤2.5万元");
