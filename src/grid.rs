@@ -752,8 +752,7 @@ fn trim_text_overhangs(segs: Vec<Segment>, perp: &[Segment], m: &Mask, p: &Param
                 any >= 0.5 && both >= 0.3
             };
             let (mut lo, mut hi) = (s.lo, s.hi);
-            let mut inner = cuts.iter().copied();
-            while let Some(c) = inner.next() {
+            for c in cuts.iter().copied() {
                 if !texty(lo, c) {
                     break;
                 }
