@@ -64,8 +64,8 @@ pub struct FormInput {
 /// the first table of the next page starts (row 0) with a level label, takes that label;
 /// without it the foot's rows took the label above (held-out photo of a two-period 申报表: six
 /// 成本指标 rows read as 时效指标). The mirror case (label at the foot, blank at the top of the
-/// next page) needs nothing: the reader carries the last label down. Columns are matched by
-/// index, so only tables of the same width are paired. Returns (table index, row, col, label).
+/// next page) needs nothing: the reader carries the last label down. Returns (table index,
+/// row, col, label).
 fn labels_over_page_breaks(doc: &Document) -> Vec<(usize, usize, usize, String)> {
     let tables: Vec<&Table> = doc
         .pages
@@ -79,9 +79,22 @@ fn labels_over_page_breaks(doc: &Document) -> Vec<(usize, usize, usize, String)>
     let mut out = Vec::new();
     for (k, pair) in tables.windows(2).enumerate() {
         let (a, b) = (pair[0], pair[1]);
-        if b.page != a.page + 1 || b.ordinal != 1 || a.n_cols != b.n_cols {
+        if b.page != a.page + 1 || b.ordinal != 1 {
             continue;
         }
+        // The same column: by index in tables of one width; otherwise (a 三级 column merged
+        // over two grid columns on one page only) where the boxes stand, each cell's centre
+        // inside the other's span across the page.
+        let same_col = |c: &crate::ir::Cell, d: &crate::ir::Cell| {
+            if a.n_cols == b.n_cols {
+                return d.col == c.col;
+            }
+            let inside = |p: &[f32; 4], q: &[f32; 4]| {
+                let m = (p[0] + p[2]) / 2.0;
+                q[0] <= m && m <= q[2]
+            };
+            matches!((&c.bbox, &d.bbox), (Some(p), Some(q)) if inside(p, q) && inside(q, p))
+        };
         for c in &a.cells {
             if !c.is_blank() || c.colspan != 1 || c.row + c.rowspan != a.n_rows || c.row == 0 {
                 continue;
@@ -89,7 +102,7 @@ fn labels_over_page_breaks(doc: &Document) -> Vec<(usize, usize, usize, String)>
             let top = b
                 .cells
                 .iter()
-                .filter(|d| d.col == c.col && !d.is_blank())
+                .filter(|d| same_col(c, d) && !d.is_blank())
                 .min_by_key(|d| d.row);
             if let Some(d) = top.filter(|d| d.row == 0 && vocab::level_cell(&d.text).is_some()) {
                 out.push((k, c.row, c.col, d.text.trim().to_string()));

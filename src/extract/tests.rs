@@ -966,3 +966,60 @@ fn a_level_cell_cut_by_a_page_break_takes_the_label_printed_on_the_next_page() {
         Some("时效指标")
     );
 }
+
+#[test]
+fn a_level_cell_cut_by_a_page_break_is_matched_by_position_when_the_grids_differ() {
+    // Page 1's grid has one column more (the 三级 name spans two grid columns); the 二级
+    // column stands at the same place on both pages.
+    use crate::ir::{Cell, Page, PageInfo};
+    let c = |row: usize, col: usize, rowspan: usize, colspan: usize, x: [f32; 2], t: &str| Cell {
+        rowspan,
+        colspan,
+        bbox: Some([x[0], 0.1 * row as f32, x[1], 0.1 * (row + rowspan) as f32]),
+        ..Cell::new(row, col, t)
+    };
+    let (l1, l2, v) = ([0.0, 0.2], [0.2, 0.4], [0.8, 1.0]);
+    let p1 = vec![
+        c(0, 0, 1, 1, l1, "项目名称"),
+        c(0, 1, 1, 4, [0.2, 1.0], "测试项目"),
+        c(1, 0, 1, 1, l1, "主管部门及代码"),
+        c(1, 1, 1, 4, [0.2, 1.0], "[101]某局"),
+        c(2, 0, 1, 1, l1, "项目资金(万元)"),
+        c(2, 1, 1, 4, [0.2, 1.0], "年度资金总额:8"),
+        c(3, 0, 1, 1, l1, "一级指标"),
+        c(3, 1, 1, 1, l2, "二级指标"),
+        c(3, 2, 1, 2, [0.4, 0.8], "三级指标"),
+        c(3, 4, 1, 1, v, "指标值"),
+        c(4, 0, 2, 1, l1, "产出指标"),
+        c(4, 1, 1, 1, l2, "时效指标"),
+        c(4, 2, 1, 2, [0.4, 0.8], "完成时间"),
+        c(4, 4, 1, 1, v, "6月"),
+        c(5, 1, 1, 1, l2, ""),
+        c(5, 2, 1, 2, [0.4, 0.8], "设备金额"),
+        c(5, 4, 1, 1, v, "≤8万元"),
+    ];
+    let p2 = vec![
+        c(0, 0, 1, 1, l1, "产出指标"),
+        c(0, 1, 1, 1, l2, "成本指标"),
+        c(0, 2, 1, 1, [0.4, 0.8], "维修金额"),
+        c(0, 3, 1, 1, v, "≤3万元"),
+    ];
+    let page = |n: u32, cells: Vec<Cell>| Page {
+        number: n,
+        blocks: vec![Block::Table(Table::from_cells(n, 1, cells))],
+        info: PageInfo::default(),
+    };
+    let doc = Document {
+        path: "f.pdf".into(),
+        display_path: "f.pdf".into(),
+        sha256: "0123456789abcdef".into(),
+        pages: vec![page(1, p1), page(2, p2)],
+    };
+    let ex = extract_document(&doc);
+    let l2: Vec<Option<&str>> = ex.records[0]
+        .indicators
+        .iter()
+        .map(|i| i.level2.as_deref())
+        .collect();
+    assert_eq!(l2, [Some("时效指标"), Some("成本指标"), Some("成本指标")]);
+}
