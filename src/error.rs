@@ -3,28 +3,72 @@
 
 use std::path::PathBuf;
 
-/// Pipeline stage an error came from (written to `errors.jsonl` as `stage`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+/// Pipeline stage an error came from (written to `errors.jsonl` as `stage`). The one place a
+/// stage is named: error lines, panics caught by the batch driver and page failures all take
+/// their stage from here, so `errors.jsonl` can only hold the names the README lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Stage {
     Input,
     Render,
+    /// Reading a PDF's text layer (born-digital pages).
+    Digital,
     Preprocess,
     Grid,
     Ocr,
     Table,
     Extract,
+    /// Completing clipped names across the whole run.
+    Repair,
+    /// Arithmetic checks on the records.
+    Check,
+    /// Budget tables typed into lines and reconciled.
+    Budget,
     Emit,
     Config,
 }
 
+impl Stage {
+    /// Every stage, in pipeline order (for docs and tests).
+    pub const ALL: [Stage; 13] = [
+        Stage::Input,
+        Stage::Render,
+        Stage::Digital,
+        Stage::Preprocess,
+        Stage::Grid,
+        Stage::Ocr,
+        Stage::Table,
+        Stage::Extract,
+        Stage::Repair,
+        Stage::Check,
+        Stage::Budget,
+        Stage::Emit,
+        Stage::Config,
+    ];
+
+    /// The stage's schema name (as in `errors.jsonl`); the same as its serde name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stage::Input => "input",
+            Stage::Render => "render",
+            Stage::Digital => "digital",
+            Stage::Preprocess => "preprocess",
+            Stage::Grid => "grid",
+            Stage::Ocr => "ocr",
+            Stage::Table => "table",
+            Stage::Extract => "extract",
+            Stage::Repair => "repair",
+            Stage::Check => "check",
+            Stage::Budget => "budget",
+            Stage::Emit => "emit",
+            Stage::Config => "config",
+        }
+    }
+}
+
 impl std::fmt::Display for Stage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let s = serde_json::to_value(self)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default();
-        f.write_str(&s)
+        f.write_str(self.as_str())
     }
 }
 
@@ -99,6 +143,35 @@ impl Error {
             Error::Engine { .. } => Stage::Ocr,
             Error::Config(_) => Stage::Config,
             Error::Other(_) => Stage::Extract,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Stage;
+
+    #[test]
+    fn a_stage_name_is_its_serde_name_and_round_trips() {
+        for st in Stage::ALL {
+            let json = serde_json::to_string(&st).unwrap();
+            assert_eq!(json, format!("\"{}\"", st.as_str()));
+            assert_eq!(serde_json::from_str::<Stage>(&json).unwrap(), st);
+            assert_eq!(st.to_string(), st.as_str());
+        }
+    }
+
+    #[test]
+    fn the_readme_lists_every_stage_an_error_can_name() {
+        let readme = include_str!("../README.md");
+        let at = readme.find("`stage` is one of").expect("README stage list");
+        let rest = &readme[at..];
+        let list = &rest[..rest.find(')').expect("end of the stage list")];
+        let names: Vec<&str> = list
+            .split(|c: char| !c.is_ascii_lowercase() && c != '_')
+            .collect();
+        for st in Stage::ALL {
+            assert!(names.contains(&st.as_str()), "README lacks stage {st}");
         }
     }
 }

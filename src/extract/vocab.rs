@@ -135,11 +135,6 @@ pub fn parent(l2: &str) -> Option<&'static str> {
     LEVEL2.iter().find(|(n, _)| *n == l2).map(|(_, p)| *p)
 }
 
-/// Level names only the 一级 column can hold.
-pub fn is_pure_level1(l: &str) -> bool {
-    l == "产出指标" || l == "效益指标"
-}
-
 /// The role of a cell in the indicator block.
 #[derive(Debug, Clone, PartialEq)]
 pub enum LevelCell {

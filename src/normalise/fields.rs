@@ -193,7 +193,7 @@ pub(crate) fn ymd(y: i32, m: u32, d: u32) -> Option<String> {
     Some(format!("{y:04}-{m:02}-{d:02}"))
 }
 
-#[allow(dead_code)] // used by the 指标值 parser
+/// The last day of month `m` of year `y` (a 指标值 such as "2025年6月底").
 pub(crate) fn month_end(y: i32, m: u32) -> Option<String> {
     if !(1..=12).contains(&m) {
         return None;

@@ -31,10 +31,6 @@ pub trait OcrEngine: Send {
     fn recognize_lines(&mut self, imgs: &[image::RgbImage]) -> Result<Vec<Recognized>> {
         imgs.iter().map(|i| self.recognize_line(i)).collect()
     }
-    /// Longest text accepted from one block (`OcrConfig::max_cell_chars`).
-    fn max_chars(&self) -> usize {
-        usize::MAX
-    }
 }
 
 /// Reads a cell or text region that may hold several wrapped lines: splits it into lines and
@@ -53,10 +49,9 @@ pub fn recognize_blocks(
     engine: &mut dyn OcrEngine,
     imgs: &[image::RgbImage],
 ) -> Result<Vec<Recognized>> {
-    let cap = engine.max_chars();
     Ok(recognize_block_lines(engine, imgs)?
         .into_iter()
-        .map(|p| join_lines(p.into_iter().map(|l| l.read).collect(), cap))
+        .map(|p| join_lines(p.into_iter().map(|l| l.read).collect()))
         .collect())
 }
 
@@ -127,10 +122,11 @@ fn enlarge_small(img: &image::RgbImage) -> std::borrow::Cow<'_, image::RgbImage>
     ))
 }
 
-/// The lines of a region as one text (see [`recognize_block`]), at most `cap` characters.
+/// The lines of a region as one text (see [`recognize_block`]). Length is capped by the engines
+/// themselves (`OcrConfig::max_cell_chars`) and again per cell by the scan reader.
 /// Each line loses the debris a speck beside it is read as ([`strip_debris`]); a line that is
 /// nothing but one stray letter or sign, under or over a line of Chinese, is dropped.
-pub fn join_lines(lines: Vec<Recognized>, cap: usize) -> Recognized {
+pub fn join_lines(lines: Vec<Recognized>) -> Recognized {
     if lines.is_empty() {
         return Recognized {
             text: String::new(),
@@ -160,9 +156,8 @@ pub fn join_lines(lines: Vec<Recognized>, cap: usize) -> Recognized {
             }
         }
     }
-    let capped: String = text.join("\n").chars().take(cap).collect();
     Recognized {
-        text: capped.trim_end().to_owned(),
+        text: text.join("\n").trim_end().to_owned(),
         conf,
     }
 }
@@ -280,18 +275,18 @@ mod tests {
 
     #[test]
     fn a_stray_letter_under_chinese_is_dropped_but_a_wrapped_tail_is_not() {
-        let j = join_lines(vec![rec("数量指标", 0.99), rec("r", 0.4)], 100);
+        let j = join_lines(vec![rec("数量指标", 0.99), rec("r", 0.4)]);
         assert_eq!((j.text.as_str(), j.conf), ("数量指标", 0.99));
-        let j = join_lines(vec![rec("≥95", 0.9), rec("%", 0.8)], 100);
+        let j = join_lines(vec![rec("≥95", 0.9), rec("%", 0.8)]);
         assert_eq!(j.text, "≥95\n%");
-        let j = join_lines(vec![rec("满意度", 0.9), rec("%", 0.8)], 100);
+        let j = join_lines(vec![rec("满意度", 0.9), rec("%", 0.8)]);
         assert_eq!(j.text, "满意度\n%");
         // alone, a letter is what the region holds
-        assert_eq!(join_lines(vec![rec("A", 0.9)], 100).text, "A");
+        assert_eq!(join_lines(vec![rec("A", 0.9)]).text, "A");
         // a point or dash after the region's last digit is a speck; one at a wrap is not
-        assert_eq!(join_lines(vec![rec("4214.13-", 0.9)], 100).text, "4214.13");
-        assert_eq!(join_lines(vec![rec("4214.13.", 0.9)], 100).text, "4214.13");
-        let j = join_lines(vec![rec("≤6752.", 0.9), rec("63万元", 0.9)], 100);
+        assert_eq!(join_lines(vec![rec("4214.13-", 0.9)]).text, "4214.13");
+        assert_eq!(join_lines(vec![rec("4214.13.", 0.9)]).text, "4214.13");
+        let j = join_lines(vec![rec("≤6752.", 0.9), rec("63万元", 0.9)]);
         assert_eq!(j.text, "≤6752.\n63万元");
     }
 
@@ -309,9 +304,6 @@ mod tests {
                 text: "字".into(),
                 conf: 0.5 + 0.1 * self.0 as f32,
             })
-        }
-        fn max_chars(&self) -> usize {
-            2
         }
     }
 
@@ -342,11 +334,11 @@ mod tests {
     }
 
     #[test]
-    fn lines_are_joined_capped_and_take_the_lowest_confidence() {
+    fn lines_are_joined_and_take_the_lowest_confidence() {
         let mut e = Fake(0);
         let r = recognize_blocks(&mut e, &[two_lines(), blank(), two_lines()]).unwrap();
         assert_eq!(e.0, 4);
-        assert_eq!(r[0].text, "字");
+        assert_eq!(r[0].text, "字\n字");
         assert_eq!(r[1].text, "");
         assert!((r[0].conf - 0.6).abs() < 1e-6);
         assert!((r[2].conf - 0.8).abs() < 1e-6);

@@ -7,9 +7,7 @@
 use std::ffi::CStr;
 
 use image::RgbImage;
-use tesseract_plumbing::tesseract_sys::{
-    TessPageSegMode_PSM_SINGLE_BLOCK, TessPageSegMode_PSM_SINGLE_LINE,
-};
+use tesseract_plumbing::tesseract_sys::TessPageSegMode_PSM_SINGLE_LINE;
 use tesseract_plumbing::TessBaseApi;
 
 use super::{OcrEngine, Recognized};
@@ -44,14 +42,6 @@ impl Tesseract {
             api,
             max_chars: cfg.max_cell_chars,
         })
-    }
-
-    /// Reads a whole multi-line block with PSM 6 instead of the line splitter (for comparison).
-    pub fn recognize_block_psm6(&mut self, img: &RgbImage) -> Result<Recognized> {
-        self.api.set_page_seg_mode(TessPageSegMode_PSM_SINGLE_BLOCK);
-        let r = self.read(img);
-        self.api.set_page_seg_mode(TessPageSegMode_PSM_SINGLE_LINE);
-        r
     }
 
     fn read(&mut self, img: &RgbImage) -> Result<Recognized> {

@@ -64,7 +64,7 @@ pub struct ErrorLine {
     pub file: String,
     /// 1-based page, absent for errors about the whole file.
     pub page: Option<u32>,
-    pub stage: String,
+    pub stage: Stage,
     pub reason: String,
     /// True when the failure may not recur (time budget, engine, I/O): the file is retried on
     /// the next run instead of its result being kept.
@@ -73,11 +73,11 @@ pub struct ErrorLine {
 }
 
 impl ErrorLine {
-    pub fn new(file: &str, page: Option<u32>, stage: &str, reason: impl Into<String>) -> Self {
+    pub fn new(file: &str, page: Option<u32>, stage: Stage, reason: impl Into<String>) -> Self {
         ErrorLine {
             file: file.to_owned(),
             page,
-            stage: stage.to_owned(),
+            stage,
             reason: reason.into(),
             transient: false,
         }
@@ -94,7 +94,7 @@ impl ErrorLine {
         };
         ErrorLine {
             transient,
-            ..ErrorLine::new(file, e.page().or(page), &e.stage().to_string(), reason)
+            ..ErrorLine::new(file, e.page().or(page), e.stage(), reason)
         }
     }
 }
@@ -262,7 +262,7 @@ fn run_inner(opts: &RunOptions, inputs: Vec<InputFile>, read_pages: bool) -> Res
                     ..ErrorLine::new(
                         &o.input.display,
                         None,
-                        "input",
+                        Stage::Input,
                         "no shard stored a result or reading of these bytes (the file is new or changed since it was planned, or its shard lost it): run its shard again, or plan again",
                     )
                 }]);
@@ -428,7 +428,10 @@ fn probe(inp: &InputFile, cfg: &Config, versions: &Versions, state: &Path, force
     match inputs::sniff(&head, &inp.path) {
         Ok(k) => o.kind = Some(k),
         Err(reason) => {
-            fail(&mut o, ErrorLine::new(&inp.display, None, "input", reason));
+            fail(
+                &mut o,
+                ErrorLine::new(&inp.display, None, Stage::Input, reason),
+            );
             return o;
         }
     }
@@ -553,7 +556,12 @@ fn process_input(probe: &Outcome, ctx: &Ctx, versions: &Versions, state: &Path) 
     let kind = match inputs::sniff(&bytes, &inp.path) {
         Ok(k) => k,
         Err(reason) => {
-            o.held = Held::Nothing(vec![ErrorLine::new(&inp.display, None, "input", reason)]);
+            o.held = Held::Nothing(vec![ErrorLine::new(
+                &inp.display,
+                None,
+                Stage::Input,
+                reason,
+            )]);
             ctx.progress.file_done();
             return o;
         }
@@ -605,7 +613,7 @@ fn hold(state: &Path, result: FileResult) -> Held {
 fn guarded<T>(
     file: &str,
     page: Option<u32>,
-    stage: &str,
+    stage: Stage,
     f: impl FnOnce() -> T,
 ) -> std::result::Result<T, ErrorLine> {
     catch_unwind(AssertUnwindSafe(f)).map_err(|p| {
@@ -665,7 +673,9 @@ pub(crate) fn read_input(
                 }
                 ctx.progress.add_pages(1);
                 let t_read = Instant::now();
-                let r = guarded(file, None, "table", || crate::table::text::read_text(&text));
+                let r = guarded(file, None, Stage::Table, || {
+                    crate::table::text::read_text(&text)
+                });
                 stage_ms.insert("read_text".into(), ms(t_read));
                 ctx.progress.page_done();
                 let pages = r.unwrap_or_else(|e| {
@@ -676,7 +686,7 @@ pub(crate) fn read_input(
                 pages
             }
             Err(reason) => {
-                errors.push(ErrorLine::new(file, None, "input", reason));
+                errors.push(ErrorLine::new(file, None, Stage::Input, reason));
                 Vec::new()
             }
         },
@@ -745,7 +755,7 @@ pub(crate) fn derive(
         pages,
     };
     let t_extract = Instant::now();
-    let mut extracted = guarded(file, None, "extract", || {
+    let mut extracted = guarded(file, None, Stage::Extract, || {
         crate::extract::extract_document(&doc)
     })
     .unwrap_or_else(|e| {
@@ -757,7 +767,7 @@ pub(crate) fn derive(
         r.warnings.extend(w);
         r.warnings.extend(losses_under(r, &doc.pages));
     }
-    stage_ms.insert("extract".into(), ms(t_extract));
+    stage_ms.insert(Stage::Extract.as_str().into(), ms(t_extract));
     for p in &doc.pages {
         if let Some(loss) = &p.info.loss {
             warnings.push(format!("page {}: {}", p.number, loss.reason));
@@ -818,7 +828,7 @@ fn image_pages(
     let file = inp.display.as_str();
     // A file that cannot be opened is listed as one failed page.
     *pages_in = Some(1);
-    let opened = guarded(file, Some(1), "render", || {
+    let opened = guarded(file, Some(1), Stage::Render, || {
         crate::render::ImageFile::open(&inp.path, bytes, ctx.cfg)
     });
     let img = match opened {
@@ -867,13 +877,18 @@ fn pdf_pages(
 ) -> Vec<Page> {
     let file = inp.display.as_str();
     let t_open = Instant::now();
-    let opened = guarded(file, None, "render", || {
+    let opened = guarded(file, None, Stage::Render, || {
         crate::render::PdfFile::open(&inp.path, &bytes, ctx.cfg)
     });
     stage_ms.insert("open".into(), ms(t_open));
     let pdf = match opened {
         Ok(Ok(pdf)) if pdf.n_pages() == 0 => {
-            errors.push(ErrorLine::new(file, None, "render", "PDF has no pages"));
+            errors.push(ErrorLine::new(
+                file,
+                None,
+                Stage::Render,
+                "PDF has no pages",
+            ));
             return Vec::new();
         }
         Ok(Ok(pdf)) => pdf,
@@ -896,10 +911,10 @@ fn pdf_pages(
     let mut digital: Vec<std::result::Result<Page, String>> = Vec::new();
     if !all_scans {
         let t_digital = Instant::now();
-        let read = guarded(file, None, "digital", || {
+        let read = guarded(file, None, Stage::Digital, || {
             crate::digital::read_pdf(&inp.path, &bytes, ctx.cfg)
         });
-        stage_ms.insert("digital".into(), ms(t_digital));
+        stage_ms.insert(Stage::Digital.as_str().into(), ms(t_digital));
         match read {
             Ok(Ok(pages)) => digital = place_digital(pages, n),
             // The scanned path may still read the pages (it reports its own errors).
@@ -981,7 +996,7 @@ fn scanned_page(
 ) -> (Page, Option<ErrorLine>) {
     let t = Instant::now();
     let budget = Duration::from_secs_f64(ctx.cfg.limits.page_seconds);
-    let over_budget = |after: &str| -> Option<ErrorLine> {
+    let over_budget = |after: Stage| -> Option<ErrorLine> {
         let el = t.elapsed();
         (el > budget).then(|| ErrorLine {
             transient: true,
@@ -998,22 +1013,25 @@ fn scanned_page(
         })
     };
     let result = (|| -> std::result::Result<Page, ErrorLine> {
-        let raster = guarded(file, Some(n), "render", raster)?
+        let raster = guarded(file, Some(n), Stage::Render, raster)?
             .map_err(|e| ErrorLine::from_error(file, Some(n), &e))?;
-        if let Some(e) = over_budget("render") {
+        if let Some(e) = over_budget(Stage::Render) {
             return Err(e);
         }
-        let mut page = guarded(file, Some(n), "ocr", || {
+        let mut page = guarded(file, Some(n), Stage::Ocr, || {
             ctx.engines
                 .with_engine(|eng| crate::table::image::read_scanned_page(&raster, n, eng, ctx.cfg))
         })?
         .and_then(|r| r)
         .map_err(|e| ErrorLine::from_error(file, Some(n), &e))?;
-        if let Some(e) = over_budget("ocr") {
+        if let Some(e) = over_budget(Stage::Ocr) {
             return Err(e);
         }
         page.number = n;
-        page.info.ms.entry("render".into()).or_insert(raster.ms);
+        page.info
+            .ms
+            .entry(Stage::Render.as_str().into())
+            .or_insert(raster.ms);
         if page.info.dpi.is_none() {
             page.info.dpi = raster.dpi;
         }
@@ -1118,7 +1136,8 @@ mod tests {
 
     #[test]
     fn a_panicking_stage_becomes_an_error_line() {
-        let r: std::result::Result<(), _> = guarded("f", Some(2), "ocr", || panic!("boom {}", 1));
+        let r: std::result::Result<(), _> =
+            guarded("f", Some(2), Stage::Ocr, || panic!("boom {}", 1));
         let e = r.unwrap_err();
         assert_eq!((e.page, e.stage.as_str()), (Some(2), "ocr"));
         assert!(e.reason.contains("boom 1"), "{}", e.reason);

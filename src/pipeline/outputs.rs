@@ -9,7 +9,7 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::config::Config;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Stage};
 use crate::model::Record;
 
 use super::store::{self, AtomicFile, FileResult};
@@ -230,7 +230,7 @@ pub(super) fn assemble(
                         ..ErrorLine::new(
                             display,
                             None,
-                            "emit",
+                            Stage::Emit,
                             "stored result vanished during the run; rerun",
                         )
                     };
@@ -263,7 +263,7 @@ pub(super) fn assemble(
             }
             for v in ledger_violations(&r) {
                 let v = format!("page ledger: {display}: {v}");
-                errors.push(ErrorLine::new(display, None, "emit", v.clone()));
+                errors.push(ErrorLine::new(display, None, Stage::Emit, v.clone()));
                 ledger.violations.push(v);
             }
             s.tables = r.tables.len();
@@ -288,7 +288,7 @@ pub(super) fn assemble(
             // Budget tables typed and reconciled per input (a disclosure's cross-table
             // checks need its own tables only); done before the tables are written so a
             // failed check can lower the confidence of the scanned cells it doubts.
-            match guarded(display, None, "budget", || {
+            match guarded(display, None, Stage::Budget, || {
                 let cover: String = r.pages.iter().take(3).map(|p| p.text.as_str()).collect();
                 crate::budget::analyse_file(&r.tables, &r.records, &cover)
             }) {
@@ -348,14 +348,14 @@ pub(super) fn assemble(
     }
 
     // Run-wide repair, then checks; a panic in either must not cost the run its outputs.
-    if let Err(e) = guarded("", None, "repair", || {
+    if let Err(e) = guarded("", None, Stage::Repair, || {
         crate::repair::repair_run(&mut records)
     }) {
         warnings.push(format!("repair skipped: {}", e.reason));
         errors.push(e);
     }
     for r in &mut records {
-        match guarded(&r.source.path, None, "check", || {
+        match guarded(&r.source.path, None, Stage::Check, || {
             crate::check::check_record(r)
         }) {
             Ok(w) => r.warnings.extend(w),
@@ -369,7 +369,7 @@ pub(super) fn assemble(
             "page ledger: {} pages in, {accounted} accounted for",
             ledger.pages_in
         );
-        errors.push(ErrorLine::new("", None, "emit", v.clone()));
+        errors.push(ErrorLine::new("", None, Stage::Emit, v.clone()));
         ledger.violations.push(v);
     }
     ledger.holds = ledger.violations.is_empty();
@@ -494,7 +494,7 @@ mod tests {
             pages: page_records(&d),
             tables: vec![],
             records: vec![],
-            errors: vec![ErrorLine::new("a.pdf", Some(2), "render", "x")],
+            errors: vec![ErrorLine::new("a.pdf", Some(2), Stage::Render, "x")],
             warnings: vec![],
             ms: 0,
             stage_ms: Default::default(),
@@ -502,7 +502,8 @@ mod tests {
             reading: None,
         };
         assert_eq!(status_of(&r), Status::Partial);
-        r.errors.push(ErrorLine::new("a.pdf", Some(1), "ocr", "y"));
+        r.errors
+            .push(ErrorLine::new("a.pdf", Some(1), Stage::Ocr, "y"));
         assert_eq!(status_of(&r), Status::Failed);
         r.errors.clear();
         assert_eq!(status_of(&r), Status::Ok);

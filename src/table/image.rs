@@ -126,7 +126,6 @@ pub fn read_scanned_page(
         .iter()
         .map(|lb| slot(reader.line_crop(*lb)))
         .collect();
-    let engine_cap = engine.max_chars();
     let read = ocr::recognize_block_lines(engine, &crops)?;
     let cap = |mut r: Recognized| {
         if r.text.chars().count() > cfg.ocr.max_cell_chars {
@@ -136,7 +135,7 @@ pub fn read_scanned_page(
     };
     let get = |k: Option<usize>| -> Option<Recognized> {
         let lines = read.get(k?)?.iter().map(|l| l.read.clone()).collect();
-        Some(cap(ocr::join_lines(lines, engine_cap)))
+        Some(cap(ocr::join_lines(lines)))
     };
     let mut confs: Vec<f32> = Vec::new();
     // (top in prepared pixels, block)
