@@ -61,18 +61,21 @@ pub fn kind_str(k: ValueKind) -> &'static str {
     }
 }
 
+/// A record's pages as the flat outputs (CSV, Excel, SQLite) write them: "4;5".
+pub fn pages_list(pages: &[u32]) -> String {
+    pages
+        .iter()
+        .map(u32::to_string)
+        .collect::<Vec<_>>()
+        .join(";")
+}
+
 /// `indicators.csv`: one row per indicator, flattened with its project and source.
 pub fn write_indicators_csv<W: Write>(w: W, records: &[Record]) -> std::io::Result<()> {
     let mut out = csv::Writer::from_writer(w);
     out.write_record(INDICATOR_COLUMNS)?;
     for r in records {
-        let pages = r
-            .source
-            .pages
-            .iter()
-            .map(|p| p.to_string())
-            .collect::<Vec<_>>()
-            .join(";");
+        let pages = crate::emit::pages_list(&r.source.pages);
         for i in &r.indicators {
             let v = i.value.as_ref();
             let row = [

@@ -183,13 +183,7 @@ pub fn write(path: &Path, out: &Path, records: &[RecordOut]) -> Result<()> {
         let r = &ro.record;
         let p = &r.project;
         let json = serde_json::to_string(r).map_err(|x| export_err("sqlite", x))?;
-        let pages = r
-            .source
-            .pages
-            .iter()
-            .map(|n| n.to_string())
-            .collect::<Vec<_>>()
-            .join(";");
+        let pages = crate::emit::pages_list(&r.source.pages);
         tx.execute(
             "INSERT INTO records VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24)",
             params![

@@ -197,13 +197,7 @@ pub fn write(path: &Path, out: &Path, records: &[RecordOut]) -> Result<()> {
     for ro in records {
         let r = &ro.record;
         let p = &r.project;
-        let pages = r
-            .source
-            .pages
-            .iter()
-            .map(|n| n.to_string())
-            .collect::<Vec<_>>()
-            .join(";");
+        let pages = crate::emit::pages_list(&r.source.pages);
         let mut row = vec![
             X::S(r.id.clone()),
             X::S(r.source.path.clone()),
