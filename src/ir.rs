@@ -217,6 +217,10 @@ pub struct PageQuality {
     /// under them is read from the black print left).
     #[serde(default)]
     pub seal_fraction: f32,
+    /// The capture is black and white (an office scanner's bilevel mode); its text was read
+    /// from a slightly blurred copy, which gives strokes broken by the threshold back.
+    #[serde(default)]
+    pub bilevel: bool,
 }
 
 /// One page of any input, in reading order.

@@ -96,6 +96,7 @@ pub fn prepare_oriented(
 ) -> Result<Prepared> {
     let _ = cfg;
     let grey = gray_without_seals(raster);
+    let bilevel = is_bilevel(&grey);
     if grey.width() < 32 || grey.height() < 32 {
         // Too small to estimate anything from; passed through so the caller decides.
         return Ok(Prepared {
@@ -204,6 +205,7 @@ pub fn prepare_oriented(
             specks,
             turned_deg: 90 * u16::from(turns),
             seal_fraction,
+            bilevel,
         },
         orientation_undecided,
     })
@@ -260,6 +262,24 @@ pub struct Quality {
     pub turned_deg: u16,
     /// Share of the sheet covered by red or pink marks (seals, stamps) that were made paper.
     pub seal_fraction: f32,
+    /// The capture is black and white (an office scanner's bilevel mode: CCITT, JBIG2).
+    pub bilevel: bool,
+}
+
+/// Whether `grey` is a black-and-white capture: next to no pixels between ink and paper,
+/// counted against the ink. A grey scan's anti-aliased stroke edges are 0.3–1.3× its black
+/// pixels (dev clean and CamScanner pages; phone photos and JPEG copies far more), a bilevel
+/// image has none; a near-blank grey page has few of either (0.09 % of one dev page is
+/// mid-grey), so a share of the page would not do.
+pub fn is_bilevel(grey: &GrayImage) -> bool {
+    // Every 7th pixel is plenty for a share and keeps this off the profile.
+    let (mut n, mut dark, mut mid) = (0usize, 0usize, 0usize);
+    for &v in grey.as_raw().iter().step_by(7) {
+        n += 1;
+        dark += usize::from(v < 16);
+        mid += usize::from((16..240).contains(&v));
+    }
+    dark * 1000 >= n && mid * 20 < dark
 }
 
 /// Removes isolated specks (dust, sensor noise, toner) from the page: dark components no

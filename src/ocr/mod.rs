@@ -101,6 +101,67 @@ pub fn recognize_block_lines(
     Ok(parts)
 }
 
+/// A region of a black-and-white page with a line read under this confidence is read again
+/// from a blurred copy.
+pub const BILEVEL_REREAD_CONF: f32 = 0.98;
+/// Gaussian σ (region pixels) of that blur.
+const BILEVEL_BLUR_SIGMA: f32 = 0.6;
+/// The blurred reading replaces the first only when its confidence is this much higher.
+const BILEVEL_REREAD_MARGIN: f32 = 0.0;
+
+/// [`recognize_block_lines`] for a black-and-white page (an office scanner's bilevel mode).
+/// Its threshold breaks thin strokes, and the recogniser, trained on grey, reads the fragments
+/// as other characters (阶段性→阶段件, 三级→二级, 万里→力里), at low confidence. A slight
+/// blur gives the strokes back their grey edges and joins hairline gaps, but blurs the
+/// commas and points of heavier print. So a region is read again blurred only when one of
+/// its lines was read uncertainly, and the blurred reading is kept only when the recogniser
+/// is surer of it. Measured on 218 cells of four unseen forms (a light Song face) thresholded
+/// at 200 DPI: exact 0.894 as scanned, 0.972 with every cell blurred by σ = 0.6 px (0.940 /
+/// 0.963 / 0.936 at σ = 0.45 / 0.75 / 0.9), 0.972 rendered in grey; blurring every region
+/// of a bilevel copy of a dev PDF (a heavier face) lowered its field_acc 0.991 → 0.985.
+pub fn recognize_bilevel_block_lines(
+    engine: &mut dyn OcrEngine,
+    imgs: &[image::RgbImage],
+) -> Result<Vec<Vec<ReadLine>>> {
+    let mut read = recognize_block_lines(engine, imgs)?;
+    let weak: Vec<usize> = read
+        .iter()
+        .enumerate()
+        .filter(|(_, lines)| lines.iter().any(|l| l.read.conf < BILEVEL_REREAD_CONF))
+        .map(|(k, _)| k)
+        .collect();
+    if weak.is_empty() {
+        return Ok(read);
+    }
+    let blurred: Vec<image::RgbImage> = weak
+        .iter()
+        .map(|&k| imageproc::filter::gaussian_blur_f32(&imgs[k], BILEVEL_BLUR_SIGMA))
+        .collect();
+    let again = recognize_block_lines(engine, &blurred)?;
+    for (k, alt) in weak.into_iter().zip(again) {
+        if read_score(&alt) > read_score(&read[k]) + BILEVEL_REREAD_MARGIN {
+            read[k] = alt;
+        }
+    }
+    Ok(read)
+}
+
+/// A region's reading as one number: the mean confidence of its lines weighted by the
+/// characters each holds; a region read as nothing scores lowest.
+fn read_score(lines: &[ReadLine]) -> f32 {
+    let (mut sum, mut n) = (0.0f32, 0usize);
+    for l in lines {
+        let c = l.read.text.chars().filter(|c| !c.is_whitespace()).count();
+        sum += l.read.conf * c as f32;
+        n += c;
+    }
+    if n == 0 {
+        -1.0
+    } else {
+        sum / n as f32
+    }
+}
+
 /// Regions shorter than this (one line of small print, or low resolution) are read at twice
 /// their size.
 const SMALL_BLOCK_HEIGHT: u32 = 40;
@@ -389,5 +450,83 @@ mod tests {
             return;
         };
         assert_eq!(e.recognize_line(&blank()).unwrap().text, "");
+    }
+
+    /// Reads any line; "sharp" at low confidence when the crop is pure black and white,
+    /// "soft" at high confidence when it has grey (a blurred copy). Counts lines read.
+    struct Tones(usize);
+    impl OcrEngine for Tones {
+        fn name(&self) -> &'static str {
+            "tones"
+        }
+        fn recognize_line(&mut self, img: &image::RgbImage) -> Result<Recognized> {
+            self.0 += 1;
+            let grey = img.pixels().any(|p| (16..240).contains(&p[0]));
+            Ok(if grey {
+                rec("soft", 0.99)
+            } else {
+                rec("sharp", 0.6)
+            })
+        }
+    }
+
+    /// A white region with one black bar of "text" across its middle.
+    fn bar_region() -> image::RgbImage {
+        image::RgbImage::from_fn(200, 40, |x, y| {
+            if (30..170).contains(&x) && (14..26).contains(&y) {
+                image::Rgb([0, 0, 0])
+            } else {
+                image::Rgb([255, 255, 255])
+            }
+        })
+    }
+
+    #[test]
+    fn an_uncertain_region_of_a_bilevel_page_is_read_again_blurred() {
+        let mut e = Tones(0);
+        let read = recognize_bilevel_block_lines(&mut e, &[bar_region()]).unwrap();
+        assert_eq!(read[0][0].read.text, "soft");
+        // once sharp, once blurred
+        assert_eq!(e.0, 2);
+    }
+
+    #[test]
+    fn a_blurred_reading_no_surer_than_the_first_is_not_kept() {
+        let first = vec![ReadLine {
+            read: rec("阶段性项目", 0.8),
+            bbox: [0.0; 4],
+        }];
+        let surer = vec![ReadLine {
+            read: rec("阶段性项目", 0.81),
+            bbox: [0.0; 4],
+        }];
+        let empty = vec![ReadLine {
+            read: rec("", 1.0),
+            bbox: [0.0; 4],
+        }];
+        assert!(read_score(&surer) > read_score(&first));
+        // nothing read is never better than something read
+        assert!(read_score(&empty) < read_score(&first));
+    }
+
+    #[test]
+    fn bilevel_is_told_from_grey_by_the_edges_of_the_ink() {
+        use crate::preprocess::is_bilevel;
+        let bw = image::GrayImage::from_fn(300, 300, |x, _| {
+            image::Luma([if x % 10 < 2 { 0 } else { 255 }])
+        });
+        assert!(is_bilevel(&bw));
+        // the same bars with anti-aliased edges, as a grey scan has them
+        let grey = image::GrayImage::from_fn(300, 300, |x, _| {
+            image::Luma([match x % 10 {
+                0 | 1 => 0,
+                2 | 9 => 128,
+                _ => 255,
+            }])
+        });
+        assert!(!is_bilevel(&grey));
+        // a blank grey page is not bilevel for having no mid-tones
+        let blank = image::GrayImage::from_pixel(300, 300, image::Luma([250]));
+        assert!(!is_bilevel(&blank));
     }
 }

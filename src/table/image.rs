@@ -126,7 +126,11 @@ pub fn read_scanned_page(
         .iter()
         .map(|lb| slot(reader.line_crop(*lb)))
         .collect();
-    let read = ocr::recognize_block_lines(engine, &crops)?;
+    let read = if prep.quality.bilevel {
+        ocr::recognize_bilevel_block_lines(engine, &crops)?
+    } else {
+        ocr::recognize_block_lines(engine, &crops)?
+    };
     let cap = |mut r: Recognized| {
         if r.text.chars().count() > cfg.ocr.max_cell_chars {
             r.text = r.text.chars().take(cfg.ocr.max_cell_chars).collect();
@@ -330,6 +334,7 @@ fn quality(prep: &preprocess::Prepared, (w, h): (u32, u32)) -> crate::ir::PageQu
         turned_deg: q.turned_deg,
         specks_per_in2: (q.specks as f32 / area_in2.max(1.0) * 100.0).round() / 100.0,
         seal_fraction: q.seal_fraction,
+        bilevel: q.bilevel,
     }
 }
 
