@@ -88,6 +88,127 @@ pub fn parse_amount(raw: &str, unit: MoneyUnit) -> Result<Option<Num>, String> {
     Ok(Some(Num(y.normalize())))
 }
 
+/// Signs a speck beside or between an amount's digits is read as, and the separators they
+/// may stand for.
+const SPECK_SIGNS: &[char] = &['.', ',', ':', ';', '·', '\'', '`', '、', '。'];
+
+/// A fund amount as a scan's recogniser gives it with specks read into it, repaired:
+/// "4,563:800.00", "4,563,80Q.:00", "0..Q0", "4,563,800,00", "31:79", "5.0.0", "5.00.-" →
+/// the amount as printed, with why it was read so. Every run of signs between digits is one
+/// separator: the run after which exactly two digits remain is the decimal point (fund
+/// amounts are printed with two decimals), and the runs before it must group the integer by
+/// threes (thousands) — otherwise the text is left unread (and flagged) rather than guessed.
+/// An O, Q, D or 〇 beside a digit or sign is a 0, an l or I a 1; signs before the first and
+/// after the last digit are specks. `None` when the text needs no repair or cannot be
+/// repaired so. A unit printed after it ("万元", "元") is kept.
+pub fn speckled_amount(raw: &str) -> Option<(String, &'static str)> {
+    let c: String = raw
+        .chars()
+        .map(fold_char)
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    let (body, unit) = if let Some(b) = c.strip_suffix("万元") {
+        (b, "万元")
+    } else if let Some(b) = c.strip_suffix('元') {
+        (b, "元")
+    } else {
+        (c.as_str(), "")
+    };
+    let chars: Vec<char> = body.chars().collect();
+    let is_sign = |ch: char| SPECK_SIGNS.contains(&ch);
+    // Letters the recogniser gives for digits, taken as digits only beside a digit or sign.
+    let mut mapped: Vec<char> = Vec::with_capacity(chars.len());
+    for (i, &ch) in chars.iter().enumerate() {
+        let near = |j: Option<usize>| {
+            j.and_then(|j| chars.get(j))
+                .is_some_and(|&n| n.is_ascii_digit() || is_sign(n))
+        };
+        let beside = near(i.checked_sub(1)) || near(Some(i + 1));
+        mapped.push(match ch {
+            'O' | 'o' | 'Q' | 'D' | '〇' if beside => '0',
+            'l' | 'I' if beside => '1',
+            _ => ch,
+        });
+    }
+    let first = mapped.iter().position(char::is_ascii_digit)?;
+    let last = mapped.iter().rposition(char::is_ascii_digit)?;
+    let lead_ok = mapped[..first].iter().all(|&ch| is_sign(ch));
+    let tail_ok = mapped[last + 1..]
+        .iter()
+        .all(|&ch| is_sign(ch) || matches!(ch, '-' | '_' | '~' | '一'));
+    if !lead_ok || !tail_ok {
+        return None;
+    }
+    // Digit runs and the sign runs between them.
+    let core = &mapped[first..=last];
+    let mut digits: Vec<String> = vec![String::new()];
+    let mut seps: Vec<String> = Vec::new();
+    for &ch in core {
+        if ch.is_ascii_digit() {
+            if digits.len() == seps.len() {
+                digits.push(String::new());
+            }
+            if let Some(d) = digits.last_mut() {
+                d.push(ch);
+            }
+        } else if is_sign(ch) {
+            if seps.len() < digits.len() {
+                seps.push(String::new());
+            }
+            if let Some(s) = seps.last_mut() {
+                s.push(ch);
+            }
+        } else {
+            return None;
+        }
+    }
+    // The decimal point: the run after which exactly two digits remain.
+    let mut remaining = 0;
+    let mut point = None;
+    for k in (1..digits.len()).rev() {
+        remaining += digits[k].len();
+        if remaining == 2 {
+            point = Some(k);
+            break;
+        }
+        if remaining > 2 {
+            break;
+        }
+    }
+    let int_end = point.unwrap_or(digits.len());
+    let groups = &digits[..int_end];
+    let grouped = groups.len() == 1
+        || ((1..=3).contains(&groups[0].len()) && groups[1..].iter().all(|g| g.len() == 3));
+    if !grouped {
+        return None;
+    }
+    let mut fixed: String = groups.concat();
+    if point.is_some() {
+        fixed.push('.');
+        fixed.push_str(&digits[int_end..].concat());
+    }
+    fixed.push_str(unit);
+    // Nothing to repair when the text already reads as this amount.
+    let as_printed = parse_amount(&c, MoneyUnit::Yuan).ok().flatten();
+    if as_printed.is_some() && as_printed == parse_amount(&fixed, MoneyUnit::Yuan).ok().flatten() {
+        return None;
+    }
+    let only_point = point.is_some_and(|k| {
+        matches!(seps[k - 1].as_str(), "," | ":" | ";")
+            && seps[..k - 1].iter().all(|s| s == ",")
+            && mapped == chars
+            && core.len() == mapped.len()
+    });
+    Some((
+        fixed,
+        if only_point {
+            "its last comma or colon taken for a decimal point"
+        } else {
+            "specks read as signs or letters in it taken for what they stand for"
+        },
+    ))
+}
+
 /// "\[073\]六安市…" → ("073", "六安市…"); "054-吕梁市…" → ("054", "吕梁市…"); "044001" → ("044001", "");
 /// "【061】…", "(061)…" alike; no leading code → (None, name).
 pub fn split_department(raw: &str) -> (Option<String>, String) {
@@ -314,6 +435,39 @@ pub fn compact_datetime(s: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_speckled_amount_is_read_as_printed_or_not_at_all() {
+        let r = |s: &str| super::speckled_amount(s).map(|(f, _)| f);
+        assert_eq!(r("4,563:800.00").as_deref(), Some("4563800.00"));
+        assert_eq!(r("4,563,80Q.:00").as_deref(), Some("4563800.00"));
+        assert_eq!(r("4,563,800..00").as_deref(), Some("4563800.00"));
+        assert_eq!(r("4,563; 800.00").as_deref(), Some("4563800.00"));
+        assert_eq!(r("0..Q0").as_deref(), Some("0.00"));
+        assert_eq!(r("D..00").as_deref(), Some("0.00"));
+        assert_eq!(r("4,563,800,00").as_deref(), Some("4563800.00"));
+        assert_eq!(r("31:79").as_deref(), Some("31.79"));
+        assert_eq!(r("5.0.0").as_deref(), Some("5.00"));
+        assert_eq!(r("5.00.-").as_deref(), Some("5.00"));
+        assert_eq!(r(".12.50万元").as_deref(), Some("12.50万元"));
+        // clean amounts need no repair
+        assert_eq!(r("10,903,043.00"), None);
+        assert_eq!(r("0.00"), None);
+        assert_eq!(r("1697500"), None);
+        // what cannot be told is not guessed: groups not of three, a lost digit, words
+        assert_eq!(r("759:5500.00"), None);
+        assert_eq!(r("4,56,800.00"), None);
+        assert_eq!(r("7595500. 0"), None);
+        assert_eq!(r("约5万元"), None);
+        assert_eq!(r("2023-01-01"), None);
+        // the reason names the comma taken for a point when that is all there was
+        let why = |s: &str| super::speckled_amount(s).map(|(_, w)| w);
+        assert_eq!(
+            why("4,563,800,00"),
+            Some("its last comma or colon taken for a decimal point")
+        );
+        assert!(why("0..Q0").is_some_and(|w| w.contains("specks")));
+    }
+
     use super::*;
     use std::str::FromStr;
 

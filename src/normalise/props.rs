@@ -187,6 +187,27 @@ proptest! {
     #[test]
     fn parse_amount_total(s in "\\PC{0,30}") {
         let _ = parse_amount(&s, MoneyUnit::Wan);
+        let _ = speckled_amount(&s);
+    }
+
+    /// An amount printed with thousands commas and two decimals, with a speck read as a sign
+    /// beside one of its separators, is repaired to the amount printed.
+    #[test]
+    fn a_speck_beside_a_separator_is_taken_out(
+        cents in 0u64..100_000_000_000_000,
+        at in 0usize..8,
+        sign in prop::sample::select(vec![".", ",", ":", ";", "·", "'"]),
+        after in any::<bool>(),
+    ) {
+        let d = Decimal::from_i128_with_scale(i128::from(cents), 2);
+        let s = d.to_string();
+        let (int, frac) = s.split_once('.').unwrap_or((&s, "00"));
+        let printed = format!("{}.{frac}", with_thousands(int));
+        let seps: Vec<usize> = printed.match_indices([',', '.']).map(|(i, _)| i).collect();
+        let i = seps[at % seps.len()] + usize::from(after);
+        let specked = format!("{}{sign}{}", &printed[..i], &printed[i..]);
+        let fixed = speckled_amount(&specked).map(|(f, _)| f).unwrap_or(printed.clone());
+        prop_assert_eq!(parse_amount(&fixed, MoneyUnit::Yuan), Ok(Some(Num(d.normalize()))), "{}", specked);
     }
 
     #[test]
