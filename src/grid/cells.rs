@@ -163,8 +163,49 @@ fn table_from(hsegs: &[&Segment], vsegs: &[&Segment], p: &Params) -> Option<Grid
     }
     let mut rows = boundaries(hsegs, p);
     let mut cols = boundaries(vsegs, p);
-    // Open sides (no frame line): lines that run well past the outermost perpendicular
-    // boundary end at a virtual edge.
+    close_open_sides(&mut rows, &mut cols, hsegs, vsegs, p)?;
+    let (nr, nc) = (rows.len().checked_sub(1)?, cols.len().checked_sub(1)?);
+    if nr == 0 || nc == 0 {
+        return None;
+    }
+    let pts = corner_points(&rows, &cols);
+    let (hsep, vsep) = separators(&rows, &cols, &pts);
+    let rects = cell_rects(&hsep, &vsep)?;
+    if rects.len() < 2 {
+        return None;
+    }
+    let extent = hull(&[pts[0][0], pts[0][nc], pts[nr][nc], pts[nr][0]]);
+    if extent[2] - extent[0] < p.unit * 0.25 || extent[3] - extent[1] < p.unit * 0.25 {
+        return None;
+    }
+    let (cells, n_rows, n_cols) = cells_of(&rects, &rows, &cols, &pts);
+    let corners = [pts[0][0], pts[0][nc], pts[nr][nc], pts[nr][0]];
+    let mut bbox = hull(&corners);
+    for c in &cells {
+        bbox = [
+            bbox[0].min(c.bbox[0]),
+            bbox[1].min(c.bbox[1]),
+            bbox[2].max(c.bbox[2]),
+            bbox[3].max(c.bbox[3]),
+        ];
+    }
+    Some(GridTable {
+        n_rows,
+        n_cols,
+        cells,
+        bbox,
+    })
+}
+
+/// Open sides (no frame line): lines that run well past the outermost perpendicular boundary
+/// end at a virtual edge, added to `rows`/`cols`. None when there are no boundaries.
+fn close_open_sides(
+    rows: &mut Vec<Boundary>,
+    cols: &mut Vec<Boundary>,
+    hsegs: &[&Segment],
+    vsegs: &[&Segment],
+    p: &Params,
+) -> Option<()> {
     let margin = p.unit * 0.15;
     let xs = |b: &Boundary, rows: &[Boundary]| -> (f32, f32) {
         let ys: Vec<f32> = rows.iter().map(|r| cross(r.a, r.b, b.a, b.b).0).collect();
@@ -179,8 +220,8 @@ fn table_from(hsegs: &[&Segment], vsegs: &[&Segment], p: &Params) -> Option<Grid
     let v_hi = vsegs.iter().map(|s| s.hi).fold(f32::MIN, f32::max);
     let (first_col, last_col) = (cols.first()?.clone(), cols.last()?.clone());
     let (first_row, last_row) = (rows.first()?.clone(), rows.last()?.clone());
-    let (fc_min, _) = xs(&first_col, &rows);
-    let (_, lc_max) = xs(&last_col, &rows);
+    let (fc_min, _) = xs(&first_col, rows);
+    let (_, lc_max) = xs(&last_col, rows);
     let col_slope = first_col.a;
     let row_slope = first_row.a;
     let mid_y = (v_lo + v_hi) / 2.0;
@@ -205,17 +246,24 @@ fn table_from(hsegs: &[&Segment], vsegs: &[&Segment], p: &Params) -> Option<Grid
     if v_hi > bot_max + margin {
         rows.push(virtual_line(row_slope, v_hi, mid_x));
     }
-    let (nr, nc) = (rows.len().checked_sub(1)?, cols.len().checked_sub(1)?);
-    if nr == 0 || nc == 0 {
-        return None;
-    }
-    // Corner points: pts[i][j] = row boundary i ∩ column boundary j.
-    let pts: Vec<Vec<(f32, f32)>> = rows
-        .iter()
+    Some(())
+}
+
+/// Corner points: `pts[i][j]` = row boundary i ∩ column boundary j.
+fn corner_points(rows: &[Boundary], cols: &[Boundary]) -> Vec<Vec<(f32, f32)>> {
+    rows.iter()
         .map(|r| cols.iter().map(|c| cross(r.a, r.b, c.a, c.b)).collect())
-        .collect();
-    // hsep[i][j]: row boundary i closes column interval j; vsep[j][i]: column boundary j
-    // closes row interval i.
+        .collect()
+}
+
+/// Which boundary pieces are really drawn. `hsep[i][j]`: row boundary i closes column interval
+/// j; `vsep[j][i]`: column boundary j closes row interval i.
+fn separators(
+    rows: &[Boundary],
+    cols: &[Boundary],
+    pts: &[Vec<(f32, f32)>],
+) -> (Vec<Vec<bool>>, Vec<Vec<bool>>) {
+    let (nr, nc) = (rows.len() - 1, cols.len() - 1);
     let hsep: Vec<Vec<bool>> = (0..=nr)
         .map(|i| {
             (0..nc)
@@ -230,6 +278,17 @@ fn table_from(hsegs: &[&Segment], vsegs: &[&Segment], p: &Params) -> Option<Grid
                 .collect()
         })
         .collect();
+    (hsep, vsep)
+}
+
+/// The cells as `(r0, c0, r1, c1)` (exclusive ends) in grid units: the regions of units that
+/// no separator divides, minus regions open to the outside. `hsep`/`vsep` as from
+/// [`separators`].
+pub(super) fn cell_rects(
+    hsep: &[Vec<bool>],
+    vsep: &[Vec<bool>],
+) -> Option<Vec<(usize, usize, usize, usize)>> {
+    let (nr, nc) = (vsep.first()?.len(), hsep.first()?.len());
     let mut uf = UnionFind::new(nr * nc);
     for i in 0..nr {
         for j in 0..nc {
@@ -291,17 +350,22 @@ fn table_from(hsegs: &[&Segment], vsegs: &[&Segment], p: &Params) -> Option<Grid
             }
         }
     }
-    if rects.len() < 2 {
-        return None;
-    }
-    let extent = hull(&[pts[0][0], pts[0][nc], pts[nr][nc], pts[nr][0]]);
-    if extent[2] - extent[0] < p.unit * 0.25 || extent[3] - extent[1] < p.unit * 0.25 {
-        return None;
-    }
+    Some(rects)
+}
+
+/// The cells of `rects` with their corners and insides, row-major, numbered over the
+/// boundaries some cell uses as an edge (the others dropped); with the row and column counts.
+fn cells_of(
+    rects: &[(usize, usize, usize, usize)],
+    rows: &[Boundary],
+    cols: &[Boundary],
+    pts: &[Vec<(f32, f32)>],
+) -> (Vec<GridCell>, usize, usize) {
+    let (nr, nc) = (rows.len() - 1, cols.len() - 1);
     // Drop boundaries that no cell uses as an edge.
     let mut used_r = vec![false; nr + 1];
     let mut used_c = vec![false; nc + 1];
-    for &(r0, c0, r1, c1) in &rects {
+    for &(r0, c0, r1, c1) in rects {
         used_r[r0] = true;
         used_r[r1] = true;
         used_c[c0] = true;
@@ -348,22 +412,7 @@ fn table_from(hsegs: &[&Segment], vsegs: &[&Segment], p: &Params) -> Option<Grid
         })
         .collect();
     cells.sort_by_key(|c| (c.row, c.col));
-    let corners = [pts[0][0], pts[0][nc], pts[nr][nc], pts[nr][0]];
-    let mut bbox = hull(&corners);
-    for c in &cells {
-        bbox = [
-            bbox[0].min(c.bbox[0]),
-            bbox[1].min(c.bbox[1]),
-            bbox[2].max(c.bbox[2]),
-            bbox[3].max(c.bbox[3]),
-        ];
-    }
-    Some(GridTable {
-        n_rows,
-        n_cols,
-        cells,
-        bbox,
-    })
+    (cells, n_rows, n_cols)
 }
 
 /// The segments parallel to the group's (length-weighted) median direction.

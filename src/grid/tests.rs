@@ -1,3 +1,4 @@
+use super::cells;
 use super::fit::*;
 use super::*;
 use image::Luma;
@@ -188,4 +189,26 @@ fn lsq_sums_fit_a_sloped_run_set() {
     let (a, b) = acc.fit();
     assert!((a - 0.1).abs() < 0.01, "{a}");
     assert!((b - 99.55).abs() < 0.5, "{b}");
+}
+
+#[test]
+fn a_missing_separator_makes_a_span_and_an_open_corner_no_cell() {
+    // 2×2 units, every boundary drawn: four cells.
+    let all = |n: usize, m: usize| vec![vec![true; m]; n];
+    let (hsep, vsep) = (all(3, 2), all(3, 2));
+    assert_eq!(
+        cells::cell_rects(&hsep, &vsep).unwrap(),
+        vec![(0, 0, 1, 1), (0, 1, 1, 2), (1, 0, 2, 1), (1, 1, 2, 2)]
+    );
+    // The inner column boundary missing in the top row: one cell spans both columns.
+    let mut vsep = all(3, 2);
+    vsep[1][0] = false;
+    let rects = cells::cell_rects(&hsep, &vsep).unwrap();
+    assert_eq!(rects, vec![(0, 0, 1, 2), (1, 0, 2, 1), (1, 1, 2, 2)]);
+    // The top-left unit open on the top and on the left is outside the table.
+    let (mut hsep, mut vsep) = (all(3, 2), all(3, 2));
+    hsep[0][0] = false;
+    vsep[0][0] = false;
+    let rects = cells::cell_rects(&hsep, &vsep).unwrap();
+    assert_eq!(rects, vec![(0, 1, 1, 2), (1, 0, 2, 1), (1, 1, 2, 2)]);
 }
