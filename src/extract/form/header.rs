@@ -1,0 +1,322 @@
+//! The header rows of a form: label/value segments into the record's fields.
+
+use std::collections::BTreeMap;
+
+use crate::extract::vocab::{self, compact};
+use crate::extract::{FormInput, SCell};
+use crate::model::{FundKey, FundSet, Period, Record};
+use crate::normalise::{self, MoneyUnit};
+
+use super::labels::*;
+use super::Ctx;
+
+/// A header value's text. A value never ends with a colon (its label does), an enumeration
+/// comma or a semicolon: on a scan one there is a speck beside the last character
+/// ("…社会保障局：", "…社会保障局、").
+pub(super) fn value_text(vals: &[&SCell]) -> Option<String> {
+    vals.first().map(|c| {
+        vocab::tidy(&c.text)
+            .trim_end_matches([':', '：', '、', ',', '，', ';', '；'])
+            .to_string()
+    })
+}
+
+pub(super) fn read_header(
+    _ctx: &Ctx<'_>,
+    rows: &[(usize, Vec<SCell>)],
+    fi: &FormInput,
+    r: &mut Record,
+) {
+    let mut unit: Option<MoneyUnit> = None;
+    let mut unit_seen = false;
+    let expanded: Vec<Vec<SCell>> = rows.iter().map(|(_, c)| expand_cells(c)).collect();
+    let two_period = expanded.iter().any(|cells| {
+        cells.iter().any(|c| {
+            matches!(
+                label_of(&c.text),
+                Some(Lab::Fund(FundKey::Total, Some(Period::Midterm)))
+            )
+        })
+    });
+    let mut mid: FundSet = BTreeMap::new();
+    let mut ann: FundSet = BTreeMap::new();
+    let mut total_cols: Vec<(Period, usize)> = Vec::new();
+    let mut fund_raw: Vec<(Period, FundKey, &SCell, Option<&SCell>)> = Vec::new();
+    let mut pending_goals: Vec<(Period, usize)> = Vec::new();
+    let mut goals_open = false;
+    for (ri, cells) in expanded.iter().enumerate() {
+        let sg = segments(cells);
+        // Orphan cells before any label: a unit line "(万元)" or goal texts under their labels.
+        if !sg.pre.is_empty() {
+            let joined = compact(&sg.pre.iter().map(|c| c.text.as_str()).collect::<String>());
+            if unit_seen && unit.is_none() && joined.contains("万元") {
+                unit = Some(MoneyUnit::Wan);
+            } else if goals_open {
+                assign_goals(r, &mut pending_goals, &sg.pre);
+            }
+        }
+        let mut fund_segs: Vec<(FundKey, Option<Period>, &SCell, Option<&SCell>)> = Vec::new();
+        for (lab, lc, vals) in &sg.segs {
+            let v = value_text(vals);
+            match lab {
+                Lab::Name => {
+                    r.project.name = v.or_else(|| fi.name_above.as_deref().map(vocab::tidy));
+                }
+                Lab::Dept => {
+                    let (code, name) = split_department(&v.unwrap_or_default());
+                    r.project.department_code = code;
+                    r.project.department = Some(name);
+                }
+                Lab::Impl => r.project.implementer = Some(v.unwrap_or_default()),
+                Lab::Attr => r.project.attribute = Some(v.unwrap_or_default()),
+                Lab::Origin => r.project.origin = Some(v.unwrap_or_default()),
+                Lab::Term => r.project.term = Some(v.unwrap_or_default()),
+                Lab::Category => r.project.category = Some(v.unwrap_or_default()),
+                Lab::Start => {
+                    r.project.start_date = v.map(|t| normalise::iso_date(&t).unwrap_or(t))
+                }
+                Lab::End => r.project.end_date = v.map(|t| normalise::iso_date(&t).unwrap_or(t)),
+                Lab::FundsUnit(u) => {
+                    unit_seen = true;
+                    unit = unit.or(*u);
+                    if u.is_none() {
+                        // "项目资金" with its unit on the next row "(万元)".
+                        if let Some((_, next)) = rows.get(ri + 1) {
+                            let t: String = next.iter().map(|c| compact(&c.text)).collect();
+                            if t.starts_with("(万元)") {
+                                unit = Some(MoneyUnit::Wan);
+                            } else if t.starts_with("(元)") {
+                                unit = Some(MoneyUnit::Yuan);
+                            }
+                        }
+                    }
+                }
+                Lab::Fund(k, p) => fund_segs.push((*k, *p, lc, vals.first().copied())),
+                Lab::GoalsHead => {
+                    goals_open = true;
+                    if !vals.is_empty() {
+                        assign_goals(r, &mut pending_goals, vals);
+                    }
+                }
+                Lab::Goal(p, span) => {
+                    goals_open = true;
+                    if *p == Period::Midterm && span.is_some() {
+                        r.goals.midterm_span = span.clone();
+                    }
+                    match v {
+                        Some(t) if !t.is_empty() => set_goal(r, *p, t),
+                        _ => pending_goals.push((*p, lc.col)),
+                    }
+                }
+                Lab::Narr(k) => {
+                    r.narrative.insert(k.to_string(), v.unwrap_or_default());
+                }
+                Lab::Contact(k) => set_contact(r, k, v),
+            }
+        }
+        // Which period each fund label of this row belongs to.
+        let n = fund_segs.len();
+        for (i, (k, p, lc, vc)) in fund_segs.into_iter().enumerate() {
+            let period = match p {
+                Some(p) => p,
+                None if !two_period => Period::Annual,
+                None if n >= 2 => {
+                    if i == 0 {
+                        Period::Midterm
+                    } else {
+                        Period::Annual
+                    }
+                }
+                None => {
+                    let near = total_cols
+                        .iter()
+                        .min_by_key(|(_, c)| c.abs_diff(lc.col))
+                        .map(|(p, _)| *p);
+                    near.unwrap_or(Period::Midterm)
+                }
+            };
+            if k == FundKey::Total {
+                total_cols.push((period, lc.col));
+            }
+            fund_raw.push((period, k, lc, vc));
+        }
+    }
+    let unit = unit.unwrap_or_else(|| {
+        if !fund_raw.is_empty() {
+            r.warnings
+                .push("funds: unit not printed or not read, assumed 万元".to_string());
+        }
+        MoneyUnit::Wan
+    });
+    r.funds.declared_unit = Some(
+        match unit {
+            MoneyUnit::Wan => "万元",
+            MoneyUnit::Yuan => "元",
+        }
+        .to_string(),
+    );
+    for (period, k, _lc, vc) in fund_raw {
+        let set = if period == Period::Midterm {
+            &mut mid
+        } else {
+            &mut ann
+        };
+        if set.contains_key(&k) {
+            continue;
+        }
+        let raw = vc.map(|c| c.text.as_str()).unwrap_or("");
+        let v = match amount(raw, unit) {
+            Ok(v) => v,
+            Err(_) => {
+                let p = if period == Period::Midterm {
+                    "midterm"
+                } else {
+                    "annual"
+                };
+                let key = serde_json::to_value(k)
+                    .ok()
+                    .and_then(|v| v.as_str().map(String::from))
+                    .unwrap_or_default();
+                let repaired = misread_point(raw)
+                    .map(|f| (f, "its last comma or colon taken for a decimal point"))
+                    .or_else(|| speckled_amount(raw));
+                match repaired.and_then(|(f, why)| Some((amount(&f, unit).ok().flatten()?, why))) {
+                    Some((n, why)) => {
+                        r.warnings.push(format!(
+                            "funds.{p}.{key}: {raw:?} read as {} ({why})",
+                            n.0.normalize()
+                        ));
+                        Some(n)
+                    }
+                    None => {
+                        r.warnings
+                            .push(format!("funds.{p}.{key}: unparseable amount {raw:?}"));
+                        None
+                    }
+                }
+            }
+        };
+        set.insert(k, v);
+    }
+    if !mid.is_empty() {
+        r.funds.midterm = Some(mid);
+    }
+    if !ann.is_empty() {
+        r.funds.annual = Some(ann);
+    }
+    if r.project.name.is_none() {
+        r.project.name = fi.name_above.as_deref().map(vocab::tidy);
+    }
+}
+
+/// A fund cell in yuan; a unit printed in the cell ("850万元", "21 万") overrides the declared one.
+pub(super) fn amount(raw: &str, unit: MoneyUnit) -> Result<Option<crate::normalise::Num>, String> {
+    let c = compact(raw);
+    let (num, u) = if let Some(n) = c.strip_suffix("万元").or_else(|| c.strip_suffix('万')) {
+        (n, MoneyUnit::Wan)
+    } else if let Some(n) = c.strip_suffix('元') {
+        (n, MoneyUnit::Yuan)
+    } else {
+        (c.as_str(), unit)
+    };
+    normalise::parse_amount(num, u)
+}
+
+/// "4,563,800,00" / "7595500,00" / "31:79": OCR reads the decimal point of a printed amount as a
+/// comma, or a speck beside it makes it a colon.
+/// Thousands groups have three digits, so a last group of exactly two after a comma, with no
+/// point anywhere, can only be the decimals. The amount with that comma made a point.
+pub(super) fn misread_point(raw: &str) -> Option<String> {
+    let c = compact(raw);
+    if c.contains('.') {
+        return None;
+    }
+    // A comma for the point is a locale's habit; a colon or semicolon is a speck beside the
+    // point on a scan ("31:79", "0:00").
+    let i = c.rfind([',', ':', ';'])?;
+    let tail = &c[i + 1..];
+    let cents = tail.chars().take_while(char::is_ascii_digit).count();
+    let before = c[..i].ends_with(|ch: char| ch.is_ascii_digit()) && !c[..i].contains([':', ';']);
+    (cents == 2 && before).then(|| format!("{}.{}", &c[..i], tail))
+}
+
+/// "5.00.-" / "5.0.0": specks read as signs after an amount's last digit or as a second point
+/// between its digits. Signs after the last digit are dropped (a unit is stripped before this).
+/// Of two or more points the one that leaves two decimals, as fund amounts are printed, is
+/// the point and the others are specks; when no single point does, the amount stays
+/// unreadable (and is flagged) rather than guessed. Returns the amount and why it was read so.
+pub(super) fn speckled_amount(raw: &str) -> Option<(String, &'static str)> {
+    let c = compact(raw);
+    let body = c.trim_end_matches(['.', '-', '_', '·', ',', '\'', '`', '~', '一']);
+    let stripped = body.len() < c.len();
+    let points: Vec<usize> = body.match_indices('.').map(|(i, _)| i).collect();
+    let ok = |t: &str| {
+        t.starts_with(|ch: char| ch.is_ascii_digit())
+            && t.chars()
+                .all(|ch| ch.is_ascii_digit() || ch == ',' || ch == '.')
+    };
+    if !ok(body) {
+        return None;
+    }
+    if points.len() <= 1 {
+        return stripped.then(|| {
+            (
+                body.to_string(),
+                "signs after its last digit taken for specks",
+            )
+        });
+    }
+    let two_decimals: Vec<usize> = points
+        .iter()
+        .copied()
+        .filter(|&i| body[i + 1..].chars().filter(char::is_ascii_digit).count() == 2)
+        .collect();
+    let [keep] = two_decimals[..] else {
+        return None;
+    };
+    let fixed: String = body
+        .char_indices()
+        .filter(|&(i, ch)| ch != '.' || i == keep)
+        .map(|(_, ch)| ch)
+        .collect();
+    Some((fixed, "a second point between its digits taken for a speck"))
+}
+
+fn set_goal(r: &mut Record, p: Period, t: String) {
+    match p {
+        Period::Midterm => r.goals.midterm = Some(t),
+        Period::Annual => r.goals.annual = Some(t),
+    }
+}
+
+fn assign_goals(r: &mut Record, pending: &mut Vec<(Period, usize)>, vals: &[&SCell]) {
+    if pending.is_empty() {
+        // No period labels seen: a single-period form's 总体目标 is the annual goal.
+        if let Some(v) = vals.first() {
+            set_goal(r, Period::Annual, vocab::tidy(&v.text));
+        }
+        return;
+    }
+    if vals.len() >= pending.len() {
+        for (i, (p, _)) in pending.iter().enumerate() {
+            set_goal(r, *p, vocab::tidy(&vals[i].text));
+        }
+    } else {
+        for v in vals {
+            if let Some((p, _)) = pending.iter().min_by_key(|(_, c)| c.abs_diff(v.col)) {
+                set_goal(r, *p, vocab::tidy(&v.text));
+            }
+        }
+    }
+    pending.clear();
+}
+
+pub(super) fn set_contact(r: &mut Record, k: &str, v: Option<String>) {
+    let v = v.unwrap_or_default();
+    let v = if k == "filled_at" {
+        normalise::compact_datetime(&v).unwrap_or(v)
+    } else {
+        v
+    };
+    r.contact.insert(k.to_string(), v);
+}

@@ -1,0 +1,110 @@
+use super::header::*;
+use super::indicators::*;
+use super::labels::*;
+use super::*;
+use crate::model::Period;
+use crate::normalise::MoneyUnit;
+
+#[test]
+fn the_funds_label_survives_one_misread_character() {
+    assert_eq!(
+        label_of("项日资金(元)"),
+        Some(Lab::FundsUnit(Some(MoneyUnit::Yuan)))
+    );
+    assert_eq!(
+        label_of("项目资金(万元)"),
+        Some(Lab::FundsUnit(Some(MoneyUnit::Wan)))
+    );
+    assert_ne!(label_of("项目资金总额"), label_of("项日资金(元)"));
+    assert!(!matches!(label_of("其他资金"), Some(Lab::FundsUnit(_))));
+}
+
+#[test]
+fn three_level_headers_side_by_side_are_one_two_three() {
+    let cells = |texts: &[&str]| -> Vec<SCell> {
+        texts
+            .iter()
+            .enumerate()
+            .map(|(col, t)| SCell {
+                text: t.to_string(),
+                col,
+                row: 0,
+            })
+            .collect()
+    };
+    let want = vec![None, Some(1), Some(2), Some(3), None];
+    for read in [
+        ["绩效指标", "一级指标", "二级指标", "三级指标", "指标值"],
+        ["绩效指标", "级指标", "二级指标", "二级指标", "指标值"],
+        ["绩效指标", "二级指标", "二级指标", "二级指标", "指标值"],
+    ] {
+        assert_eq!(header_levels(&cells(&read)), want, "{read:?}");
+    }
+    // Two levels only (no 一级 column): read, then ordered.
+    assert_eq!(
+        header_levels(&cells(&["二级指标", "二级指标", "指标值"])),
+        vec![Some(2), Some(3), None]
+    );
+}
+
+#[test]
+fn a_decimal_point_read_as_a_comma_is_restored_only_where_unambiguous() {
+    assert_eq!(
+        misread_point("4,563,800,00").as_deref(),
+        Some("4,563,800.00")
+    );
+    assert_eq!(
+        misread_point("7595500,00元").as_deref(),
+        Some("7595500.00元")
+    );
+    // A thousands group, a point already present, or not two decimals: left alone.
+    assert_eq!(misread_point("4,563,800"), None);
+    assert_eq!(misread_point("4,563.80,0"), None);
+    assert_eq!(misread_point("4,563,8000"), None);
+    assert_eq!(misread_point(",00"), None);
+    // a speck beside the point reads as a colon
+    assert_eq!(misread_point("31:79").as_deref(), Some("31.79"));
+    assert_eq!(misread_point("0：00").as_deref(), Some("0.00"));
+    assert_eq!(misread_point("12:30:00"), None);
+}
+
+#[test]
+fn specks_in_an_amount_are_dropped_only_where_unambiguous() {
+    let f = |s: &str| speckled_amount(s).map(|(t, _)| t);
+    assert_eq!(f("5.00.-").as_deref(), Some("5.00"));
+    assert_eq!(f("5.00-").as_deref(), Some("5.00"));
+    assert_eq!(f("5.0.0").as_deref(), Some("5.00"));
+    assert_eq!(f("1.234.5.6").as_deref(), Some("1234.56"));
+    assert_eq!(f("1,2.34.5.6").as_deref(), Some("1,234.56"));
+    // Nothing to repair, no single point leaving two decimals, or not an amount.
+    assert_eq!(f("5.00"), None);
+    assert_eq!(f("5.000.000"), None);
+    assert_eq!(f("5..0"), None);
+    assert_eq!(f("一"), None);
+    assert_eq!(f("五.00."), None);
+}
+
+#[test]
+fn labels_survive_one_misread_character() {
+    assert_eq!(label_of("计划川始日期"), Some(Lab::Start));
+    assert_eq!(label_of("实施单拉"), Some(Lab::Impl));
+    assert_eq!(label_of("其中:当年财玫拨款"), label_of("当年财政拨款"));
+    assert_eq!(
+        label_of("年度总体日标"),
+        Some(Lab::Goal(Period::Annual, None))
+    );
+}
+
+#[test]
+fn misread_labels_are_not_guessed() {
+    // Two characters off, or too short for one character to be a small part.
+    assert_eq!(label_of("计划川始日朝"), None);
+    assert_eq!(label_of("项目斯"), None);
+    assert!(!near("项目名称", "项目名称"));
+    assert!(!near("项目名", "项目名称"));
+    // Equally near two labels: neither.
+    assert_eq!(
+        unique_near("abcd", [("abcx", 1), ("abxd", 2)].into_iter()),
+        None
+    );
+}
