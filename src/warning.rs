@@ -30,6 +30,8 @@ pub enum WarningCode {
     AmountMisreadPoint,
     /// An amount that could not be parsed (left null).
     AmountUnparseable,
+    /// An amount with specks read as signs or letters in it, read as printed.
+    AmountSpecks,
     /// A negative target (a blurred "=" read as "-").
     NegativeValue,
     /// Digits split by a space ("≥1 00(个)").
@@ -61,12 +63,13 @@ pub enum WarningCode {
 }
 
 impl WarningCode {
-    pub const ALL: [WarningCode; 19] = [
+    pub const ALL: [WarningCode; 20] = [
         WarningCode::FundsSum,
         WarningCode::FundsAnnualAboveMidterm,
         WarningCode::FundsUnitAssumed,
         WarningCode::AmountMisreadPoint,
         WarningCode::AmountUnparseable,
+        WarningCode::AmountSpecks,
         WarningCode::NegativeValue,
         WarningCode::DigitsSplit,
         WarningCode::LostDecimal,
@@ -90,6 +93,7 @@ impl WarningCode {
             WarningCode::FundsUnitAssumed => "funds_unit_assumed",
             WarningCode::AmountMisreadPoint => "amount_misread_point",
             WarningCode::AmountUnparseable => "amount_unparseable",
+            WarningCode::AmountSpecks => "amount_specks",
             WarningCode::NegativeValue => "negative_value",
             WarningCode::DigitsSplit => "digits_split",
             WarningCode::LostDecimal => "lost_decimal",
@@ -226,6 +230,8 @@ pub fn classify(msg: &str) -> WarningCode {
         C::FundsSum
     } else if msg.starts_with("funds.") && has("taken for a decimal point") {
         C::AmountMisreadPoint
+    } else if msg.starts_with("funds.") && has("taken for what they stand for") {
+        C::AmountSpecks
     } else if msg.starts_with("funds.") && has("unparseable amount") {
         C::AmountUnparseable
     } else if msg.starts_with("project.") && has("truncated") {
@@ -495,6 +501,10 @@ mod tests {
         (
             "page 7: 3 characters without unicode dropped",
             WarningCode::UnmappedCharacters,
+        ),
+        (
+            "funds.annual.total: \"4,563:800.00\" read as 4563800 (specks read as signs or letters in it taken for what they stand for)",
+            WarningCode::AmountSpecks,
         ),
         ("something new", WarningCode::Other),
     ];

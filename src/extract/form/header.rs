@@ -179,7 +179,8 @@ pub(super) fn read_header(
                     .unwrap_or_default();
                 let repaired = misread_point(raw)
                     .map(|f| (f, "its last comma or colon taken for a decimal point"))
-                    .or_else(|| speckled_amount(raw));
+                    .or_else(|| speckled_amount(raw))
+                    .or_else(|| crate::normalise::speckled_amount(raw));
                 match repaired.and_then(|(f, why)| Some((amount(&f, unit).ok().flatten()?, why))) {
                     Some((n, why)) => {
                         r.warnings.push(format!(
