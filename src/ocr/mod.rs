@@ -101,6 +101,50 @@ pub fn recognize_block_lines(
     Ok(parts)
 }
 
+/// A region's lines without those that are a speck or a ruling stub read as a digit or a
+/// sign ("1", "4", "1.", "。") above or below the region's text: at most two such characters,
+/// in a region that also holds a line of Chinese (two characters or more) or a number (four
+/// digits or more), and either lower than 3/4 of that line's height or — beside Chinese —
+/// read under confidence 0.8. On a heavily speckled copy of five unseen forms, 30 of 46
+/// cells with more than one line had such a line first or last ("1" over 经常性项目, "1."
+/// over 产出指标), which cost the header values and the level labels they stood over.
+/// A digit wrapped from a number is as tall as the number and stays.
+pub fn without_debris_lines(lines: &[ReadLine]) -> Vec<Recognized> {
+    let height = |l: &ReadLine| l.bbox[3] - l.bbox[1];
+    let count = |t: &str, f: fn(&char) -> bool| t.chars().filter(f).count();
+    let cjk = |c: &char| crate::normalise::is_cjk(*c);
+    let digit = |c: &char| c.is_ascii_digit();
+    let tallest = |f: fn(&char) -> bool, n: usize| {
+        lines
+            .iter()
+            .filter(|l| count(&l.read.text, f) >= n)
+            .map(height)
+            .fold(0.0f32, f32::max)
+    };
+    let (han_h, num_h) = (tallest(cjk, 2), tallest(digit, 4));
+    if lines.len() < 2 || (han_h <= 0.0 && num_h <= 0.0) {
+        return lines.iter().map(|l| l.read.clone()).collect();
+    }
+    lines
+        .iter()
+        .filter(|l| {
+            let t: Vec<char> = l.read.text.chars().filter(|c| !c.is_whitespace()).collect();
+            let debris_text = !t.is_empty()
+                && t.len() <= 2
+                && t.iter()
+                    .all(|c| c.is_ascii_alphanumeric() || ".,:;'`·-_~|/\\、。，…".contains(*c));
+            if !debris_text {
+                return true;
+            }
+            let h = height(l);
+            let low_beside_han = han_h > 0.0 && (h < 0.75 * han_h || l.read.conf < 0.8);
+            let low_beside_num = num_h > 0.0 && h < 0.75 * num_h;
+            !(low_beside_han || low_beside_num)
+        })
+        .map(|l| l.read.clone())
+        .collect()
+}
+
 /// A region of a black-and-white page with a line read under this confidence is read again
 /// from a blurred copy.
 pub const BILEVEL_REREAD_CONF: f32 = 0.98;
@@ -528,5 +572,61 @@ mod tests {
         // a blank grey page is not bilevel for having no mid-tones
         let blank = image::GrayImage::from_pixel(300, 300, image::Luma([250]));
         assert!(!is_bilevel(&blank));
+    }
+
+    fn line(t: &str, conf: f32, top: f32, bottom: f32) -> ReadLine {
+        ReadLine {
+            read: rec(t, conf),
+            bbox: [0.0, top, 100.0, bottom],
+        }
+    }
+
+    #[test]
+    fn a_speck_read_as_a_digit_over_a_line_is_not_part_of_the_cell() {
+        let texts = |ls: &[ReadLine]| -> Vec<String> {
+            without_debris_lines(ls)
+                .into_iter()
+                .map(|r| r.text)
+                .collect()
+        };
+        // a short "1" over Chinese, a low-confidence "1." over a label, a small "4" over an amount
+        assert_eq!(
+            texts(&[
+                line("1", 0.9, 0.0, 8.0),
+                line("经常性项目", 0.99, 10.0, 30.0)
+            ]),
+            ["经常性项目"]
+        );
+        assert_eq!(
+            texts(&[
+                line("1.", 0.5, 0.0, 20.0),
+                line("产出指标", 0.99, 22.0, 42.0)
+            ]),
+            ["产出指标"]
+        );
+        assert_eq!(
+            texts(&[
+                line("4", 0.9, 0.0, 9.0),
+                line("4,563,800.00", 0.9, 10.0, 30.0)
+            ]),
+            ["4,563,800.00"]
+        );
+        // a digit wrapped from a number, as tall as it and read surely, stays
+        assert_eq!(
+            texts(&[
+                line("≥1,000,00", 0.95, 0.0, 20.0),
+                line("0", 0.95, 22.0, 42.0)
+            ]),
+            ["≥1,000,00", "0"]
+        );
+        assert_eq!(
+            texts(&[line("不低于", 0.95, 0.0, 20.0), line("5", 0.95, 22.0, 41.0)]),
+            ["不低于", "5"]
+        );
+        // a unit or a percent sign is never debris
+        assert_eq!(
+            texts(&[line("满意度", 0.95, 0.0, 20.0), line("%", 0.5, 22.0, 30.0)]),
+            ["满意度", "%"]
+        );
     }
 }

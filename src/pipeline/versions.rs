@@ -28,7 +28,8 @@ use super::inputs::InputKind;
 /// 3: a point or dash after a region's last digit is stripped.
 /// 4: a band three times as thick as the page's rulings is fused text, not a ruling; a
 ///    ruling's end pieces that run through text are cut back to the last crossing.
-/// 5: regions of a bilevel page read uncertainly are read again from a blurred copy.
+/// 5: regions of a bilevel page read uncertainly are read again from a blurred copy; a
+///    speck or ruling stub read as a digit or sign above or below a cell's text is dropped.
 pub const READING_VERSION: u32 = 5;
 
 /// The models' hash cache in the state directory.

@@ -138,7 +138,7 @@ pub fn read_scanned_page(
         r
     };
     let get = |k: Option<usize>| -> Option<Recognized> {
-        let lines = read.get(k?)?.iter().map(|l| l.read.clone()).collect();
+        let lines = ocr::without_debris_lines(read.get(k?)?);
         Some(cap(ocr::join_lines(lines)))
     };
     let mut confs: Vec<f32> = Vec::new();
