@@ -391,12 +391,35 @@ pub(super) fn meets(h: &Segment, v: &Segment, p: &Params) -> bool {
 fn accept(segs: Vec<Segment>, perp: &[Segment], p: &Params) -> Vec<Segment> {
     segs.into_iter()
         .filter(|s| {
-            s.len() >= p.strong
-                || ((s.side_ink <= 0.15 || solid(s))
-                    && perp.iter().any(|q| end_touches(s, s.lo, q, p))
-                    && perp.iter().any(|q| end_touches(s, s.hi, q, p)))
+            s.len() >= p.strong || ((s.side_ink <= 0.15 || solid(s)) && spans_cell(s, perp, p))
         })
         .collect()
+}
+
+/// Where the line of `s` meets `q`, as a position along `s`.
+fn crossing_along(s: &Segment, t: f32, q: &Segment) -> f32 {
+    let (x, y) = s.point(t);
+    q.at(if q.horizontal { x } else { y })
+}
+
+/// Does the short segment `s` run from one perpendicular line to the next, as a cell's
+/// separator does? Both its ends rest on a perpendicular, and its ink fills at least 4/5 of
+/// the distance between them: a separator's ink runs into the junctions, while the vertical
+/// stroke of a large character in a tight header row (级, 标) stops short of the rulings
+/// above and below by its padding. Two such strokes (22 px between rulings 31 px apart, side
+/// ink 0.33-0.36 and solid) cut 二级指标 and 三级指标 in two on a curled copy of an unseen form
+/// and lost the form's indicators with the header.
+fn spans_cell(s: &Segment, perp: &[Segment], p: &Params) -> bool {
+    let nearest = |t: f32| {
+        perp.iter()
+            .filter(|q| end_touches(s, t, q, p))
+            .map(|q| crossing_along(s, t, q))
+            .min_by(|a, b| (a - t).abs().total_cmp(&(b - t).abs()))
+    };
+    match (nearest(s.lo), nearest(s.hi)) {
+        (Some(a), Some(b)) => s.len() >= 0.9 * (b - a).abs(),
+        _ => false,
+    }
 }
 
 /// All ruling segments of a page: horizontal and vertical.

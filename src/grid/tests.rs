@@ -212,3 +212,26 @@ fn a_missing_separator_makes_a_span_and_an_open_corner_no_cell() {
     let rects = cells::cell_rects(&hsep, &vsep).unwrap();
     assert_eq!(rects, vec![(0, 1, 1, 2), (1, 0, 2, 1), (1, 1, 2, 2)]);
 }
+
+#[test]
+fn a_character_stroke_in_a_tight_row_does_not_split_its_cell() {
+    // 3 rows × 2 columns, the middle row 40 px tall; in it a vertical stroke of a large
+    // character reaches the bottom ruling but stops 7 px short of the top one (the label's
+    // padding), as 级 and 标 do in a tight header row of a curled photo. A short separator
+    // of a small cell (bottom row, right column) runs ruling to ruling and stays.
+    let mut img = GrayImage::from_pixel(1654, 2339, Luma([240]));
+    for y in [500.0, 600.0, 640.0, 740.0] {
+        line(&mut img, (200.0, y), (1400.0, y), 2.0);
+    }
+    for x in [200.0, 800.0, 1400.0] {
+        line(&mut img, (x, 500.0), (x, 740.0), 2.0);
+    }
+    line(&mut img, (500.0, 608.0), (500.0, 640.0), 2.0);
+    line(&mut img, (1100.0, 640.0), (1100.0, 740.0), 2.0);
+    let g = detect(&img);
+    assert_eq!(g.tables.len(), 1);
+    let t = &g.tables[0];
+    let in_row = |r: usize| t.cells.iter().filter(|c| c.row == r).count();
+    assert_eq!(in_row(1), 2, "{:?}", t.cells);
+    assert_eq!(in_row(2), 3, "{:?}", t.cells);
+}

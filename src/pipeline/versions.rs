@@ -29,7 +29,8 @@ use super::inputs::InputKind;
 /// 4: a band three times as thick as the page's rulings is fused text, not a ruling; a
 ///    ruling's end pieces that run through text are cut back to the last crossing.
 /// 5: regions of a bilevel page read uncertainly are read again from a blurred copy; a
-///    speck or ruling stub read as a digit or sign above or below a cell's text is dropped.
+///    speck or ruling stub read as a digit or sign above or below a cell's text is dropped;
+///    a short ruling must fill 9/10 of the distance between the perpendiculars it rests on.
 pub const READING_VERSION: u32 = 5;
 
 /// The models' hash cache in the state directory.
