@@ -34,6 +34,7 @@ pub mod emit;
 pub mod error;
 pub mod export;
 pub mod extract;
+pub mod geom;
 pub mod grid;
 pub mod ir;
 pub mod model;

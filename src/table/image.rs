@@ -350,12 +350,10 @@ impl Frame<'_> {
     }
 
     fn map_quad(&self, quad: &[[f32; 2]; 4]) -> BBox {
-        let mut b = [f32::MAX, f32::MAX, f32::MIN, f32::MIN];
-        for &[x, y] in quad {
+        let b = crate::geom::hull(quad.iter().map(|&[x, y]| {
             let (ox, oy) = self.transform.to_original(x as f64, y as f64);
-            let (ox, oy) = (ox as f32, oy as f32);
-            b = [b[0].min(ox), b[1].min(oy), b[2].max(ox), b[3].max(oy)];
-        }
+            (ox as f32, oy as f32)
+        }));
         let fx = |v: f32| (v / self.width).clamp(0.0, 1.0);
         let fy = |v: f32| (v / self.height).clamp(0.0, 1.0);
         [fx(b[0]), fy(b[1]), fx(b[2]), fy(b[3])]
