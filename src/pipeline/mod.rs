@@ -622,14 +622,8 @@ fn guarded<T>(
     })
 }
 
-/// The message a panic was raised with, if it was a string.
-pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
-    payload
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| payload.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "unknown panic".into())
-}
+/// The message a panic was raised with (kept here for callers of `pipeline::panic_message`).
+pub use crate::error::panic_message;
 
 /// One file's bytes to its result: [`read_input`] then [`derive`]. Never panics; every
 /// failure is an error line.
