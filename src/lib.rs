@@ -46,6 +46,8 @@ pub mod preprocess;
 pub mod render;
 pub mod repair;
 pub mod table;
+#[doc(hidden)]
+pub mod testing;
 pub mod warning;
 
 pub use error::{Error, Result};
