@@ -228,9 +228,9 @@ pub fn hull(pts: impl IntoIterator<Item = (f32, f32)>) -> [f32; 4] {
     b
 }
 
-/// Otsu's threshold of a grey histogram: the level t that best separates the classes ≤ t and
-/// > t (largest between-class variance, the first on ties), with the difference of the class
-/// means. None when all pixels are one grey.
+/// Otsu's threshold of a grey histogram: the level t that best separates the classes at or
+/// below t and above it (largest between-class variance, the first on ties), with the
+/// difference of the class means. None when all pixels are one grey.
 pub fn otsu(hist: &[u64; 256]) -> Option<(u8, f32)> {
     let total: u64 = hist.iter().sum();
     if total == 0 {
