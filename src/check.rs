@@ -4,24 +4,11 @@
 
 use rust_decimal::Decimal;
 
-use crate::model::{FundKey, FundSet, Record, TableRecord};
+use crate::model::{FundKey, FundSet, Period, Record, TableRecord};
 use crate::normalise::ValueKind;
 
 /// An indicator amount this many times the project's largest total is implausible.
 const FAR_OUTSIDE: i64 = 10;
-
-fn key_name(k: FundKey) -> &'static str {
-    match k {
-        FundKey::Total => "total",
-        FundKey::Fiscal => "fiscal",
-        FundKey::Carryover => "carryover",
-        FundKey::Other => "other",
-        FundKey::Central => "central",
-        FundKey::Provincial => "provincial",
-        FundKey::Local => "local",
-        FundKey::SelfRaised => "self_raised",
-    }
-}
 
 fn total(set: &FundSet) -> Option<Decimal> {
     set.get(&FundKey::Total).copied().flatten().map(|n| n.0)
@@ -39,7 +26,7 @@ fn check_sum(period: &str, set: &FundSet, out: &mut Vec<String>) {
     }
     let sum: Decimal = parts.iter().map(|(_, v)| *v).sum();
     if sum != t {
-        let names: Vec<&str> = parts.iter().map(|(k, _)| key_name(*k)).collect();
+        let names: Vec<&str> = parts.iter().map(|(k, _)| k.as_str()).collect();
         out.push(format!("funds.{period}: {} != total", names.join("+")));
     }
 }
@@ -101,10 +88,10 @@ fn undecimal_targets(r: &Record) -> Vec<String> {
 pub fn check_record(r: &Record) -> Vec<String> {
     let mut out = Vec::new();
     if let Some(m) = &r.funds.midterm {
-        check_sum("midterm", m, &mut out);
+        check_sum(Period::Midterm.as_str(), m, &mut out);
     }
     if let Some(a) = &r.funds.annual {
-        check_sum("annual", a, &mut out);
+        check_sum(Period::Annual.as_str(), a, &mut out);
     }
     let mt = r.funds.midterm.as_ref().and_then(total);
     let at = r.funds.annual.as_ref().and_then(total);

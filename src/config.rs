@@ -14,6 +14,16 @@ pub enum EngineKind {
     Tesseract,
 }
 
+impl EngineKind {
+    /// The engine's name (config `ocr.engine`, run.json, error lines); its serde name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EngineKind::Ppocr => "ppocr",
+            EngineKind::Tesseract => "tesseract",
+        }
+    }
+}
+
 impl std::str::FromStr for EngineKind {
     type Err = String;
     fn from_str(s: &str) -> std::result::Result<Self, String> {
@@ -307,6 +317,17 @@ pub fn find_models_dir_here(flag: Option<&Path>, configured: &Path) -> ModelsSea
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_engine_name_is_its_serde_name_and_parses_back() {
+        for e in [EngineKind::Ppocr, EngineKind::Tesseract] {
+            assert_eq!(
+                serde_json::to_string(&e).unwrap(),
+                format!("\"{}\"", e.as_str())
+            );
+            assert_eq!(e.as_str().parse::<EngineKind>(), Ok(e));
+        }
+    }
 
     #[test]
     fn unknown_keys_are_errors_not_silently_ignored() {

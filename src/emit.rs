@@ -6,7 +6,7 @@ use std::io::Write;
 use serde::Serialize;
 
 use crate::ir::Document;
-use crate::model::{PageRecord, Period, Record, Source};
+use crate::model::{PageRecord, Record, Source};
 use crate::normalise::{Op, ValueKind};
 
 /// Writes one JSON object per line.
@@ -83,10 +83,7 @@ pub fn write_indicators_csv<W: Write>(w: W, records: &[Record]) -> std::io::Resu
                 r.project.name.clone().unwrap_or_default(),
                 r.project.department.clone().unwrap_or_default(),
                 r.fiscal_year.map(|y| y.to_string()).unwrap_or_default(),
-                match i.period {
-                    Period::Midterm => "midterm".into(),
-                    Period::Annual => "annual".into(),
-                },
+                i.period.as_str().into(),
                 i.level1.clone().unwrap_or_default(),
                 i.level2.clone().unwrap_or_default(),
                 i.name.clone(),
@@ -149,7 +146,7 @@ pub fn page_records(doc: &Document) -> Vec<PageRecord> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Indicator;
+    use crate::model::{Indicator, Period};
 
     #[test]
     fn csv_has_a_header_and_one_row_per_indicator() {

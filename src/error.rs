@@ -147,9 +147,51 @@ impl Error {
     }
 }
 
+/// Runs one stage's `f`; a panic in it becomes an error of that `stage` (reason "internal error
+/// (panic): …"). A caller that runs several stages in one call (a scanned page is prepared,
+/// gridded and read in one) guards each, so the error line names the stage with the bug rather
+/// than the caller's.
+pub fn catch_stage<T>(page: Option<u32>, stage: Stage, f: impl FnOnce() -> Result<T>) -> Result<T> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|p| {
+        let msg = panic_message(p.as_ref());
+        Err(Error::bad_input(
+            PathBuf::new(),
+            page,
+            stage,
+            format!("internal error (panic): {msg}"),
+        ))
+    })
+}
+
+/// The message a panic was raised with, if it was a string.
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into())
+}
+
 #[cfg(test)]
 mod tests {
-    use super::Stage;
+    use super::{catch_stage, Error, Stage};
+
+    #[test]
+    fn a_panic_in_a_guarded_stage_is_an_error_of_that_stage() {
+        let r: super::Result<u8> = catch_stage(Some(3), Stage::Grid, || panic!("index {}", 7));
+        match r {
+            Err(e @ Error::BadInput { .. }) => {
+                assert_eq!(e.stage(), Stage::Grid);
+                assert_eq!(e.page(), Some(3));
+                assert!(
+                    e.to_string().contains("internal error (panic): index 7"),
+                    "{e}"
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(catch_stage(None, Stage::Preprocess, || Ok(5)).unwrap(), 5);
+    }
 
     #[test]
     fn a_stage_name_is_its_serde_name_and_round_trips() {

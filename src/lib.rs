@@ -34,6 +34,7 @@ pub mod emit;
 pub mod error;
 pub mod export;
 pub mod extract;
+pub mod geom;
 pub mod grid;
 pub mod ir;
 pub mod model;
@@ -45,6 +46,8 @@ pub mod preprocess;
 pub mod render;
 pub mod repair;
 pub mod table;
+#[doc(hidden)]
+pub mod testing;
 pub mod warning;
 
 pub use error::{Error, Result};

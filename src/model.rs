@@ -48,6 +48,34 @@ pub enum FundKey {
 
 /// One period's amounts in yuan; a key is present only when the form has that cell, and an
 /// empty cell is `None` (JSON null).
+impl FundKey {
+    /// Every key, in output order.
+    pub const ALL: [FundKey; 8] = [
+        FundKey::Total,
+        FundKey::Fiscal,
+        FundKey::Carryover,
+        FundKey::Other,
+        FundKey::Central,
+        FundKey::Provincial,
+        FundKey::Local,
+        FundKey::SelfRaised,
+    ];
+
+    /// The key's schema name (as in records.jsonl `funds`); the same as its serde name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FundKey::Total => "total",
+            FundKey::Fiscal => "fiscal",
+            FundKey::Carryover => "carryover",
+            FundKey::Other => "other",
+            FundKey::Central => "central",
+            FundKey::Provincial => "provincial",
+            FundKey::Local => "local",
+            FundKey::SelfRaised => "self_raised",
+        }
+    }
+}
+
 pub type FundSet = BTreeMap<FundKey, Option<Num>>;
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -72,6 +100,16 @@ pub struct Goals {
 pub enum Period {
     Midterm,
     Annual,
+}
+
+impl Period {
+    /// The period's schema name (indicators.csv `period`, funds keys); its serde name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Period::Midterm => "midterm",
+            Period::Annual => "annual",
+        }
+    }
 }
 
 /// Where a value was read: for provenance to page and cell.
@@ -196,4 +234,25 @@ pub struct PageRecord {
     /// detail over the whole page or unknown).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lost_fraction: Option<f32>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{FundKey, Period};
+
+    #[test]
+    fn schema_names_are_the_serde_names() {
+        for k in FundKey::ALL {
+            assert_eq!(
+                serde_json::to_string(&k).unwrap(),
+                format!("\"{}\"", k.as_str())
+            );
+        }
+        for p in [Period::Midterm, Period::Annual] {
+            assert_eq!(
+                serde_json::to_string(&p).unwrap(),
+                format!("\"{}\"", p.as_str())
+            );
+        }
+    }
 }

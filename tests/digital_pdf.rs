@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 use jixiao::config::Config;
 use jixiao::digital::{self, DigitalPage};
 use jixiao::ir::{Block, Page, PageSource, Table};
-use lopdf::{dictionary, Document, Object, Stream};
+use jixiao::testing::{a4, PdfBuilder};
+use lopdf::{dictionary, Object, Stream};
 
 fn models_dir() -> Option<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("models");
@@ -41,13 +42,10 @@ fn table_page() -> String {
 }
 
 fn build_pdf() -> Vec<u8> {
-    let mut doc = Document::with_version("1.5");
-    let pages_id = doc.new_object_id();
-    let font_id = doc.add_object(dictionary! {
-        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
-    });
+    let mut b = PdfBuilder::new();
+    let font_id = b.helvetica();
     // A grey 2×2 image, enough to stand for a scan.
-    let image_id = doc.add_object(Stream::new(
+    let image_id = b.doc.add_object(Stream::new(
         dictionary! {
             "Type" => "XObject", "Subtype" => "Image", "Width" => 2, "Height" => 2,
             "ColorSpace" => "DeviceGray", "BitsPerComponent" => 8,
@@ -60,7 +58,7 @@ fn build_pdf() -> Vec<u8> {
         .collect();
     let mut differences: Vec<Object> = vec![65.into()];
     differences.extend(names);
-    let pua_font = doc.add_object(dictionary! {
+    let pua_font = b.doc.add_object(dictionary! {
         "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
         "Encoding" => dictionary! { "Type" => "Encoding", "Differences" => differences },
     });
@@ -96,31 +94,19 @@ fn build_pdf() -> Vec<u8> {
             None,
         ),
     ];
-    let mut kids = Vec::new();
     for (content, rotate) in contents {
-        let cid = doc.add_object(Stream::new(dictionary! {}, content.into_bytes()));
+        let cid = b.content(content);
         let mut page = dictionary! {
-            "Type" => "Page",
-            "Parent" => pages_id,
-            "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+            "MediaBox" => a4(),
             "Contents" => cid,
             "Resources" => resources.clone(),
         };
         if let Some(r) = rotate {
             page.set("Rotate", r);
         }
-        kids.push(Object::Reference(doc.add_object(page)));
+        b.page(page);
     }
-    let count = kids.len() as i64;
-    doc.objects.insert(
-        pages_id,
-        Object::Dictionary(dictionary! { "Type" => "Pages", "Kids" => kids, "Count" => count }),
-    );
-    let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
-    doc.trailer.set("Root", catalog);
-    let mut out = Vec::new();
-    doc.save_to(&mut out).expect("write test PDF");
-    out
+    b.bytes()
 }
 
 fn read() -> Option<Vec<DigitalPage>> {

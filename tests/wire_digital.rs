@@ -5,14 +5,12 @@
 use std::path::Path;
 use std::process::Command;
 
-use lopdf::{dictionary, Document, Object, Stream};
+use jixiao::testing::{a4, PdfBuilder};
+use lopdf::dictionary;
 
 fn text_pdf() -> Vec<u8> {
-    let mut doc = Document::with_version("1.5");
-    let pages_id = doc.new_object_id();
-    let font = doc.add_object(dictionary! {
-        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
-    });
+    let mut b = PdfBuilder::new();
+    let font = b.helvetica();
     let mut s = String::from("BT /F1 16 Tf 200 780 Td (Budget 2023) Tj ET\n");
     s += "0.5 w 50 740 m 350 740 l S\n50 720 m 350 720 l S\n50 700 m 350 700 l S\n";
     for x in [50, 150, 250, 350] {
@@ -27,24 +25,13 @@ fn text_pdf() -> Vec<u8> {
     ] {
         s += &format!("BT /F1 10 Tf {x} {y} Td ({t}) Tj ET\n");
     }
-    let cid = doc.add_object(Stream::new(dictionary! {}, s.into_bytes()));
-    let page = doc.add_object(dictionary! {
-        "Type" => "Page", "Parent" => pages_id,
-        "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+    let cid = b.content(s);
+    b.page(dictionary! {
+        "MediaBox" => a4(),
         "Contents" => cid,
         "Resources" => dictionary! { "Font" => dictionary! { "F1" => font } },
     });
-    doc.objects.insert(
-        pages_id,
-        Object::Dictionary(dictionary! {
-            "Type" => "Pages", "Kids" => vec![Object::Reference(page)], "Count" => 1,
-        }),
-    );
-    let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
-    doc.trailer.set("Root", catalog);
-    let mut out = Vec::new();
-    doc.save_to(&mut out).expect("write test PDF");
-    out
+    b.bytes()
 }
 
 #[test]

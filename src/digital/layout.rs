@@ -4,6 +4,7 @@
 //!
 //! Kept pure so the geometry is unit-tested on synthetic pages.
 
+use crate::geom::{hull, UnionFind};
 use crate::ir::{BBox, Block, Cell, Table, TextLine};
 
 /// An axis-aligned box in display points (y grows downwards).
@@ -105,13 +106,7 @@ pub fn rules_from_subpath(points: &[(f32, f32)], filled: bool, stroked: bool) ->
     if points.len() < 2 {
         return out;
     }
-    let (mut x0, mut y0, mut x1, mut y1) = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
-    for &(x, y) in points {
-        x0 = x0.min(x);
-        y0 = y0.min(y);
-        x1 = x1.max(x);
-        y1 = y1.max(y);
-    }
+    let [x0, y0, x1, y1] = hull(points.iter().copied());
     let (w, h) = (x1 - x0, y1 - y0);
     if filled && w.min(h) <= THIN && w.max(h) >= MIN_RULE {
         if w >= h {
@@ -197,14 +192,6 @@ pub fn merge_rules(rules: &[Rule]) -> Vec<Rule> {
 
 fn crosses(h: &Rule, v: &Rule) -> bool {
     v.pos >= h.from - SNAP && v.pos <= h.to + SNAP && h.pos >= v.from - SNAP && h.pos <= v.to + SNAP
-}
-
-fn find(parent: &mut [usize], mut i: usize) -> usize {
-    while parent[i] != i {
-        parent[i] = parent[parent[i]];
-        i = parent[i];
-    }
-    i
 }
 
 /// Sorted positions with those closer than `SNAP` merged (their mean).
@@ -309,7 +296,7 @@ pub fn find_grids(rules: &[Rule]) -> Vec<Grid> {
         return Vec::new();
     }
     let n = rules.len();
-    let mut parent: Vec<usize> = (0..n).collect();
+    let mut uf = UnionFind::new(n);
     for i in 0..n {
         for j in i + 1..n {
             let (a, b) = (&rules[i], &rules[j]);
@@ -319,14 +306,13 @@ pub fn find_grids(rules: &[Rule]) -> Vec<Grid> {
                 _ => false,
             };
             if touch {
-                let (ra, rb) = (find(&mut parent, i), find(&mut parent, j));
-                parent[ra] = rb;
+                uf.union(i, j);
             }
         }
     }
     let mut groups: std::collections::BTreeMap<usize, Vec<Rule>> = Default::default();
     for (i, r) in rules.iter().enumerate() {
-        let root = find(&mut parent, i);
+        let root = uf.find(i);
         groups.entry(root).or_default().push(*r);
     }
     let mut grids: Vec<Grid> = groups

@@ -136,13 +136,6 @@ fn num(n: &Option<Num>) -> Option<f64> {
     n.as_ref().and_then(|n| n.0.to_f64())
 }
 
-fn period_str(p: Period) -> &'static str {
-    match p {
-        Period::Midterm => "midterm",
-        Period::Annual => "annual",
-    }
-}
-
 fn insert_warning(
     tx: &rusqlite::Transaction<'_>,
     record_id: Option<&str>,
@@ -219,13 +212,10 @@ pub fn write(path: &Path, out: &Path, records: &[RecordOut]) -> Result<()> {
             (Period::Annual, &r.funds.annual),
         ] {
             for (k, v) in set.iter().flatten() {
-                let key = serde_json::to_value(k)
-                    .ok()
-                    .and_then(|v| v.as_str().map(String::from))
-                    .unwrap_or_default();
+                let key = k.as_str();
                 tx.execute(
                     "INSERT INTO funds VALUES (?1,?2,?3,?4)",
-                    params![r.id, period_str(period), key, num(v)],
+                    params![r.id, period.as_str(), key, num(v)],
                 )
                 .map_err(e)?;
             }
@@ -237,7 +227,7 @@ pub fn write(path: &Path, out: &Path, records: &[RecordOut]) -> Result<()> {
                 params![
                     r.id,
                     (k + 1) as i64,
-                    period_str(i.period),
+                    i.period.as_str(),
                     i.level1,
                     i.level2,
                     i.level2_code,

@@ -11,7 +11,7 @@ use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
 
 use super::{export_err, RecordOut};
 use crate::error::Result;
-use crate::model::{FundKey, Period};
+use crate::model::FundKey;
 
 /// Widest column, in Excel's character units (long narratives would make a sheet unusable).
 const MAX_WIDTH: f64 = 60.0;
@@ -133,24 +133,6 @@ impl<'a> Sheet<'a> {
     }
 }
 
-const FUND_KEYS: [FundKey; 8] = [
-    FundKey::Total,
-    FundKey::Fiscal,
-    FundKey::Carryover,
-    FundKey::Other,
-    FundKey::Central,
-    FundKey::Provincial,
-    FundKey::Local,
-    FundKey::SelfRaised,
-];
-
-fn fund_key_str(k: FundKey) -> String {
-    serde_json::to_value(k)
-        .ok()
-        .and_then(|v| v.as_str().map(String::from))
-        .unwrap_or_default()
-}
-
 /// The header of the records sheet (the fund columns are `midterm_total` … `annual_self_raised`).
 pub fn record_header() -> Vec<String> {
     let mut h: Vec<String> = [
@@ -175,8 +157,8 @@ pub fn record_header() -> Vec<String> {
     .map(|s| s.to_string())
     .collect();
     for p in ["midterm", "annual"] {
-        for k in FUND_KEYS {
-            h.push(format!("{p}_{}_yuan", fund_key_str(k)));
+        for k in FundKey::ALL {
+            h.push(format!("{p}_{}_yuan", k.as_str()));
         }
     }
     h.extend(
@@ -217,7 +199,7 @@ pub fn write(path: &Path, out: &Path, records: &[RecordOut]) -> Result<()> {
             s(&r.funds.declared_unit),
         ];
         for set in [&r.funds.midterm, &r.funds.annual] {
-            for k in FUND_KEYS {
+            for k in FundKey::ALL {
                 let v = set
                     .as_ref()
                     .and_then(|m| m.get(&k).copied().flatten())
@@ -267,13 +249,7 @@ pub fn write(path: &Path, out: &Path, records: &[RecordOut]) -> Result<()> {
                 X::N((k + 1) as f64),
                 s(&r.project.name),
                 n(r.fiscal_year.map(f64::from)),
-                X::S(
-                    match i.period {
-                        Period::Midterm => "midterm",
-                        Period::Annual => "annual",
-                    }
-                    .into(),
-                ),
+                X::S(i.period.as_str().into()),
                 s(&i.level1),
                 s(&i.level2),
                 X::S(i.name.clone()),

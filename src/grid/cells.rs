@@ -1,7 +1,7 @@
 //! The cell graph of a table: boundaries through clustered rulings, spans where a separator is missing.
 
-use super::fit::{cross, hull, Acc, UnionFind};
 use super::rulings::{meets, Params, Segment};
+use crate::geom::{cross_or_far, hull, LineSums, UnionFind};
 
 /// One grid cell in prepared-image pixels.
 #[derive(Debug, Clone, PartialEq)]
@@ -102,7 +102,7 @@ fn boundaries(segs: &[&Segment], p: &Params) -> Vec<Boundary> {
             let extent = g.iter().map(|(_, s)| s.hi).fold(f32::MIN, f32::max)
                 - g.iter().map(|(_, s)| s.lo).fold(f32::MAX, f32::min);
             let (a, b) = if extent >= p.unit {
-                let mut acc = Acc::default();
+                let mut acc = LineSums::default();
                 for (_, s) in &g {
                     acc.merge(&s.acc);
                 }
@@ -174,13 +174,13 @@ fn table_from(hsegs: &[&Segment], vsegs: &[&Segment], p: &Params) -> Option<Grid
     if rects.len() < 2 {
         return None;
     }
-    let extent = hull(&[pts[0][0], pts[0][nc], pts[nr][nc], pts[nr][0]]);
+    let extent = hull([pts[0][0], pts[0][nc], pts[nr][nc], pts[nr][0]]);
     if extent[2] - extent[0] < p.unit * 0.25 || extent[3] - extent[1] < p.unit * 0.25 {
         return None;
     }
     let (cells, n_rows, n_cols) = cells_of(&rects, &rows, &cols, &pts);
     let corners = [pts[0][0], pts[0][nc], pts[nr][nc], pts[nr][0]];
-    let mut bbox = hull(&corners);
+    let mut bbox = hull(corners);
     for c in &cells {
         bbox = [
             bbox[0].min(c.bbox[0]),
@@ -208,7 +208,10 @@ fn close_open_sides(
 ) -> Option<()> {
     let margin = p.unit * 0.15;
     let xs = |b: &Boundary, rows: &[Boundary]| -> (f32, f32) {
-        let ys: Vec<f32> = rows.iter().map(|r| cross(r.a, r.b, b.a, b.b).0).collect();
+        let ys: Vec<f32> = rows
+            .iter()
+            .map(|r| cross_or_far((r.a, r.b), (b.a, b.b)).0)
+            .collect();
         (
             ys.iter().copied().fold(f32::MAX, f32::min),
             ys.iter().copied().fold(f32::MIN, f32::max),
@@ -234,11 +237,11 @@ fn close_open_sides(
     }
     let top_min = cols
         .iter()
-        .map(|c| cross(first_row.a, first_row.b, c.a, c.b).1)
+        .map(|c| cross_or_far((first_row.a, first_row.b), (c.a, c.b)).1)
         .fold(f32::MAX, f32::min);
     let bot_max = cols
         .iter()
-        .map(|c| cross(last_row.a, last_row.b, c.a, c.b).1)
+        .map(|c| cross_or_far((last_row.a, last_row.b), (c.a, c.b)).1)
         .fold(f32::MIN, f32::max);
     if v_lo < top_min - margin {
         rows.insert(0, virtual_line(row_slope, v_lo, mid_x));
@@ -252,7 +255,11 @@ fn close_open_sides(
 /// Corner points: `pts[i][j]` = row boundary i ∩ column boundary j.
 fn corner_points(rows: &[Boundary], cols: &[Boundary]) -> Vec<Vec<(f32, f32)>> {
     rows.iter()
-        .map(|r| cols.iter().map(|c| cross(r.a, r.b, c.a, c.b)).collect())
+        .map(|r| {
+            cols.iter()
+                .map(|c| cross_or_far((r.a, r.b), (c.a, c.b)))
+                .collect()
+        })
         .collect()
 }
 
@@ -406,7 +413,7 @@ fn cells_of(
                 rowspan: rmap[r1] - rmap[r0],
                 colspan: cmap[c1] - cmap[c0],
                 quad: quad.map(|(x, y)| [x, y]),
-                bbox: hull(&quad),
+                bbox: hull(quad),
                 inner,
             }
         })
@@ -442,7 +449,7 @@ fn slope_model<'a>(segs: &[&'a Segment], p: &Params) -> impl Fn(&Segment) -> f32
         .copied()
         .filter(|s| s.len() >= p.unit && (s.a - median).abs() <= 0.03)
         .collect();
-    let mut acc = Acc::default();
+    let mut acc = LineSums::default();
     for s in &long {
         acc.add_point(pos(s), s.a as f64, s.len() as f64);
     }

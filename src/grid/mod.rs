@@ -10,7 +10,6 @@
 //! the sheet size), never in pixels, so 150 DPI and 300 DPI pages behave alike.
 
 mod cells;
-mod fit;
 mod mask;
 mod rulings;
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! Ruling segments: long ink runs linked into fitted lines, merged, trimmed and filtered.
 
-use super::fit::{cross, median, Acc, UnionFind};
 use super::mask::Mask;
+use crate::geom::{cross_or_far, median, LineSums, UnionFind};
 
 /// A ruling line segment. For a horizontal one `t` is x and the line is y = a·x + b; for a
 /// vertical one `t` is y and the line is x = a·y + b (so both have a ≈ 0).
@@ -25,7 +25,7 @@ pub struct Segment {
     /// a ruling, even a faint one; a chain of text strokes linked through gaps and crossing
     /// rulings has holes between its strokes.
     pub fill: f32,
-    pub(super) acc: Acc,
+    pub(super) acc: LineSums,
 }
 
 impl Segment {
@@ -267,7 +267,7 @@ fn core_band(
 /// Fits one linked group of runs (t0, t1, p); drops runs far from the first fit (text strokes
 /// touching the line), and rejects blobs too thick to be a ruling.
 fn fit_segment(rs: &[(u32, u32, u32)], p: &Params, horizontal: bool) -> Option<Segment> {
-    let mut acc = Acc::default();
+    let mut acc = LineSums::default();
     for &(t0, t1, y) in rs {
         acc.add_run(t0, t1, y);
     }
@@ -294,7 +294,7 @@ fn fit_segment(rs: &[(u32, u32, u32)], p: &Params, horizontal: bool) -> Option<S
                 core.iter().map(|r| r.0).min().unwrap_or(0) as f32,
                 core.iter().map(|r| r.1).max().unwrap_or(0) as f32,
             );
-            let mut core_acc = Acc::default();
+            let mut core_acc = LineSums::default();
             for &(t0, t1, y) in &core {
                 core_acc.add_run(t0, t1, y);
             }
@@ -382,7 +382,7 @@ fn end_touches(s: &Segment, t: f32, q: &Segment, p: &Params) -> bool {
 
 /// Do perpendicular segments `h` and `v` meet (cross, or end on one another)?
 pub(super) fn meets(h: &Segment, v: &Segment, p: &Params) -> bool {
-    let (x, y) = cross(h.a, h.b, v.a, v.b);
+    let (x, y) = cross_or_far((h.a, h.b), (v.a, v.b));
     x >= h.lo - p.touch && x <= h.hi + p.touch && y >= v.lo - p.touch && y <= v.hi + p.touch
 }
 
@@ -445,11 +445,12 @@ pub fn find_rulings(mask: &Mask, unit: f32) -> (Vec<Segment>, Vec<Segment>) {
     // (10.7-12.5 px, rulings 1-4.5 px) cut cells in two and lost six indicator rows. The
     // page's ruling thickness is the median of the unambiguous rulings (long, nothing beside).
     let typical = median(
-        hs.iter()
+        &mut hs
+            .iter()
             .chain(&vs)
             .filter(|s| s.len() >= p.strong && s.side_ink <= 0.15 && s.fill >= MIN_FILL)
             .map(|s| s.thick)
-            .collect(),
+            .collect::<Vec<f32>>(),
     );
     let slim = |s: &Segment| typical.is_none_or(|t| s.thick <= 2.0 * t + 2.0);
     let lone = |s: &Segment| (s.side_ink <= 0.3 || (solid(s) && slim(s))) && s.fill >= MIN_FILL;
@@ -483,9 +484,9 @@ fn trim_text_overhangs(segs: Vec<Segment>, perp: &[Segment], m: &Mask, p: &Param
                 })
                 .map(|q| {
                     let (x, y) = if s.horizontal {
-                        cross(s.a, s.b, q.a, q.b)
+                        cross_or_far((s.a, s.b), (q.a, q.b))
                     } else {
-                        cross(q.a, q.b, s.a, s.b)
+                        cross_or_far((q.a, q.b), (s.a, s.b))
                     };
                     if s.horizontal {
                         x

@@ -1,5 +1,4 @@
 use super::cells;
-use super::fit::*;
 use super::*;
 use image::Luma;
 
@@ -178,17 +177,6 @@ fn blank_page_has_no_tables() {
     assert!(g.tables.is_empty());
     let g = detect(&GrayImage::new(0, 0));
     assert!(g.tables.is_empty());
-}
-
-#[test]
-fn lsq_sums_fit_a_sloped_run_set() {
-    let mut acc = Acc::default();
-    for k in 0..10u32 {
-        acc.add_run(k * 10, k * 10 + 10, 100 + k);
-    }
-    let (a, b) = acc.fit();
-    assert!((a - 0.1).abs() < 0.01, "{a}");
-    assert!((b - 99.55).abs() < 0.5, "{b}");
 }
 
 #[test]

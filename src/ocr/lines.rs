@@ -13,6 +13,7 @@
 use image::{Rgb, RgbImage};
 
 use crate::components::{components, Component};
+use crate::geom;
 
 /// Two classes closer than this in mean grey level are one class: the crop is blank paper.
 /// Values printed in grey (#808080, common in exported forms) and then phone-scanned come out
@@ -131,11 +132,11 @@ fn char_size(comps: &[Component], rule: &[bool], w: usize, h: usize) -> Option<f
     // components. Components under a quarter of the area-weighted median size (characters
     // carry nearly all the ink) are left out.
     let floor = weighted_median_size(text(inner)) / 4;
-    let sizes: Vec<usize> = text(inner)
+    let mut sizes: Vec<usize> = text(inner)
         .map(Component::size)
         .filter(|&s| s >= floor)
         .collect();
-    let p80 = percentile(sizes, 0.8)? as f32;
+    let p80 = geom::percentile(&mut sizes, 0.8, usize::cmp)? as f32;
     let tallest = text(inner)
         .map(|c| c.height() as f32)
         .filter(|&ch| ch <= 1.5 * p80)
@@ -156,26 +157,6 @@ fn weighted_median_size<'a>(comps: impl Iterator<Item = &'a Component>) -> usize
         }
     }
     0
-}
-
-/// Points of a straight line through `pts` (least squares): `(intercept, slope)`.
-fn fit_line(pts: &[(f32, f32)]) -> Option<(f32, f32)> {
-    let n = pts.len() as f32;
-    if pts.len() < 2 {
-        return None;
-    }
-    let (sx, sy) = pts.iter().fold((0.0, 0.0), |a, p| (a.0 + p.0, a.1 + p.1));
-    let (mx, my) = (sx / n, sy / n);
-    let (mut sxx, mut sxy) = (0.0, 0.0);
-    for &(x, y) in pts {
-        sxx += (x - mx) * (x - mx);
-        sxy += (x - mx) * (y - my);
-    }
-    if sxx <= f32::EPSILON {
-        return None;
-    }
-    let b = sxy / sxx;
-    Some((my - b * mx, b))
 }
 
 /// Finds the cell's own ruling lines among the rule pixels (the innermost along each side) and
@@ -272,7 +253,7 @@ fn robust_line(pts: &[(f32, f32)], len: usize) -> Option<(f32, f32)> {
     if pts.len() * 10 < len * 3 {
         return None;
     }
-    let (a, b) = fit_line(pts)?;
+    let (b, a) = geom::fit_line(pts, f32::EPSILON)?;
     let near: Vec<(f32, f32)> = pts
         .iter()
         .copied()
@@ -281,7 +262,7 @@ fn robust_line(pts: &[(f32, f32)], len: usize) -> Option<(f32, f32)> {
     if near.len() * 10 < len * 3 {
         return None;
     }
-    let (a, b) = fit_line(&near)?;
+    let (b, a) = geom::fit_line(&near, f32::EPSILON)?;
     (b.abs() <= 0.06).then_some((a, b))
 }
 
@@ -359,33 +340,8 @@ pub(crate) fn ink_threshold(gray: &[u8]) -> Option<u8> {
     for &g in gray {
         hist[g as usize] += 1;
     }
-    let total: u64 = hist.iter().sum();
-    if total == 0 {
-        return None;
-    }
-    let sum_all: f64 = hist
-        .iter()
-        .enumerate()
-        .map(|(i, &n)| i as f64 * n as f64)
-        .sum();
-    let (mut w0, mut sum0) = (0u64, 0f64);
-    let mut best: Option<(f64, u8, f32)> = None;
-    for (t, &n) in hist.iter().enumerate().take(255) {
-        w0 += n;
-        sum0 += t as f64 * n as f64;
-        let w1 = total - w0;
-        if w0 == 0 || w1 == 0 {
-            continue;
-        }
-        let m0 = sum0 / w0 as f64;
-        let m1 = (sum_all - sum0) / w1 as f64;
-        let between = w0 as f64 * w1 as f64 * (m0 - m1) * (m0 - m1);
-        if best.is_none_or(|(b, _, _)| between > b) {
-            best = Some((between, t as u8, (m1 - m0) as f32));
-        }
-    }
-    match best {
-        Some((_, t, contrast)) if contrast >= MIN_CONTRAST => Some(t),
+    match geom::otsu(&hist) {
+        Some((t, contrast)) if contrast >= MIN_CONTRAST => Some(t),
         _ => None,
     }
 }
@@ -456,15 +412,6 @@ fn trim_edge_rules(text: &mut [bool], w: usize, h: usize) {
             }
         }
     }
-}
-
-fn percentile(mut v: Vec<usize>, q: f32) -> Option<usize> {
-    if v.is_empty() {
-        return None;
-    }
-    v.sort_unstable();
-    let i = ((v.len() - 1) as f32 * q).round() as usize;
-    v.get(i).copied()
 }
 
 /// Text lines as row ranges `[y0, y1)` from the row ink counts, given the character size.

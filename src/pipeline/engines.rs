@@ -55,7 +55,7 @@ impl EnginePool {
                 Slot::Failed(msg) => {
                     *s = Slot::Failed(msg.clone());
                     return Err(Error::Engine {
-                        engine: format!("{:?}", self.cfg.engine).to_lowercase(),
+                        engine: self.cfg.engine.as_str().to_string(),
                         reason: msg,
                     });
                 }

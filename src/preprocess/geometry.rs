@@ -3,6 +3,8 @@
 
 use image::GrayImage;
 
+use crate::geom;
+
 /// Row-major 3×3 projective map.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Homography(pub [f64; 9]);
@@ -286,47 +288,21 @@ fn outer_lines(mask: &[bool], w: usize, h: usize, horizontal: bool) -> Option<(F
         if pts.len() < along / 3 {
             return None;
         }
-        let mut f = least_squares(&pts)?;
-        for _ in 0..2 {
-            let kept: Vec<(f64, f64)> = pts
-                .iter()
-                .copied()
-                .filter(|&(u, v)| (v - (f.a * u + f.b)).abs() < 1.5)
-                .collect();
-            if kept.len() < along / 3 {
-                return None;
-            }
-            f = least_squares(&kept)?;
-        }
-        Some(f)
+        // Refitted twice to the points within 1.5 px: text touching the line drops out.
+        let (a, b) = geom::fit_line_refit(&pts, 0.0, 1.5, 2, along / 3)?;
+        Some(Fit { a, b })
     };
     Some((fit(first)?, fit(last)?))
 }
 
+/// Least-squares line through `pts` (mean-centred sums, see [`geom::fit_line`]).
 pub(super) fn least_squares(pts: &[(f64, f64)]) -> Option<Fit> {
-    let n = pts.len() as f64;
-    let (sx, sy) = pts.iter().fold((0.0, 0.0), |a, p| (a.0 + p.0, a.1 + p.1));
-    let (mx, my) = (sx / n, sy / n);
-    let (mut sxx, mut sxy) = (0.0, 0.0);
-    for &(x, y) in pts {
-        sxx += (x - mx) * (x - mx);
-        sxy += (x - mx) * (y - my);
-    }
-    if sxx <= 0.0 {
-        return None;
-    }
-    let a = sxy / sxx;
-    Some(Fit { a, b: my - a * mx })
+    geom::fit_line(pts, 0.0).map(|(a, b)| Fit { a, b })
 }
 
 /// Intersection of a horizontal fit (y = a·x + b) with a vertical one (x = c·y + d).
 pub(super) fn cross(hz: Fit, vt: Fit) -> Option<(f64, f64)> {
-    let den = 1.0 - vt.a * hz.a;
-    if den.abs() < 1e-9 {
-        return None;
-    }
-    let x = (vt.a * hz.b + vt.b) / den;
-    Some((x, hz.a * x + hz.b))
+    geom::cross((hz.a, hz.b), (vt.a, vt.b), 1e-9)
 }
 
 /// Keystone left after deskew, from the page's outermost long horizontal and vertical ruling

@@ -16,6 +16,7 @@ use image::GrayImage;
 // A side is a `Fit` `pos = a·t + b`: `t` runs along the side, `pos` is the distance
 // coordinate (x for left/right, y for top/bottom), both in original pixels.
 use super::geometry::{cross, least_squares, Fit};
+use crate::geom;
 
 /// Paper must be this many times brighter than what surrounds it (log domain). Desks seen in
 /// photos run 2–4× darker than the paper; a light desk that is not found costs nothing worse
@@ -289,8 +290,8 @@ fn robust_side(pts: &[(f64, f64)], n_lines: usize, scale: f64) -> Option<Fit> {
 }
 
 fn median(v: &mut [f32; K]) -> f32 {
-    v.sort_unstable_by(f32::total_cmp);
-    v[K / 2]
+    // K > 0, so there always is one.
+    geom::median(v).unwrap_or_default()
 }
 
 /// ln(mean grey + 8) of each f×f block.

@@ -1,5 +1,6 @@
 use super::*;
-use lopdf::{dictionary, Stream};
+use crate::testing::{a4, jpeg_bytes, PdfBuilder};
+use lopdf::dictionary;
 
 fn cfg() -> Config {
     Config::default()
@@ -14,11 +15,7 @@ fn jpeg(w: u32, h: u32) -> Vec<u8> {
             image::Rgb([240, 240, 240])
         }
     });
-    let mut out = Vec::new();
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 90)
-        .encode_image(&img)
-        .unwrap();
-    out
+    jpeg_bytes(&img, 90)
 }
 
 struct PageSpec {
@@ -30,48 +27,25 @@ struct PageSpec {
 
 /// Builds a PDF with the given pages (595×842 pt), /Rotate optionally on the Pages node.
 fn pdf(pages: Vec<PageSpec>, parent_rotate: Option<i64>) -> Vec<u8> {
-    let mut doc = Document::with_version("1.5");
-    let pages_id = doc.new_object_id();
-    let mut kids = Vec::new();
+    let mut b = PdfBuilder::new();
     for p in pages {
         let mut resources = Dictionary::new();
         if let Some((data, w, h)) = p.image {
-            let img = Stream::new(
-                dictionary! {
-                    "Type" => "XObject", "Subtype" => "Image",
-                    "Width" => w as i64, "Height" => h as i64,
-                    "ColorSpace" => "DeviceRGB", "BitsPerComponent" => 8,
-                    "Filter" => "DCTDecode",
-                },
-                data,
-            );
-            let img_id = doc.add_object(img);
+            let img_id = b.jpeg(data, w, h);
             resources.set("XObject", dictionary! { "Im0" => img_id });
         }
-        let content_id = doc.add_object(Stream::new(Dictionary::new(), p.content));
-        let mut page = dictionary! {
-            "Type" => "Page", "Parent" => pages_id,
-            "Contents" => content_id, "Resources" => resources,
-        };
+        let content_id = b.content(p.content);
+        let mut page = dictionary! { "Contents" => content_id, "Resources" => resources };
         if let Some(r) = p.rotate {
             page.set("Rotate", r);
         }
-        kids.push(Object::Reference(doc.add_object(page)));
+        b.page(page);
     }
-    let count = kids.len() as i64;
-    let mut pages = dictionary! {
-        "Type" => "Pages", "Kids" => kids, "Count" => count,
-        "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
-    };
+    b.pages_set("MediaBox", a4());
     if let Some(r) = parent_rotate {
-        pages.set("Rotate", r);
+        b.pages_set("Rotate", r);
     }
-    doc.objects.insert(pages_id, Object::Dictionary(pages));
-    let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
-    doc.trailer.set("Root", catalog);
-    let mut out = Vec::new();
-    doc.save_to(&mut out).unwrap();
-    out
+    b.bytes()
 }
 
 fn scan_page(w: u32, h: u32) -> PageSpec {

@@ -6,7 +6,7 @@ use std::time::Instant;
 use image::RgbImage;
 
 use crate::config::Config;
-use crate::error::Result;
+use crate::error::{catch_stage, Result, Stage};
 use crate::grid::{self, Grid, Mask};
 use crate::ir::{BBox, Block, Cell, Page, PageSource, Table, TextLine};
 use crate::ocr::{self, OcrEngine, Recognized};
@@ -37,11 +37,15 @@ pub fn read_scanned_page(
     }
 
     let t = Instant::now();
-    let prep = preprocess::prepare(&raster.image, cfg)?;
+    // Each stage guarded on its own: a panic in preprocess or grid is reported as that stage,
+    // not as the OCR the pipeline runs this page under.
+    let prep = catch_stage(Some(number), Stage::Preprocess, || {
+        preprocess::prepare(&raster.image, cfg)
+    })?;
     page.info.ms.insert("preprocess".into(), ms(t));
 
     let t = Instant::now();
-    let mut laid = Laid::of(prep);
+    let mut laid = catch_stage(Some(number), Stage::Grid, || Ok(Laid::of(prep)))?;
     page.info.ms.insert("grid".into(), ms(t));
     let t = Instant::now();
     let mut quarter = laid.prep.quality.turned_deg % 180 == 90;
@@ -51,12 +55,9 @@ pub fn read_scanned_page(
         // other way too and whichever the recogniser reads better is kept. A sideways copy's
         // continuation pages (a few rows and a signature) were left sideways and their rows
         // read as single characters (4 of 14 pages of a held-out turned copy).
-        let other = Laid::of(preprocess::prepare_oriented(
-            &raster.image,
-            cfg,
-            Some(!quarter),
-            false,
-        )?);
+        let other = Laid::guarded(number, || {
+            preprocess::prepare_oriented(&raster.image, cfg, Some(!quarter), false)
+        })?;
         let other_dirs = reading_dirs(engine, &other)?;
         let best = |d: Option<(f32, f32)>| d.map_or(0.0, |(up, down)| up.max(down));
         if best(other_dirs) > best(dirs) + 0.1 {
@@ -72,12 +73,9 @@ pub fn read_scanned_page(
     page.info.ms.insert("orient".into(), ms(t));
     let t = Instant::now();
     if flip {
-        laid = Laid::of(preprocess::prepare_oriented(
-            &raster.image,
-            cfg,
-            Some(quarter),
-            true,
-        )?);
+        laid = Laid::guarded(number, || {
+            preprocess::prepare_oriented(&raster.image, cfg, Some(quarter), true)
+        })?;
     }
     let Laid {
         prep,
@@ -234,6 +232,15 @@ struct Laid {
 }
 
 impl Laid {
+    /// `prepare`, then [`Laid::of`], each guarded as its own stage (see [`catch_stage`]).
+    fn guarded(
+        number: u32,
+        prepare: impl FnOnce() -> Result<preprocess::Prepared>,
+    ) -> Result<Self> {
+        let prep = catch_stage(Some(number), Stage::Preprocess, prepare)?;
+        catch_stage(Some(number), Stage::Grid, || Ok(Laid::of(prep)))
+    }
+
     fn of(prep: preprocess::Prepared) -> Self {
         let grid = grid::detect(&prep.gray);
         let line_boxes = text_line_boxes(&outside_tables(&grid), grid.unit);
@@ -355,12 +362,10 @@ impl Frame<'_> {
     }
 
     fn map_quad(&self, quad: &[[f32; 2]; 4]) -> BBox {
-        let mut b = [f32::MAX, f32::MAX, f32::MIN, f32::MIN];
-        for &[x, y] in quad {
+        let b = crate::geom::hull(quad.iter().map(|&[x, y]| {
             let (ox, oy) = self.transform.to_original(x as f64, y as f64);
-            let (ox, oy) = (ox as f32, oy as f32);
-            b = [b[0].min(ox), b[1].min(oy), b[2].max(ox), b[3].max(oy)];
-        }
+            (ox as f32, oy as f32)
+        }));
         let fx = |v: f32| (v / self.width).clamp(0.0, 1.0);
         let fy = |v: f32| (v / self.height).clamp(0.0, 1.0);
         [fx(b[0]), fy(b[1]), fx(b[2]), fy(b[3])]

@@ -5,7 +5,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use lopdf::{dictionary, Document, Object, Stream};
+use jixiao::testing::{a4, jpeg_bytes, PdfBuilder};
+use lopdf::{dictionary, Document, Object};
 use serde_json::Value;
 
 pub fn bin() -> Command {
@@ -106,11 +107,7 @@ pub fn jpeg(w: u32, h: u32, blank: bool) -> Vec<u8> {
             image::Rgb([255, 255, 255])
         }
     });
-    let mut out = Vec::new();
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85)
-        .encode_image(&img)
-        .expect("encode jpeg");
-    out
+    jpeg_bytes(&img, 85)
 }
 
 /// Position of the first JPEG marker `m` (0xFF m).
@@ -144,84 +141,40 @@ pub fn jpeg_corrupt() -> Vec<u8> {
 /// One page per entry. `Some((jpeg, w, h))` is a page that is one full-page JPEG (CamScanner
 /// style), `None` a page with no content at all; `rotate` is the pages' /Rotate.
 pub fn pdf_of(pages: &[Option<(Vec<u8>, u32, u32)>], rotate: i64) -> Document {
-    let mut doc = Document::with_version("1.5");
-    let pages_id = doc.new_object_id();
-    let mut kids = Vec::new();
+    let mut b = PdfBuilder::new();
     for p in pages {
-        let (w_pt, h_pt) = (595.0f32, 842.0f32);
-        let mut page = dictionary! {
-            "Type" => "Page",
-            "Parent" => pages_id,
-            "MediaBox" => vec![0.into(), 0.into(), w_pt.into(), h_pt.into()],
-        };
+        let mut page = dictionary! { "MediaBox" => a4() };
         if rotate != 0 {
             page.set("Rotate", rotate);
         }
         if let Some((jpeg, w, h)) = p {
-            let img = doc.add_object(Stream::new(
-                dictionary! {
-                    "Type" => "XObject",
-                    "Subtype" => "Image",
-                    "Width" => *w as i64,
-                    "Height" => *h as i64,
-                    "ColorSpace" => "DeviceRGB",
-                    "BitsPerComponent" => 8,
-                    "Filter" => "DCTDecode",
-                },
-                jpeg.clone(),
-            ));
-            let content = format!("q {w_pt} 0 0 {h_pt} 0 0 cm /Im0 Do Q");
-            let content = doc.add_object(Stream::new(dictionary! {}, content.into_bytes()));
+            let img = b.jpeg(jpeg.clone(), *w, *h);
+            let content = b.content("q 595 0 0 842 0 0 cm /Im0 Do Q");
             page.set(
                 "Resources",
                 dictionary! { "XObject" => dictionary! { "Im0" => img } },
             );
             page.set("Contents", content);
         }
-        kids.push(Object::Reference(doc.add_object(page)));
+        b.page(page);
     }
-    let count = kids.len() as i64;
-    doc.objects.insert(
-        pages_id,
-        Object::Dictionary(dictionary! { "Type" => "Pages", "Kids" => kids, "Count" => count }),
-    );
-    let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
-    doc.trailer.set("Root", catalog);
-    doc
+    b.finish()
 }
 
 /// A born-digital page: text drawn with a standard font, no image.
 pub fn pdf_text_only(text: &str) -> Document {
-    let mut doc = Document::with_version("1.5");
-    let pages_id = doc.new_object_id();
-    let font = doc.add_object(dictionary! {
-        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
-    });
-    let content = format!("BT /F1 14 Tf 72 720 Td ({text}) Tj ET");
-    let content = doc.add_object(Stream::new(dictionary! {}, content.into_bytes()));
-    let page = doc.add_object(dictionary! {
-        "Type" => "Page",
-        "Parent" => pages_id,
-        "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+    let mut b = PdfBuilder::new();
+    let font = b.helvetica();
+    let content = b.content(format!("BT /F1 14 Tf 72 720 Td ({text}) Tj ET"));
+    b.page(dictionary! {
+        "MediaBox" => a4(),
         "Resources" => dictionary! { "Font" => dictionary! { "F1" => font } },
         "Contents" => content,
     });
-    doc.objects.insert(
-        pages_id,
-        Object::Dictionary(
-            dictionary! { "Type" => "Pages", "Kids" => vec![page.into()], "Count" => 1 },
-        ),
-    );
-    let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
-    doc.trailer.set("Root", catalog);
-    doc
+    b.finish()
 }
 
-pub fn pdf_bytes(mut doc: Document) -> Vec<u8> {
-    let mut out = Vec::new();
-    doc.save_to(&mut out).expect("save pdf");
-    out
-}
+pub use jixiao::testing::pdf_bytes;
 
 /// The same one-JPEG-page PDF, protected by a user password.
 pub fn pdf_encrypted() -> Vec<u8> {

@@ -168,15 +168,8 @@ pub(super) fn read_header(
         let v = match amount(raw, unit) {
             Ok(v) => v,
             Err(_) => {
-                let p = if period == Period::Midterm {
-                    "midterm"
-                } else {
-                    "annual"
-                };
-                let key = serde_json::to_value(k)
-                    .ok()
-                    .and_then(|v| v.as_str().map(String::from))
-                    .unwrap_or_default();
+                let p = period.as_str();
+                let key = k.as_str();
                 let repaired = misread_point(raw)
                     .map(|f| (f, "its last comma or colon taken for a decimal point"))
                     .or_else(|| speckled_amount(raw))

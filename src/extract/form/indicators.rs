@@ -80,7 +80,23 @@ fn can_be_l1(l: &LevelCell) -> bool {
 type Run<'a> = (Vec<(LevelCell, usize)>, Vec<&'a SCell>);
 
 fn split_row<'a>(toks: &[Tok<'a>], lay: &Layout) -> Split<'a> {
-    let mut sp = Split::default();
+    let (pre, runs) = level_runs(toks);
+    let mut sp = Split {
+        has_levels: !runs.is_empty(),
+        ..Split::default()
+    };
+    if lay.two_period {
+        split_two_periods(toks, pre, runs, lay, &mut sp);
+    } else {
+        split_one_period(toks, pre, runs, &mut sp);
+    }
+    sp
+}
+
+/// A row's runs of level cells, each with the texts after it, and the texts before the first
+/// run. A level name completed from a partial print, or repeating the level before it, with
+/// one value after it is demoted to a name; a run left without levels joins the texts before it.
+fn level_runs<'a>(toks: &[Tok<'a>]) -> (Vec<&'a SCell>, Vec<Run<'a>>) {
     // Runs of level cells, with the texts after each run.
     let mut runs: Vec<Run<'a>> = Vec::new();
     let mut pre: Vec<&'a SCell> = Vec::new();
@@ -138,65 +154,81 @@ fn split_row<'a>(toks: &[Tok<'a>], lay: &Layout) -> Split<'a> {
             merged.push(run);
         }
     }
-    let mut runs = merged;
-    sp.has_levels = !runs.is_empty();
-    if !lay.two_period {
-        // One side: the first run holds the levels (一级 at most once, 二级 once); extra level
-        // cells are names ("生态效益指标 | 生态效益指标 | 不适用": the second is the 三级).
-        sp.ann_texts.extend(pre);
-        for (i, (levels, texts)) in runs.into_iter().enumerate() {
-            if i == 0 {
-                let mut keep: Vec<LevelCell> = Vec::new();
-                let mut extra: Vec<usize> = Vec::new();
-                for (j, (l, _)) in levels.iter().enumerate() {
-                    let has_l2 = keep.iter().any(|k| l2_of(k).is_some());
-                    let ok = match l {
-                        LevelCell::L1(_) => keep.is_empty(),
-                        // A second 二级 only after one that can stand as 一级
-                        // ("满意度指标 | 满意度指标": 一级 then 二级).
-                        LevelCell::L2 { .. } => !has_l2 || (keep.len() == 1 && can_be_l1(&keep[0])),
-                    };
-                    if ok && keep.len() < 2 {
-                        keep.push(l.clone());
-                    } else {
-                        extra.push(j);
-                    }
+    (pre, merged)
+}
+
+/// One side (a single-period form): the first run holds the levels (一级 at most once, 二级
+/// once); extra level cells are names.
+fn split_one_period<'a>(
+    toks: &[Tok<'a>],
+    pre: Vec<&'a SCell>,
+    runs: Vec<Run<'a>>,
+    sp: &mut Split<'a>,
+) {
+    // One side: the first run holds the levels (一级 at most once, 二级 once); extra level
+    // cells are names ("生态效益指标 | 生态效益指标 | 不适用": the second is the 三级).
+    sp.ann_texts.extend(pre);
+    for (i, (levels, texts)) in runs.into_iter().enumerate() {
+        if i == 0 {
+            let mut keep: Vec<LevelCell> = Vec::new();
+            let mut extra: Vec<usize> = Vec::new();
+            for (j, (l, _)) in levels.iter().enumerate() {
+                let has_l2 = keep.iter().any(|k| l2_of(k).is_some());
+                let ok = match l {
+                    LevelCell::L1(_) => keep.is_empty(),
+                    // A second 二级 only after one that can stand as 一级
+                    // ("满意度指标 | 满意度指标": 一级 then 二级).
+                    LevelCell::L2 { .. } => !has_l2 || (keep.len() == 1 && can_be_l1(&keep[0])),
+                };
+                if ok && keep.len() < 2 {
+                    keep.push(l.clone());
+                } else {
+                    extra.push(j);
                 }
-                // A doubled 二级 with only one text after it: the second copy is the name;
-                // with a name and a value after it, it is a level printed twice.
-                if texts.len() >= 2 {
-                    extra.clear();
-                }
-                if keep.len() == 2 && texts.len() <= 1 && extra.is_empty() {
-                    if let (Some(a), Some(b)) = (l2_of(&keep[0]), l2_of(&keep[1])) {
-                        if a == b && vocab::level1(a).is_none() {
-                            extra.push(1);
-                            keep.truncate(1);
-                        }
-                    }
-                }
-                let mut name_cells: Vec<&'a SCell> = Vec::new();
-                for (j, (_, col)) in levels.iter().enumerate() {
-                    if extra.contains(&j) {
-                        // Find the original cell by column among the row's tokens.
-                        if let Some(c) = toks.iter().find_map(|t| match t {
-                            Tok::Level(_, c) if c.col == *col => Some(*c),
-                            _ => None,
-                        }) {
-                            name_cells.push(c);
-                        }
-                    }
-                }
-                sp.ann_levels = keep;
-                sp.ann_texts.extend(name_cells);
-                sp.ann_texts.extend(texts);
-            } else {
-                level_cells_as_texts(toks, levels, &mut sp.ann_texts);
-                sp.ann_texts.extend(texts);
             }
+            // A doubled 二级 with only one text after it: the second copy is the name;
+            // with a name and a value after it, it is a level printed twice.
+            if texts.len() >= 2 {
+                extra.clear();
+            }
+            if keep.len() == 2 && texts.len() <= 1 && extra.is_empty() {
+                if let (Some(a), Some(b)) = (l2_of(&keep[0]), l2_of(&keep[1])) {
+                    if a == b && vocab::level1(a).is_none() {
+                        extra.push(1);
+                        keep.truncate(1);
+                    }
+                }
+            }
+            let mut name_cells: Vec<&'a SCell> = Vec::new();
+            for (j, (_, col)) in levels.iter().enumerate() {
+                if extra.contains(&j) {
+                    // Find the original cell by column among the row's tokens.
+                    if let Some(c) = toks.iter().find_map(|t| match t {
+                        Tok::Level(_, c) if c.col == *col => Some(*c),
+                        _ => None,
+                    }) {
+                        name_cells.push(c);
+                    }
+                }
+            }
+            sp.ann_levels = keep;
+            sp.ann_texts.extend(name_cells);
+            sp.ann_texts.extend(texts);
+        } else {
+            level_cells_as_texts(toks, levels, &mut sp.ann_texts);
+            sp.ann_texts.extend(texts);
         }
-        return sp;
     }
+}
+
+/// Two sides: the runs of level cells and the texts divided between midterm and annual.
+fn split_two_periods<'a>(
+    toks: &[Tok<'a>],
+    pre: Vec<&'a SCell>,
+    mut runs: Vec<Run<'a>>,
+    lay: &Layout,
+    sp: &mut Split<'a>,
+) {
     match runs.len() {
         0 => {
             sp.mid_texts = pre;
@@ -273,7 +305,6 @@ fn split_row<'a>(toks: &[Tok<'a>], lay: &Layout) -> Split<'a> {
             }
         }
     }
-    sp
 }
 
 /// See the call: `texts` is one side's row with no level printed, `twin` the other side's
@@ -499,64 +530,20 @@ pub(super) fn header_levels(cells: &[SCell]) -> Vec<Option<u8>> {
     levels
 }
 
+/// The indicator rows of a form (after its header row `hcells`) into `r.indicators`, contact
+/// rows into `r.contact`. Steps: the layout from the header, the body rows, where names and
+/// values stand on each side, then each row's levels and texts by side.
 pub(super) fn read_indicators(
     ctx: &Ctx<'_>,
     hcells: &[SCell],
     rows: &[(usize, Vec<SCell>)],
     r: &mut Record,
 ) {
-    let levels = header_levels(hcells);
-    let l2_cols: Vec<usize> = hcells
-        .iter()
-        .zip(&levels)
-        .filter(|(_, l)| **l == Some(2))
-        .map(|(c, _)| c.col)
-        .collect();
-    let l3 = levels.iter().filter(|l| **l == Some(3)).count();
-    let two_period = l3 >= 2 || l2_cols.len() >= 2;
-    let mut lay = Layout {
-        two_period,
-        mid_l2: l2_cols.first().copied().unwrap_or(2),
-        ann_l2: l2_cols.get(1).copied().unwrap_or(usize::MAX / 2),
-        mid_pairs: Vec::new(),
-        ann_pairs: Vec::new(),
-    };
-    // Body rows up to the footer; contact rows are read as labels.
-    let mut body: Vec<(usize, usize, Vec<Tok<'_>>)> = Vec::new();
-    for (i, (t, cells)) in rows.iter().enumerate() {
-        let cells_x = expand_cells(cells);
-        let sg = segments(&cells_x);
-        if sg.segs.iter().any(|(l, _, _)| matches!(l, Lab::Contact(_))) {
-            for (lab, _, vals) in &sg.segs {
-                if let Lab::Contact(k) = lab {
-                    set_contact(r, k, value_text(vals));
-                }
-            }
-            continue;
-        }
-        body.push((i, *t, tokens(cells)));
-    }
-    // Pass 1: where names and values stand on each side, from rows that say so.
+    let mut lay = layout_of(hcells);
+    let two_period = lay.two_period;
+    let body = body_rows(rows, r);
     if two_period {
-        for (_, _, toks) in &body {
-            let sp = split_row(toks, &lay);
-            let texts_only = !sp.has_levels;
-            if texts_only && sp.mid_texts.len() == 4 {
-                lay.mid_pairs
-                    .push((sp.mid_texts[0].col, sp.mid_texts[1].col));
-                lay.ann_pairs
-                    .push((sp.mid_texts[2].col, sp.mid_texts[3].col));
-            } else if sp.has_levels {
-                if sp.mid_texts.len() == 2 {
-                    lay.mid_pairs
-                        .push((sp.mid_texts[0].col, sp.mid_texts[1].col));
-                }
-                if sp.ann_texts.len() == 2 {
-                    lay.ann_pairs
-                        .push((sp.ann_texts[0].col, sp.ann_texts[1].col));
-                }
-            }
-        }
+        learn_pairs(&body, &mut lay);
     }
     let mut mid_side = Side::default();
     let mut ann_side = Side::default();
@@ -698,6 +685,72 @@ pub(super) fn read_indicators(
     r.indicators.extend(ann.list);
 }
 
+/// The header's level columns: one period or two, and where each side's 二级 column is.
+fn layout_of(hcells: &[SCell]) -> Layout {
+    let levels = header_levels(hcells);
+    let l2_cols: Vec<usize> = hcells
+        .iter()
+        .zip(&levels)
+        .filter(|(_, l)| **l == Some(2))
+        .map(|(c, _)| c.col)
+        .collect();
+    let l3 = levels.iter().filter(|l| **l == Some(3)).count();
+    let two_period = l3 >= 2 || l2_cols.len() >= 2;
+    Layout {
+        two_period,
+        mid_l2: l2_cols.first().copied().unwrap_or(2),
+        ann_l2: l2_cols.get(1).copied().unwrap_or(usize::MAX / 2),
+        mid_pairs: Vec::new(),
+        ann_pairs: Vec::new(),
+    }
+}
+
+/// A body row: (index among the rows, table, tokens).
+type BodyRow<'a> = (usize, usize, Vec<Tok<'a>>);
+
+/// Body rows up to the footer; contact rows are read as labels into `r.contact`.
+fn body_rows<'a>(rows: &'a [(usize, Vec<SCell>)], r: &mut Record) -> Vec<BodyRow<'a>> {
+    let mut body: Vec<BodyRow<'a>> = Vec::new();
+    for (i, (t, cells)) in rows.iter().enumerate() {
+        let cells_x = expand_cells(cells);
+        let sg = segments(&cells_x);
+        if sg.segs.iter().any(|(l, _, _)| matches!(l, Lab::Contact(_))) {
+            for (lab, _, vals) in &sg.segs {
+                if let Lab::Contact(k) = lab {
+                    set_contact(r, k, value_text(vals));
+                }
+            }
+            continue;
+        }
+        body.push((i, *t, tokens(cells)));
+    }
+    body
+}
+
+/// Pass 1 of a two-period form: where names and values stand on each side, from rows that say
+/// so (four texts and no level, or two texts beside a side's levels).
+fn learn_pairs(body: &[BodyRow<'_>], lay: &mut Layout) {
+    for (_, _, toks) in body {
+        let sp = split_row(toks, lay);
+        let texts_only = !sp.has_levels;
+        if texts_only && sp.mid_texts.len() == 4 {
+            lay.mid_pairs
+                .push((sp.mid_texts[0].col, sp.mid_texts[1].col));
+            lay.ann_pairs
+                .push((sp.mid_texts[2].col, sp.mid_texts[3].col));
+        } else if sp.has_levels {
+            if sp.mid_texts.len() == 2 {
+                lay.mid_pairs
+                    .push((sp.mid_texts[0].col, sp.mid_texts[1].col));
+            }
+            if sp.ann_texts.len() == 2 {
+                lay.ann_pairs
+                    .push((sp.ann_texts[0].col, sp.ann_texts[1].col));
+            }
+        }
+    }
+}
+
 /// The most frequent pair (the first of equally frequent ones).
 fn modal(pairs: &[(usize, usize)]) -> Option<(usize, usize)> {
     let mut best: Option<((usize, usize), usize)> = None;
@@ -769,5 +822,81 @@ fn side_of_texts(lay: &Layout, texts: &[&SCell], mid: &[Indicator], mid_side: &S
                 Period::Midterm
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cells(texts: &[&str]) -> Vec<SCell> {
+        texts
+            .iter()
+            .enumerate()
+            .map(|(col, t)| SCell {
+                text: t.to_string(),
+                col,
+                row: 0,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_header_tells_one_period_from_two() {
+        let one = layout_of(&cells(&["一级指标", "二级指标", "三级指标", "指标值"]));
+        assert!(!one.two_period);
+        assert_eq!(one.mid_l2, 1);
+        let two = layout_of(&cells(&[
+            "一级指标",
+            "二级指标",
+            "三级指标",
+            "指标值",
+            "一级指标",
+            "二级指标",
+            "三级指标",
+            "指标值",
+        ]));
+        assert!(two.two_period);
+        assert_eq!((two.mid_l2, two.ann_l2), (1, 5));
+    }
+
+    #[test]
+    fn a_row_is_runs_of_levels_each_with_its_texts() {
+        let row = cells(&[
+            "说明",
+            "产出指标",
+            "数量指标",
+            "培训人数",
+            "100人",
+            "质量指标",
+            "合格率",
+        ]);
+        let toks = tokens(&row);
+        let (pre, runs) = level_runs(&toks);
+        assert_eq!(pre.iter().map(|c| c.col).collect::<Vec<_>>(), vec![0]);
+        let shape: Vec<(Vec<usize>, Vec<usize>)> = runs
+            .iter()
+            .map(|(l, t)| {
+                (
+                    l.iter().map(|x| x.1).collect(),
+                    t.iter().map(|c| c.col).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(shape, vec![(vec![1, 2], vec![3, 4]), (vec![5], vec![6])]);
+    }
+
+    #[test]
+    fn contact_rows_are_read_as_labels_not_body() {
+        let rows = vec![
+            (0, cells(&["产出指标", "数量指标", "培训人数", "100人"])),
+            (0, cells(&["负责人", "张三", "联系电话", "12345"])),
+        ];
+        let mut r = Record::default();
+        let body = body_rows(&rows, &mut r);
+        assert_eq!(body.len(), 1);
+        assert_eq!(body[0].0, 0);
+        assert_eq!(r.contact.get("leader").map(String::as_str), Some("张三"));
+        assert_eq!(r.contact.get("phone").map(String::as_str), Some("12345"));
     }
 }
