@@ -28,7 +28,9 @@ use super::inputs::InputKind;
 /// 3: a point or dash after a region's last digit is stripped.
 /// 4: a band three times as thick as the page's rulings is fused text, not a ruling; a
 ///    ruling's end pieces that run through text are cut back to the last crossing.
-/// 5: ppocr pads short lines to 240 px, not 320 (a few labels read "：" as ":").
+/// 5: ppocr pads short lines to 240 px, not 320 (a few labels read "：" as ":"); only lines of
+///    the same width (rounded up to 8 px) share a recogniser call, so a line is no longer padded
+///    to its batch's widest.
 pub const READING_VERSION: u32 = 5;
 
 /// The models' hash cache in the state directory.
