@@ -46,10 +46,11 @@ const BATCH_PX: u32 = 8 * MIN_WIDTH;
 /// far apart (one character's width of padding: each line's frames are decoded apart).
 const STRIP_WIDTH: u32 = 960;
 const GAP: u32 = 48;
-/// Crops narrower than they are tall (one glyph, or a speck the line splitter kept) are still
-/// read alone, padded: in a strip a speck beside a cell's value read as "1" or "日" at 0.85
-/// (001-04-hard field_acc 0.9907 → 0.9877), alone it reads as nothing.
-const MIN_STRIP_LINE: u32 = HEIGHT;
+/// Crops narrower than two characters (one glyph, a lone "0", or a speck the line splitter
+/// kept) are still read alone, padded: in a strip a speck beside a cell's value read as "1" or
+/// "日" at 0.85 (001-04-hard field_acc 0.9907 → 0.9877), alone it reads as nothing; and a lone
+/// "0" of a phone-scanned funds table was lost (tests/print_scan_real.rs, Wanli p. 34).
+const MIN_STRIP_LINE: u32 = 2 * HEIGHT;
 
 /// ONNX Runtime allows one environment per process and the library can be loaded only once, so
 /// both are set up on first use and shared read-only by every engine afterwards.
