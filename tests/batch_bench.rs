@@ -30,6 +30,12 @@ fn bench_reports_throughput_stages_and_memory_on_text() {
         assert!(run["files_per_s"].as_f64().unwrap() > 0.0, "{run}");
         assert!(run["stage_ms"].get("extract").is_some(), "{run}");
         assert_eq!(run["errors"], 0);
+        assert!(run["cpu_seconds"].as_f64().unwrap() > 0.0, "{run}");
+        assert!(run["pages_per_s_per_core"].as_f64().is_some(), "{run}");
+        // Text input never reaches the recogniser: no calls, no lines, no padding ratio.
+        assert_eq!(run["recogniser"]["runs"], 0, "{run}");
+        assert_eq!(run["lines_per_page"].as_f64(), Some(0.0), "{run}");
+        assert!(run["padding"].is_null(), "{run}");
     }
     assert!(r["speedup"].as_f64().is_some());
     let m = &r["memory"];

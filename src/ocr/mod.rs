@@ -22,8 +22,43 @@ pub struct Recognized {
     pub conf: f32,
 }
 
+/// What an engine's recogniser has done since it was created (counted by engines that batch;
+/// zero for the others): inference calls, lines read, and the lines' own width against the
+/// width they were padded to (both in pixels at the model's input height), so padding waste
+/// and calls per page can be reported.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct RecogniserStats {
+    pub runs: u64,
+    pub lines: u64,
+    pub line_px: u64,
+    pub padded_px: u64,
+}
+
+impl RecogniserStats {
+    /// Counts from `earlier` to `self` (both from the same engine).
+    pub fn since(&self, earlier: &RecogniserStats) -> RecogniserStats {
+        RecogniserStats {
+            runs: self.runs.saturating_sub(earlier.runs),
+            lines: self.lines.saturating_sub(earlier.lines),
+            line_px: self.line_px.saturating_sub(earlier.line_px),
+            padded_px: self.padded_px.saturating_sub(earlier.padded_px),
+        }
+    }
+
+    pub fn add(&mut self, o: &RecogniserStats) {
+        self.runs += o.runs;
+        self.lines += o.lines;
+        self.line_px += o.line_px;
+        self.padded_px += o.padded_px;
+    }
+}
+
 pub trait OcrEngine: Send {
     fn name(&self) -> &'static str;
+    /// Work counters since the engine was created (see [`RecogniserStats`]).
+    fn stats(&self) -> RecogniserStats {
+        RecogniserStats::default()
+    }
     /// Reads one line of text (a crop holding a single line).
     fn recognize_line(&mut self, img: &image::RgbImage) -> Result<Recognized>;
     /// Reads several single-line crops; results in input order. Engines that can batch

@@ -40,7 +40,19 @@ pub struct WorkerRun {
     pub pages: usize,
     pub seconds: f64,
     pub pages_per_s: f64,
+    /// pages_per_s ÷ workers.
+    pub pages_per_s_per_core: f64,
     pub files_per_s: f64,
+    /// CPU seconds (user + system) this process spent during the measurement, and per page:
+    /// on a machine others share, steadier than wall time.
+    pub cpu_seconds: Option<f64>,
+    pub cpu_ms_per_page: Option<f64>,
+    /// The recogniser's work: inference calls and lines read per page, and the padded width
+    /// its calls ran over ÷ the lines' own width (1.0 = no padding).
+    pub recogniser: crate::ocr::RecogniserStats,
+    pub recogniser_calls_per_page: f64,
+    pub lines_per_page: f64,
+    pub padding: Option<f64>,
     /// Summed over pages and files (CPU-side work of all workers, not wall time).
     pub stage_ms: BTreeMap<String, u64>,
     pub stage_ms_per_page: BTreeMap<String, f64>,
@@ -190,6 +202,15 @@ pub fn peak_rss_mib() -> Option<f64> {
     Some(kb / 1024.0)
 }
 
+/// CPU seconds (user + system) of this process so far.
+fn cpu_seconds() -> Option<f64> {
+    // SAFETY: getrusage only writes into the zeroed struct we pass.
+    let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
+    let rc = unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut ru) };
+    let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    (rc == 0).then(|| secs(ru.ru_utime) + secs(ru.ru_stime))
+}
+
 /// Resets the peak-RSS mark so the next reading covers only what follows (Linux ≥ 4.0).
 fn reset_peak_rss() -> bool {
     std::fs::write("/proc/self/clear_refs", "5").is_ok()
@@ -239,9 +260,13 @@ fn measure(files: &[Loaded], cfg: &Config, workers: usize) -> Result<WorkerRun> 
     };
     warm_engines(&pool, &engines, files);
     let reset = reset_peak_rss();
+    let stats_before = engines.stats();
+    let cpu_before = cpu_seconds();
     let t = Instant::now();
     let results = pool.install(|| process_all(files, &ctx));
     let seconds = t.elapsed().as_secs_f64();
+    let cpu = cpu_before.zip(cpu_seconds()).map(|(a, b)| b - a);
+    let rec = engines.stats().since(&stats_before);
     let mut stage_ms: BTreeMap<String, u64> = BTreeMap::new();
     for r in &results {
         for (k, v) in r
@@ -259,7 +284,14 @@ fn measure(files: &[Loaded], cfg: &Config, workers: usize) -> Result<WorkerRun> 
         pages,
         seconds,
         pages_per_s: pages as f64 / seconds.max(1e-9),
+        pages_per_s_per_core: pages as f64 / seconds.max(1e-9) / workers.max(1) as f64,
         files_per_s: files.len() as f64 / seconds.max(1e-9),
+        cpu_seconds: cpu,
+        cpu_ms_per_page: cpu.map(|c| c * 1000.0 / per),
+        recogniser: rec,
+        recogniser_calls_per_page: rec.runs as f64 / per,
+        lines_per_page: rec.lines as f64 / per,
+        padding: (rec.line_px > 0).then(|| rec.padded_px as f64 / rec.line_px as f64),
         stage_ms_per_page: stage_ms
             .iter()
             .map(|(k, v)| (k.clone(), *v as f64 / per))

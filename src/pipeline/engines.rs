@@ -6,7 +6,7 @@ use std::sync::Mutex;
 
 use crate::config::OcrConfig;
 use crate::error::{Error, Result};
-use crate::ocr::{self, OcrEngine};
+use crate::ocr::{self, OcrEngine, RecogniserStats};
 
 enum Slot {
     Empty,
@@ -19,6 +19,9 @@ pub struct EnginePool {
     cfg: OcrConfig,
     slots: Vec<Mutex<Slot>>,
     created: AtomicUsize,
+    /// The recognisers' work summed over every use of every engine (an engine dropped after
+    /// use still counts).
+    stats: Mutex<RecogniserStats>,
 }
 
 impl EnginePool {
@@ -29,7 +32,13 @@ impl EnginePool {
                 .map(|_| Mutex::new(Slot::Empty))
                 .collect(),
             created: AtomicUsize::new(0),
+            stats: Mutex::new(RecogniserStats::default()),
         }
+    }
+
+    /// The recognisers' work so far (for `jixiao bench`).
+    pub fn stats(&self) -> RecogniserStats {
+        *self.stats.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// Engines created so far (0 for a text-only run).
@@ -76,7 +85,13 @@ impl EnginePool {
                 }
             },
         };
+        let before = engine.stats();
         let r = f(&mut *engine);
+        let done = engine.stats().since(&before);
+        self.stats
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .add(&done);
         let mut s = slot.lock().unwrap_or_else(|p| p.into_inner());
         if matches!(*s, Slot::Empty) {
             *s = Slot::Ready(engine);
