@@ -46,11 +46,15 @@ const BATCH_PX: u32 = 8 * MIN_WIDTH;
 /// far apart (one character's width of padding: each line's frames are decoded apart).
 const STRIP_WIDTH: u32 = 960;
 const GAP: u32 = 48;
-/// Crops narrower than two characters (one glyph, a lone "0", or a speck the line splitter
-/// kept) are still read alone, padded: in a strip a speck beside a cell's value read as "1" or
-/// "日" at 0.85 (001-04-hard field_acc 0.9907 → 0.9877), alone it reads as nothing; and a lone
-/// "0" of a phone-scanned funds table was lost (tests/print_scan_real.rs, Wanli p. 34).
-const MIN_STRIP_LINE: u32 = 2 * HEIGHT;
+/// Crops narrower than this are read alone, padded; from this width to [`MIN_WIDTH`] they
+/// would be read side by side in strips. Strips are off (the range is empty): they cut the
+/// recogniser's CPU by 17 % on the dev pages with dev accuracy equal, but on the degraded
+/// copies a line read beside others is read worse than alone, padded: 001-01 speckle 0.916 →
+/// 0.902, part-002-02 photo 0.983 → 0.971 and speckle 0.976 → 0.963, 001-03 speckle 0.931 →
+/// 0.920 (field_acc, one run each way, 2026-12-07). At two characters (96 px) a speck beside a
+/// cell's value was read as "1" or "日" at 0.85 in a strip; a lone "0" of a phone-scanned
+/// funds table was lost at one (tests/print_scan_real.rs, Wanli p. 34).
+const MIN_STRIP_LINE: u32 = MIN_WIDTH;
 
 /// ONNX Runtime allows one environment per process and the library can be loaded only once, so
 /// both are set up on first use and shared read-only by every engine afterwards.

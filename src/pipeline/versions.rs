@@ -33,7 +33,7 @@ use super::inputs::InputKind;
 ///    a short ruling must fill 9/10 of the distance between the perpendiculars it rests on.
 /// 6: ppocr pads short lines to 240 px, not 320 (a few labels read "：" as ":"); only lines of
 ///    the same width (rounded up to 8 px) share a recogniser call, so a line is no longer padded
-///    to its batch's widest; lines under 240 px are read side by side in strips.
+///    to its batch's widest.
 pub const READING_VERSION: u32 = 6;
 
 /// The models' hash cache in the state directory.
