@@ -117,24 +117,7 @@ pub(super) fn read_header(
         // Which period each fund label of this row belongs to.
         let n = fund_segs.len();
         for (i, (k, p, lc, vc)) in fund_segs.into_iter().enumerate() {
-            let period = match p {
-                Some(p) => p,
-                None if !two_period => Period::Annual,
-                None if n >= 2 => {
-                    if i == 0 {
-                        Period::Midterm
-                    } else {
-                        Period::Annual
-                    }
-                }
-                None => {
-                    let near = total_cols
-                        .iter()
-                        .min_by_key(|(_, c)| c.abs_diff(lc.col))
-                        .map(|(p, _)| *p);
-                    near.unwrap_or(Period::Midterm)
-                }
-            };
+            let period = p.unwrap_or_else(|| fund_period(two_period, (i, n), lc.col, &total_cols));
             if k == FundKey::Total {
                 total_cols.push((period, lc.col));
             }
@@ -165,31 +148,12 @@ pub(super) fn read_header(
             continue;
         }
         let raw = vc.map(|c| c.text.as_str()).unwrap_or("");
-        let v = match amount(raw, unit) {
-            Ok(v) => v,
-            Err(_) => {
-                let p = period.as_str();
-                let key = k.as_str();
-                let repaired = misread_point(raw)
-                    .map(|f| (f, "its last comma or colon taken for a decimal point"))
-                    .or_else(|| speckled_amount(raw))
-                    .or_else(|| crate::normalise::speckled_amount(raw));
-                match repaired.and_then(|(f, why)| Some((amount(&f, unit).ok().flatten()?, why))) {
-                    Some((n, why)) => {
-                        r.warnings.push(format!(
-                            "funds.{p}.{key}: {raw:?} read as {} ({why})",
-                            n.0.normalize()
-                        ));
-                        Some(n)
-                    }
-                    None => {
-                        r.warnings
-                            .push(format!("funds.{p}.{key}: unparseable amount {raw:?}"));
-                        None
-                    }
-                }
-            }
-        };
+        let v = fund_amount(
+            raw,
+            unit,
+            &format!("funds.{}.{}", period.as_str(), k.as_str()),
+            &mut r.warnings,
+        );
         set.insert(k, v);
     }
     if !mid.is_empty() {
@@ -200,6 +164,65 @@ pub(super) fn read_header(
     }
     if r.project.name.is_none() {
         r.project.name = fi.name_above.as_deref().map(vocab::tidy);
+    }
+}
+
+/// The period of a fund label printed without one: the annual column on a single-period form;
+/// on a two-period form the first of a row's labels is the midterm and the others annual, and a
+/// label alone in its row takes the period of the nearest 总额 column above it.
+pub(super) fn fund_period(
+    two_period: bool,
+    (i, n): (usize, usize),
+    col: usize,
+    total_cols: &[(Period, usize)],
+) -> Period {
+    if !two_period {
+        Period::Annual
+    } else if n >= 2 {
+        if i == 0 {
+            Period::Midterm
+        } else {
+            Period::Annual
+        }
+    } else {
+        total_cols
+            .iter()
+            .min_by_key(|(_, c)| c.abs_diff(col))
+            .map(|(p, _)| *p)
+            .unwrap_or(Period::Midterm)
+    }
+}
+
+/// A fund cell's amount in `unit`; text that is no amount as read is repaired where a scan's
+/// misreading is unambiguous (a comma or colon for the point, specks read as signs), with a
+/// warning naming `field`, and left `None` with an "unparseable amount" warning otherwise.
+pub(super) fn fund_amount(
+    raw: &str,
+    unit: MoneyUnit,
+    field: &str,
+    warnings: &mut Vec<String>,
+) -> Option<crate::normalise::Num> {
+    match amount(raw, unit) {
+        Ok(v) => v,
+        Err(_) => {
+            let repaired = misread_point(raw)
+                .map(|f| (f, "its last comma or colon taken for a decimal point"))
+                .or_else(|| speckled_amount(raw))
+                .or_else(|| crate::normalise::speckled_amount(raw));
+            match repaired.and_then(|(f, why)| Some((amount(&f, unit).ok().flatten()?, why))) {
+                Some((n, why)) => {
+                    warnings.push(format!(
+                        "{field}: {raw:?} read as {} ({why})",
+                        n.0.normalize()
+                    ));
+                    Some(n)
+                }
+                None => {
+                    warnings.push(format!("{field}: unparseable amount {raw:?}"));
+                    None
+                }
+            }
+        }
     }
 }
 

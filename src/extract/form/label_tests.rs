@@ -108,3 +108,45 @@ fn misread_labels_are_not_guessed() {
         None
     );
 }
+
+#[test]
+fn a_fund_label_without_its_period_takes_it_from_the_form() {
+    // single-period form: annual
+    assert_eq!(fund_period(false, (0, 1), 3, &[]), Period::Annual);
+    // two labels in a row of a two-period form: midterm first, then annual
+    assert_eq!(fund_period(true, (0, 2), 2, &[]), Period::Midterm);
+    assert_eq!(fund_period(true, (1, 2), 6, &[]), Period::Annual);
+    // alone in its row: the period of the nearest 总额 column
+    let totals = [(Period::Midterm, 2), (Period::Annual, 6)];
+    assert_eq!(fund_period(true, (0, 1), 5, &totals), Period::Annual);
+    assert_eq!(fund_period(true, (0, 1), 3, &totals), Period::Midterm);
+}
+
+#[test]
+fn a_fund_amount_is_repaired_with_a_warning_or_left_unread_with_one() {
+    let mut w = Vec::new();
+    let n = fund_amount(
+        "4,563:800.00",
+        MoneyUnit::Yuan,
+        "funds.annual.total",
+        &mut w,
+    );
+    assert_eq!(
+        n.map(|n| n.0.normalize().to_string()).as_deref(),
+        Some("4563800")
+    );
+    assert!(
+        w[0].starts_with("funds.annual.total: \"4,563:800.00\" read as 4563800"),
+        "{w:?}"
+    );
+    let n = fund_amount("0.0c", MoneyUnit::Wan, "funds.midterm.other", &mut w);
+    assert_eq!(n, None);
+    assert_eq!(w[1], "funds.midterm.other: unparseable amount \"0.0c\"");
+    // a clean amount: no warning
+    let n = fund_amount("12.5", MoneyUnit::Wan, "funds.annual.fiscal", &mut w);
+    assert_eq!(
+        n.map(|n| n.0.normalize().to_string()).as_deref(),
+        Some("125000")
+    );
+    assert_eq!(w.len(), 2);
+}
