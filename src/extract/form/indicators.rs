@@ -827,19 +827,8 @@ fn side_of_texts(lay: &Layout, texts: &[&SCell], mid: &[Indicator], mid_side: &S
 
 #[cfg(test)]
 mod tests {
+    use super::super::label_tests::cells;
     use super::*;
-
-    fn cells(texts: &[&str]) -> Vec<SCell> {
-        texts
-            .iter()
-            .enumerate()
-            .map(|(col, t)| SCell {
-                text: t.to_string(),
-                col,
-                row: 0,
-            })
-            .collect()
-    }
 
     #[test]
     fn the_header_tells_one_period_from_two() {

@@ -5,6 +5,19 @@ use super::*;
 use crate::model::Period;
 use crate::normalise::MoneyUnit;
 
+/// One row of cells with these texts, in columns 0, 1, 2, …
+pub(super) fn cells(texts: &[&str]) -> Vec<SCell> {
+    texts
+        .iter()
+        .enumerate()
+        .map(|(col, t)| SCell {
+            text: t.to_string(),
+            col,
+            row: 0,
+        })
+        .collect()
+}
+
 #[test]
 fn the_funds_label_survives_one_misread_character() {
     assert_eq!(
@@ -21,17 +34,6 @@ fn the_funds_label_survives_one_misread_character() {
 
 #[test]
 fn three_level_headers_side_by_side_are_one_two_three() {
-    let cells = |texts: &[&str]| -> Vec<SCell> {
-        texts
-            .iter()
-            .enumerate()
-            .map(|(col, t)| SCell {
-                text: t.to_string(),
-                col,
-                row: 0,
-            })
-            .collect()
-    };
     let want = vec![None, Some(1), Some(2), Some(3), None];
     for read in [
         ["绩效指标", "一级指标", "二级指标", "三级指标", "指标值"],
