@@ -91,6 +91,10 @@ fn labels_survive_one_misread_character() {
     assert_eq!(label_of("计划川始日期"), Some(Lab::Start));
     assert_eq!(label_of("实施单拉"), Some(Lab::Impl));
     assert_eq!(label_of("其中:当年财玫拨款"), label_of("当年财政拨款"));
+    // the colon misread as another small sign, or lost with the space printed for it
+    assert_eq!(label_of("其中·财政拨款"), label_of("财政拨款"));
+    assert_eq!(label_of("其中 中央财政资金"), label_of("中央财政资金"));
+    assert_eq!(label_of("其中."), None);
     assert_eq!(
         label_of("年度总体日标"),
         Some(Lab::Goal(Period::Annual, None))

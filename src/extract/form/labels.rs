@@ -84,7 +84,14 @@ pub(super) fn label_of(text: &str) -> Option<Lab> {
     let c = vocab::label_text(text);
     // No label ends in a semicolon: it is a colon misread (or a speck beside the label).
     let c = c.trim_end_matches([':', ';', '；']);
-    let c = c.strip_prefix("其中:").unwrap_or(c);
+    // "其中：财政拨款": the colon may be read as any small sign ("其中·财政拨款") or lost with
+    // the space that stood for it ("其中 中央财政资金"); what follows names the fund either way.
+    let c = match c.strip_prefix("其中") {
+        Some(rest) if !rest.is_empty() => {
+            rest.trim_start_matches([':', ';', '；', '·', '.', '．', ',', '，', '、', '∶', '-'])
+        }
+        _ => c,
+    };
     if c.is_empty() {
         return None;
     }
