@@ -64,9 +64,10 @@ pub struct Prepared {
     /// Skew that was corrected, in degrees (positive = counter-clockwise on the original).
     pub skew_deg: f32,
     pub quality: Quality,
-    /// The ink did not say whether the text runs across or down the page (a sparse page: a few
-    /// table rows, a signature line) and it was left as captured: `table::image` lets the
-    /// recogniser compare both ways.
+    /// The ink did not say for certain whether the text runs across or down the page: it could
+    /// not tell (a sparse page: a few table rows, a signature line; left as captured), or it
+    /// said "down" and the page was turned, which a sparse page of a stroke-built face can say
+    /// wrongly. `table::image` lets the recogniser compare both ways.
     pub orientation_undecided: bool,
 }
 
@@ -130,7 +131,12 @@ pub fn prepare_oriented(
     };
     let verdict = ratio.and_then(orientation::vertical_from_ratio);
     let quarter = given.unwrap_or(verdict == Some(true));
-    let orientation_undecided = given.is_none() && ratio.is_some() && verdict.is_none();
+    // A quarter turn is confirmed by the recogniser too: a continuation page holding one table
+    // row in a brush (Kai) face, whose characters are separate strokes with short runs across
+    // and long ones down, measured as "down" and was read sideways as single characters. Pages
+    // really turned are few and reading their sample lines the other way is cheap beside a
+    // page lost.
+    let orientation_undecided = given.is_none() && ratio.is_some() && verdict != Some(false);
     let turns = u8::from(quarter) + 2 * u8::from(half_turn);
     let (grey, turned) = turn(grey, turns);
     let (mut flat, _) = turn(flat, turns);

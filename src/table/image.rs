@@ -52,7 +52,8 @@ pub fn read_scanned_page(
     let undecided = laid.prep.orientation_undecided;
     let mut dirs = reading_dirs(engine, &laid, undecided)?;
     if undecided {
-        // The ink could not tell across from down (a sparse page): the page is prepared the
+        // The ink could not tell across from down (a sparse page), or said down and the page
+        // was turned (confirmed here, as a sparse page can mislead it): the page is prepared the
         // other way too and whichever the recogniser reads better is kept. A sideways copy's
         // continuation pages (a few rows and a signature) were left sideways and their rows
         // read as single characters (4 of 14 pages of a held-out turned copy).
