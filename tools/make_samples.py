@@ -19,6 +19,9 @@ the Debian fonts fonts-noto-cjk and fonts-wqy-zenhei. Output is deterministic fo
 version and font build.
 
 usage: python3 tools/make_samples.py [--out samples/scan] [--only NAME]
+       python3 tools/make_samples.py --out DIR --font "AR PL UKai" [--body-pt 9] [--dpi 300]
+         (held-out copies: every form clean, in another face and size, as one PDF each; the
+          fonts-noto-cjk-extra and fonts-arphic-uming/ukai packages hold the extra faces)
 """
 import argparse
 import hashlib
@@ -37,6 +40,14 @@ FONTS = {
                          ("/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc", 2)],
     "WenQuanYi Zen Hei": [("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 0),
                           ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 0)],
+    # Faces the committed samples do not use, for held-out copies (--font; scripts/unseen-fonts.sh):
+    # a Song (serif) face as most disclosures print, a Ming face with thin strokes, a Kai (brush) face.
+    "Noto Serif CJK SC": [("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc", 2),
+                          ("/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc", 2)],
+    "AR PL UMing": [("/usr/share/fonts/truetype/arphic/uming.ttc", 0),
+                    ("/usr/share/fonts/truetype/arphic/uming.ttc", 0)],
+    "AR PL UKai": [("/usr/share/fonts/truetype/arphic/ukai.ttc", 0),
+                   ("/usr/share/fonts/truetype/arphic/ukai.ttc", 0)],
 }
 A4_IN = (8.27, 11.69)
 FIXED_DATE = time.gmtime(1740816000)  # 2025-03-01: fixed so the PDFs are reproducible
@@ -893,15 +904,28 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--out", default="samples/scan")
     ap.add_argument("--only")
+    ap.add_argument("--font", help="draw every form in this face, clean, as a PDF")
+    ap.add_argument("--body-pt", type=float, help="with --font: body size in points")
+    ap.add_argument("--dpi", type=int, default=300, help="with --font: rendering resolution")
     a = ap.parse_args()
-    for fam, files in FONTS.items():
-        for p, _ in files:
+    used = [a.font] if a.font else ["Noto Sans CJK SC", "WenQuanYi Zen Hei"]
+    for fam in used:
+        if fam not in FONTS:
+            sys.exit(f"unknown font {fam}: one of {', '.join(FONTS)}")
+        for p, _ in FONTS[fam]:
             if not os.path.exists(p):
-                sys.exit(f"missing font {p}: apt-get install fonts-noto-cjk fonts-wqy-zenhei")
+                sys.exit(f"missing font {p}: apt-get install fonts-noto-cjk fonts-noto-cjk-extra "
+                         "fonts-wqy-zenhei fonts-arphic-uming fonts-arphic-ukai")
     os.makedirs(a.out, exist_ok=True)
     for s in SAMPLES:
         if a.only and s["name"] != a.only:
             continue
+        if a.font:
+            style = dict(s["style"], font=a.font)
+            if a.body_pt:
+                scale = a.body_pt / style["body_pt"]
+                style.update(body_pt=a.body_pt, title_pt=round(style["title_pt"] * scale, 1))
+            s = dict(s, kind="pdf", dpi=a.dpi, quality=90, scan=None, style=style)
         make(s, a.out)
 
 
