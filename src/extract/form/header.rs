@@ -125,11 +125,17 @@ pub(super) fn read_header(
         }
     }
     let unit = unit.unwrap_or_else(|| {
+        let raws = fund_raw.iter().filter_map(|(_, _, _, vc)| vc.map(|c| c.text.as_str()));
+        let guess = unit_from_amounts(raws);
         if !fund_raw.is_empty() {
-            r.warnings
-                .push("funds: unit not printed or not read, assumed 万元".to_string());
+            r.warnings.push(match guess {
+                MoneyUnit::Yuan => "funds: unit not printed or not read, taken as 元 from the \
+                                    amounts (whole numbers, the largest over 100,000)"
+                    .to_string(),
+                MoneyUnit::Wan => "funds: unit not printed or not read, assumed 万元".to_string(),
+            });
         }
-        MoneyUnit::Wan
+        guess
     });
     r.funds.declared_unit = Some(
         match unit {
@@ -164,6 +170,30 @@ pub(super) fn read_header(
     }
     if r.project.name.is_none() {
         r.project.name = fi.name_above.as_deref().map(vocab::tidy);
+    }
+}
+
+/// The unit of fund amounts whose unit label was not read (a speck in "项目资金(元)"): amounts
+/// in 元 are whole numbers of six digits or more ("1,260,000"); amounts in 万元 carry decimals
+/// ("456.80") and stay under 100,000 (a billion yuan). Taking a 元 form for 万元 multiplies every
+/// amount by 10,000, so 元 is taken when no amount has a decimal point and the largest is at
+/// least 100,000; 万元, the commoner unit of these forms, otherwise.
+pub(super) fn unit_from_amounts<'a>(raws: impl Iterator<Item = &'a str>) -> MoneyUnit {
+    let mut largest = 0u64;
+    for raw in raws {
+        let c: String = compact(raw).chars().filter(|&ch| ch != ',').collect();
+        if c.is_empty() || !c.chars().all(|ch| ch.is_ascii_digit() || ch == '.') {
+            continue;
+        }
+        if c.contains('.') {
+            return MoneyUnit::Wan;
+        }
+        largest = largest.max(c.parse().unwrap_or(0));
+    }
+    if largest >= 100_000 {
+        MoneyUnit::Yuan
+    } else {
+        MoneyUnit::Wan
     }
 }
 

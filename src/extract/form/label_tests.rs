@@ -95,6 +95,15 @@ fn labels_survive_one_misread_character() {
     assert_eq!(label_of("其中·财政拨款"), label_of("财政拨款"));
     assert_eq!(label_of("其中 中央财政资金"), label_of("中央财政资金"));
     assert_eq!(label_of("其中."), None);
+    // specks read as signs inside a label
+    assert_eq!(label_of("项目·资金(元)"), label_of("项目资金(元)"));
+    assert_eq!(label_of("市县(区)财政:资金"), label_of("市县(区)财政资金"));
+    assert_eq!(label_of("“项目期"), Some(Lab::Term));
+    // a goal label's span keeps its points
+    assert_eq!(
+        label_of("实施期目标(2024.1-2026.12)"),
+        Some(Lab::Goal(Period::Midterm, Some("2024.1-2026.12".into())))
+    );
     assert_eq!(
         label_of("年度总体日标"),
         Some(Lab::Goal(Period::Annual, None))
@@ -155,4 +164,15 @@ fn a_fund_amount_is_repaired_with_a_warning_or_left_unread_with_one() {
         Some("125000")
     );
     assert_eq!(w.len(), 2);
+}
+
+#[test]
+fn an_unread_unit_is_taken_from_the_amounts() {
+    let unit = |v: &[&str]| unit_from_amounts(v.iter().copied());
+    assert_eq!(unit(&["1,260,000", "0", "300,000"]), MoneyUnit::Yuan);
+    assert_eq!(unit(&["456.80", "420.00", "36.80"]), MoneyUnit::Wan);
+    // one amount with decimals, or all small: the commoner 万元
+    assert_eq!(unit(&["1,260,000.00", "300,000"]), MoneyUnit::Wan);
+    assert_eq!(unit(&["245", "0"]), MoneyUnit::Wan);
+    assert_eq!(unit(&[]), MoneyUnit::Wan);
 }

@@ -80,6 +80,12 @@ pub(crate) fn is_name_label(text: &str) -> bool {
     matches!(label_of(text), Some(Lab::Name))
 }
 
+/// Signs a speck on a scan is read as, which no form label contains ("、" and the parentheses
+/// are printed in labels; a colon before the value is trimmed above).
+const SPECK_SIGNS: [char; 14] = [
+    '·', '.', '．', ',', '，', ':', ';', '；', '\'', '`', '"', '“', '”', '。',
+];
+
 pub(super) fn label_of(text: &str) -> Option<Lab> {
     let c = vocab::label_text(text);
     // No label ends in a semicolon: it is a colon misread (or a speck beside the label).
@@ -92,6 +98,13 @@ pub(super) fn label_of(text: &str) -> Option<Lab> {
         }
         _ => c,
     };
+    // No label prints these signs inside it: between its characters they are specks read as
+    // signs ("项目·资金(元)", "市县(区)财政:资金", "“项目期"), and the label is what is left.
+    let despeckled: String = c
+        .chars()
+        .filter(|ch| !SPECK_SIGNS.contains(ch))
+        .collect();
+    let (full, c) = (c, despeckled.as_str());
     if c.is_empty() {
         return None;
     }
@@ -154,6 +167,8 @@ pub(super) fn label_of(text: &str) -> Option<Lab> {
         ),
         (Period::Annual, &["年度目标", "年度总体目标"][..]),
     ] {
+        // The goal labels carry a span whose points are printed ("(2024.1-2026.12)").
+        let c = full;
         for pre in prefixes {
             let rest = c.strip_prefix(pre).or_else(|| {
                 // A misread character in the label ("年度总体日标"): same length prefix.
