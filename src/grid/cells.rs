@@ -422,17 +422,36 @@ fn cells_of(
     (cells, n_rows, n_cols)
 }
 
-/// The segments parallel to the group's (length-weighted) median direction.
+/// The segments parallel to the group's (length-weighted) median direction, and those lying on
+/// the line of a long one that is.
 fn aligned<'a>(segs: &[&'a Segment], p: &Params) -> Vec<&'a Segment> {
     let slope = slope_model(segs, p);
+    // A short segment's own slope is noisy (a blurred 70 px line fits ±0.01): judged by how far
+    // it drifts from the expected slope over its length.
+    let parallel = |s: &Segment| {
+        let d = (s.a - slope(s)).abs();
+        d <= 0.01 || d * s.len() <= 1.5
+    };
+    let long: Vec<&Segment> = segs
+        .iter()
+        .copied()
+        .filter(|s| s.len() >= p.unit && parallel(s))
+        .collect();
+    // On a phone photo whose perspective is not fully taken out, a column's rulings in the
+    // header rows fitted 0.013 off the column's slope (3.5 px over 270 px) though they lie on
+    // its line within 2 px at both ends: dropped, they merged every header cell of a two-column
+    // form into one (主管部门, 实施单位, the fund rows) on a held-out photographed copy.
+    let tol = (0.02 * p.unit).max(2.0);
+    let on_a_long_line = |s: &Segment| {
+        long.iter().any(|l| {
+            !std::ptr::eq(*l, s)
+                && (l.at(s.lo) - s.at(s.lo)).abs() <= tol
+                && (l.at(s.hi) - s.at(s.hi)).abs() <= tol
+        })
+    };
     segs.iter()
         .copied()
-        .filter(|s| {
-            let d = (s.a - slope(s)).abs();
-            // A short segment's own slope is noisy (a blurred 70 px line fits ±0.01): judged by
-            // how far it drifts from the expected slope over its length.
-            d <= 0.01 || d * s.len() <= 1.5
-        })
+        .filter(|s| parallel(s) || on_a_long_line(s))
         .collect()
 }
 
