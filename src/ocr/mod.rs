@@ -157,7 +157,11 @@ pub fn without_debris_lines(lines: &[ReadLine]) -> Vec<Recognized> {
             .fold(0.0f32, f32::max)
     };
     let (han_h, num_h) = (tallest(cjk, 2), tallest(digit, 4));
-    if lines.len() < 2 || (han_h <= 0.0 && num_h <= 0.0) {
+    // Any line of three characters or more anchors too: a speck over a short value ("1" over
+    // "≥80%", "2" over "0") cost the values of five indicators on a speckled copy of forms in
+    // a Kai face.
+    let text_h = tallest(|c| !c.is_whitespace(), 3);
+    if lines.len() < 2 || (han_h <= 0.0 && num_h <= 0.0 && text_h <= 0.0) {
         return lines.iter().map(|l| l.read.clone()).collect();
     }
     lines
@@ -174,7 +178,8 @@ pub fn without_debris_lines(lines: &[ReadLine]) -> Vec<Recognized> {
             let h = height(l);
             let low_beside_han = han_h > 0.0 && (h < 0.75 * han_h || l.read.conf < 0.8);
             let low_beside_num = num_h > 0.0 && h < 0.75 * num_h;
-            !(low_beside_han || low_beside_num)
+            let low_beside_text = text_h > 0.0 && h < 0.75 * text_h;
+            !(low_beside_han || low_beside_num || low_beside_text)
         })
         .map(|l| l.read.clone())
         .collect()
@@ -645,6 +650,11 @@ mod tests {
                 line("4,563,800.00", 0.9, 10.0, 30.0)
             ]),
             ["4,563,800.00"]
+        );
+        // a small "1" over a short value
+        assert_eq!(
+            texts(&[line("1", 0.9, 0.0, 8.0), line("≥80%", 0.95, 10.0, 30.0)]),
+            ["≥80%"]
         );
         // a digit wrapped from a number, as tall as it and read surely, stays
         assert_eq!(
