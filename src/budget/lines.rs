@@ -401,7 +401,9 @@ fn line_of(
         }
     }
     let name = names.join(" / ");
-    if code.is_empty() && name.is_empty() && values.iter().all(|v| v.amount.is_none()) {
+    // An empty row, or one whose only text has no Chinese character: on a scan, specks and
+    // dust in an empty row read as "#", "●", "e", "11"; no budget line is named that way.
+    if code.is_empty() && !has_han(&name) && values.iter().all(|v| v.amount.is_none()) {
         return None;
     }
     let last_name = names.last().map(String::as_str).unwrap_or("");
@@ -432,6 +434,11 @@ fn line_of(
     })
 }
 
+fn has_han(s: &str) -> bool {
+    s.chars()
+        .any(|c| matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}'))
+}
+
 /// "2080101 行政运行" → ("2080101", "行政运行"): a 3-, 5- or 7-digit code, then a separator.
 fn code_in_name(n: &str) -> Option<(String, String)> {
     let f = fold_width(n.trim());
@@ -460,6 +467,68 @@ fn first_label_cell(g: &Grid<'_>, block: &[usize], r: usize) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::{Source, TableCell, TableRecord};
+
+    /// A table of plain cells, one string per cell.
+    pub(crate) fn table_of(rows: &[&[&str]]) -> TableRecord {
+        let n_cols = rows.iter().map(|r| r.len()).max().unwrap_or(0);
+        TableRecord {
+            kind: "table".into(),
+            id: "t-p1-t1".into(),
+            source: Source {
+                path: "a.pdf".into(),
+                sha256: None,
+                pages: vec![1],
+                tables: vec![],
+            },
+            title: None,
+            unit: Some("万元".into()),
+            department: None,
+            n_rows: rows.len(),
+            n_cols,
+            cells: rows
+                .iter()
+                .enumerate()
+                .flat_map(|(row, r)| {
+                    r.iter().enumerate().map(move |(col, t)| TableCell {
+                        row,
+                        col,
+                        rowspan: 1,
+                        colspan: 1,
+                        text: t.to_string(),
+                        conf: 0.9,
+                        bbox: None,
+                    })
+                })
+                .collect(),
+        }
+    }
+
+    fn names(rows: &[&[&str]]) -> Vec<String> {
+        let t = table_of(rows);
+        let g = Grid::new(&t);
+        let lay = layout(&g);
+        lines(&g, &lay, t.unit.as_deref())
+            .into_iter()
+            .map(|l| l.name)
+            .collect()
+    }
+
+    #[test]
+    fn speck_debris_in_an_empty_row_is_no_line() {
+        let got = names(&[
+            &["科目名称", "金额"],
+            &["合计", "18.00"],
+            &["#", ""],
+            &["●", ""],
+            &["I6E", ""],
+            &["11", ""],
+            &["十三、交通运输支出", ""],
+            &["", "4.00"],
+        ]);
+        // A named row with no amount is kept (printed empty); a stray amount is kept too.
+        assert_eq!(got, ["合计", "十三、交通运输支出", ""]);
+    }
 
     #[test]
     fn numbering_levels() {
