@@ -251,6 +251,33 @@ pub fn key_of_path(path: &[String]) -> Option<ColKey> {
     None
 }
 
+/// The first column of a header group whose own heading is unreadable ("△口口", "入计日" for a
+/// scanned 合计) while the column after it, under the same group heading, names a key of its
+/// own (人员经费 after 合计 under 基本支出): it is the group's 合计, keyed as 合计 would be,
+/// not by the group heading above it (which would give it the key of the group's parts).
+fn misread_group_total(paths: &[Vec<String>], c: usize) -> Option<ColKey> {
+    let path = &paths[c];
+    let (leaf, parent) = path.split_last()?;
+    if parent.is_empty()
+        || squash(leaf).is_empty()
+        || header_word(leaf) != HeaderWord::Nothing
+        || !parent.iter().any(|t| !squash(t).is_empty())
+    {
+        return None;
+    }
+    let first_in_group = c == 0 || paths[c - 1].split_last().map(|(_, p)| p) != Some(parent);
+    let next = paths.get(c + 1)?;
+    let (next_leaf, next_parent) = next.split_last()?;
+    let sibling_keyed =
+        next_parent == parent && matches!(header_word(next_leaf), HeaderWord::Key(_));
+    if !(first_in_group && sibling_keyed) {
+        return None;
+    }
+    let mut as_total = parent.to_vec();
+    as_total.push("合计".to_string());
+    key_of_path(&as_total)
+}
+
 /// One slot of the grid: the cell covering it (index into `TableRecord::cells`) and whether
 /// the slot is that cell's own top-left corner.
 #[derive(Debug, Clone, Copy)]
@@ -453,7 +480,7 @@ pub fn column_roles(g: &Grid<'_>, n_header: usize, paths: &[Vec<String>]) -> Vec
             if words.contains(&HeaderWord::Code) || words.contains(&HeaderWord::CodePart) {
                 return ColRole::Code;
             }
-            if let Some(k) = key_of_path(&paths[c]) {
+            if let Some(k) = misread_group_total(paths, c).or_else(|| key_of_path(&paths[c])) {
                 // A name column under a heading like "项目支出" has text in it, not figures.
                 if texty > numeric && texty > 1 {
                     return ColRole::Name;
@@ -541,6 +568,29 @@ mod tests {
         for (path, key) in cases {
             assert_eq!(key_of_path(&p(path)), *key, "{path:?}");
         }
+    }
+
+    #[test]
+    fn a_misread_group_total_heading_is_the_groups_total() {
+        use ColKey::*;
+        let paths = vec![
+            p(&["项目", "经济分类科目名称"]),
+            p(&["一般公共预算基本支出", "入计日"]),
+            p(&["一般公共预算基本支出", "人员经费"]),
+            p(&["一般公共预算基本支出", "公用经费"]),
+            p(&["“三公”经费", "△口口"]),
+            p(&["“三公”经费", "因公出国(境)费"]),
+        ];
+        assert_eq!(misread_group_total(&paths, 1), Some(Total));
+        assert_eq!(misread_group_total(&paths, 4), Some(ThreePublic));
+        // Readable headings, and a garbled heading that is not first in its group, keep theirs.
+        assert_eq!(misread_group_total(&paths, 2), None);
+        let later = vec![
+            p(&["基本支出", "人员经费"]),
+            p(&["基本支出", "△口口"]),
+            p(&["基本支出", "公用经费"]),
+        ];
+        assert_eq!(misread_group_total(&later, 1), None);
     }
 
     #[test]
