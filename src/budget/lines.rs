@@ -53,7 +53,8 @@ pub struct Line {
     /// The group's own 小计 line ("一般公共预算资金 | 小计"): the parent of the group's lines,
     /// not a table total.
     pub subtotal: bool,
-    pub warnings: Vec<String>,
+    /// (code, message): `budget_not_an_amount`, `budget_amount_repaired`, `budget_unit_assumed`.
+    pub warnings: Vec<(&'static str, String)>,
 }
 
 impl Line {
@@ -138,6 +139,21 @@ pub fn code_levels(code: &str) -> Vec<String> {
     }
 }
 
+/// The money unit a table's unit line names, as "万元" or "元": "万元" also with one misread
+/// character before 元 ("力元", "方元": the only two-character unit of these tables), `None`
+/// for no unit line or one that names no unit.
+pub fn printed_unit(unit: Option<&str>) -> Option<&'static str> {
+    let u: String = squash(unit?);
+    if u.contains('万') {
+        return Some("万元");
+    }
+    match u.chars().collect::<Vec<_>>()[..] {
+        ['元'] => Some("元"),
+        [c, '元'] if !matches!(c, '千' | '百' | '亿') => Some("万元"),
+        _ => None,
+    }
+}
+
 fn money_unit(unit: Option<&str>) -> MoneyUnit {
     match unit {
         Some(u) if u.contains("万") => MoneyUnit::Wan,
@@ -179,6 +195,42 @@ pub fn amount_of(
         col,
         wan,
     }))
+}
+
+/// One amount cell as a scan gives it: text that is no amount as read ("363,38", "80:00",
+/// "13,297..11", "16726725.44:") is repaired where the misreading is unambiguous (a comma or
+/// colon for the point, specks read as signs; see [`crate::normalise::speckled_amount`]), with
+/// a warning saying so; otherwise `None` with the reason.
+pub fn read_amount(
+    raw: &str,
+    unit: Option<&str>,
+    row: usize,
+    col: usize,
+    warnings: &mut Vec<(&'static str, String)>,
+) -> Option<Amount> {
+    match amount_of(raw, unit, row, col) {
+        Ok(a) => a,
+        Err(e) => {
+            let repaired = crate::normalise::speckled_amount(raw).and_then(|(fixed, why)| {
+                let a = amount_of(&fixed, unit, row, col).ok().flatten()?;
+                Some((a, fixed, why))
+            });
+            match repaired {
+                Some((mut a, fixed, why)) => {
+                    warnings.push((
+                        "budget_amount_repaired",
+                        format!("row {row} col {col}: {raw:?} read as {fixed} ({why})"),
+                    ));
+                    a.raw = raw.trim().to_string();
+                    Some(a)
+                }
+                None => {
+                    warnings.push(("budget_not_an_amount", format!("row {row} col {col}: {e}")));
+                    None
+                }
+            }
+        }
+    }
 }
 
 /// Reads the layout of a table: header rows, column roles and keys, blocks and sections.
@@ -376,13 +428,7 @@ fn line_of(
                     continue;
                 }
                 let raw = g.own_text(r, c);
-                let amount = match amount_of(raw, unit, r, c) {
-                    Ok(a) => a,
-                    Err(e) => {
-                        warnings.push(format!("row {r} col {c}: {e}"));
-                        None
-                    }
-                };
+                let amount = read_amount(raw, unit, r, c, &mut warnings);
                 values.push(ValueCell {
                     key: *k,
                     col: c,
@@ -515,6 +561,17 @@ mod tests {
     }
 
     #[test]
+    fn units_as_printed_and_misread() {
+        assert_eq!(printed_unit(Some("万元")), Some("万元"));
+        assert_eq!(printed_unit(Some("万元元")), Some("万元"));
+        assert_eq!(printed_unit(Some("力元")), Some("万元"));
+        assert_eq!(printed_unit(Some("元")), Some("元"));
+        assert_eq!(printed_unit(Some("千元")), None);
+        assert_eq!(printed_unit(Some("")), None);
+        assert_eq!(printed_unit(None), None);
+    }
+
+    #[test]
     fn speck_debris_in_an_empty_row_is_no_line() {
         let got = names(&[
             &["科目名称", "金额"],
@@ -578,5 +635,35 @@ mod tests {
         assert_eq!(b.ulp, "0.01".parse::<Decimal>().unwrap());
         assert!(amount_of("", Some("元"), 0, 0).unwrap().is_none());
         assert!(amount_of("abc", Some("元"), 0, 0).is_err());
+    }
+
+    #[test]
+    fn a_scans_misread_point_or_speck_is_repaired_with_a_warning() {
+        let read = |raw: &str| {
+            let mut w = Vec::new();
+            let a = read_amount(raw, Some("万元"), 3, 1, &mut w).map(|a| (a.yuan, a.ulp));
+            (a, w.len())
+        };
+        let wan = |s: &str| {
+            Some((
+                s.parse::<Decimal>().unwrap() * Decimal::from(10_000),
+                Decimal::from(100),
+            ))
+        };
+        for raw in [
+            "363,38", "363:38", "363..38", "363.:38", "363.38:", "3,6,3.38",
+        ] {
+            let (a, n) = read(raw);
+            if raw == "3,6,3.38" {
+                // Commas that do not group by threes: no reading is guessed.
+                assert_eq!((a, n), (None, 1), "{raw}");
+            } else {
+                assert_eq!((a, n), (wan("363.38"), 1), "{raw}");
+            }
+        }
+        assert_eq!(read("13,297..11"), (wan("13297.11"), 1));
+        assert_eq!(read("96,282;213.44"), (wan("96282213.44"), 1));
+        assert_eq!(read("1,463.84"), (wan("1463.84"), 0));
+        assert_eq!(read("●"), (None, 1));
     }
 }
