@@ -352,6 +352,32 @@ pub fn is_amount(t: &str) -> bool {
     matches!(parse_amount(t, MoneyUnit::Yuan), Ok(Some(_))) && t.chars().any(|c| c.is_ascii_digit())
 }
 
+/// An amount a scan misread with specks or a comma/colon for its point ("18,330::37",
+/// "363,38"): still an amount, so its column is one of figures, not of names.
+pub fn is_speckled_amount(t: &str) -> bool {
+    crate::normalise::speckled_amount(t).is_some_and(|(f, _)| is_amount(&f))
+}
+
+/// A code cell a scan misread: O, Q, D, 〇 for 0, l, I, | for 1, specks before or after it
+/// ("302Q1", "3Q211", "302,", "301 08:") — the digits when that leaves a whole 3-, 5- or
+/// 7-digit code, else `None` (a speck inside it, "30.1", is not guessed through).
+pub fn misread_code(t: &str) -> Option<String> {
+    let t: String = crate::normalise::fold_width(t)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    let t = t.trim_matches(['.', ',', ':', ';', '·', '\'', '`', '、', '。', '-', '_']);
+    let d: String = t
+        .chars()
+        .map(|c| match c {
+            'O' | 'o' | 'Q' | 'D' | '〇' => '0',
+            'l' | 'I' | '|' => '1',
+            _ => c,
+        })
+        .collect();
+    (d.chars().all(|c| c.is_ascii_digit()) && matches!(d.len(), 3 | 5 | 7)).then_some(d)
+}
+
 /// A row of column numbers ("1 | 2 | 3 …"), printed under some headers.
 pub fn is_numbering_row(g: &Grid<'_>, r: usize) -> bool {
     let vals: Vec<&str> = (0..g.n_cols())
@@ -475,7 +501,10 @@ pub fn column_roles(g: &Grid<'_>, n_header: usize, paths: &[Vec<String>]) -> Vec
                 .map(|r| g.own_text(r, c).trim())
                 .filter(|t| !t.is_empty())
                 .collect();
-            let numeric = data.iter().filter(|t| is_amount(t)).count();
+            let numeric = data
+                .iter()
+                .filter(|t| is_amount(t) || is_speckled_amount(t))
+                .count();
             let texty = data.len() - numeric;
             if words.contains(&HeaderWord::Code) || words.contains(&HeaderWord::CodePart) {
                 return ColRole::Code;
@@ -609,6 +638,20 @@ mod tests {
         assert_eq!(code_digits("2080101").as_deref(), Some("2080101"));
         assert_eq!(code_digits("208 01"), Some("20801".into()));
         assert_eq!(code_digits("行政运行"), None);
+        for (read, code) in [
+            ("302Q1", "30201"),
+            ("3Q211", "30211"),
+            ("302,", "302"),
+            ("301 08:", "30108"),
+            ("20101O4", "2010104"),
+        ] {
+            assert_eq!(misread_code(read).as_deref(), Some(code), "{read}");
+        }
+        for read in ["30.1:", "201010F", "3021", "行政运行", "1.5"] {
+            assert_eq!(misread_code(read), None, "{read}");
+        }
+        assert!(is_speckled_amount("18,330::37") && is_speckled_amount("363,38"));
+        assert!(!is_speckled_amount("行政运行") && !is_speckled_amount("2080101"));
         assert!(is_amount("1,463.84"));
         assert!(!is_amount(""));
         assert!(!is_amount("-"));

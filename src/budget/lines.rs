@@ -5,8 +5,8 @@
 use rust_decimal::Decimal;
 
 use super::header::{
-    code_digits, column_roles, header_paths, header_rows, is_numbering_row, is_total_label, ColKey,
-    ColRole, Column, Grid,
+    code_digits, column_roles, header_paths, header_rows, is_numbering_row, is_total_label,
+    misread_code, ColKey, ColRole, Column, Grid,
 };
 use super::kind::squash;
 use crate::normalise::{fold_width, parse_amount, MoneyUnit};
@@ -53,7 +53,8 @@ pub struct Line {
     /// The group's own 小计 line ("一般公共预算资金 | 小计"): the parent of the group's lines,
     /// not a table total.
     pub subtotal: bool,
-    /// (code, message): `budget_not_an_amount`, `budget_amount_repaired`, `budget_unit_assumed`.
+    /// (code, message): `budget_not_an_amount`, `budget_amount_repaired`, `budget_code_repaired`,
+    /// `budget_unit_assumed`.
     pub warnings: Vec<(&'static str, String)>,
 }
 
@@ -404,7 +405,16 @@ fn line_of(
                 if t.is_empty() {
                     continue;
                 }
-                let digits = code_digits(t);
+                let mut digits = code_digits(t);
+                if col.role == ColRole::Code && digits.is_none() {
+                    digits = misread_code(t);
+                    if let Some(d) = &digits {
+                        warnings.push((
+                            "budget_code_repaired",
+                            format!("row {r} col {c}: code {t:?} read as {d}"),
+                        ));
+                    }
+                }
                 if col.role == ColRole::Code && digits.is_some() {
                     let d = digits.unwrap_or_default();
                     // A 款 or 项 printed in its own column as "2" is "02".
