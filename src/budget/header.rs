@@ -352,6 +352,12 @@ pub fn is_amount(t: &str) -> bool {
     matches!(parse_amount(t, MoneyUnit::Yuan), Ok(Some(_))) && t.chars().any(|c| c.is_ascii_digit())
 }
 
+/// Holds a Chinese character.
+pub fn has_han(s: &str) -> bool {
+    s.chars()
+        .any(|c| matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}'))
+}
+
 /// An amount a scan misread with specks or a comma/colon for its point ("18,330::37",
 /// "363,38"): still an amount, so its column is one of figures, not of names.
 pub fn is_speckled_amount(t: &str) -> bool {
@@ -506,12 +512,14 @@ pub fn column_roles(g: &Grid<'_>, n_header: usize, paths: &[Vec<String>]) -> Vec
                 .filter(|t| is_amount(t) || is_speckled_amount(t))
                 .count();
             let texty = data.len() - numeric;
+            // Names are Chinese; specks in a mostly empty amount column ("è", "i1", "■") are not.
+            let named = data.iter().filter(|t| has_han(t)).count();
             if words.contains(&HeaderWord::Code) || words.contains(&HeaderWord::CodePart) {
                 return ColRole::Code;
             }
             if let Some(k) = misread_group_total(paths, c).or_else(|| key_of_path(&paths[c])) {
                 // A name column under a heading like "项目支出" has text in it, not figures.
-                if texty > numeric && texty > 1 {
+                if texty > numeric && named > 1 {
                     return ColRole::Name;
                 }
                 return ColRole::Value(k);

@@ -5,8 +5,8 @@
 use rust_decimal::Decimal;
 
 use super::header::{
-    code_digits, column_roles, header_paths, header_rows, is_numbering_row, is_total_label,
-    misread_code, ColKey, ColRole, Column, Grid,
+    code_digits, column_roles, has_han, header_paths, header_rows, is_numbering_row,
+    is_total_label, misread_code, ColKey, ColRole, Column, Grid,
 };
 use super::kind::squash;
 use crate::normalise::{fold_width, parse_amount, MoneyUnit};
@@ -456,6 +456,15 @@ fn line_of(
             names[0] = rest;
         }
     }
+    for n in &mut names {
+        if let Some((fixed, why)) = misread_name(n) {
+            warnings.push((
+                "budget_name_repaired",
+                format!("row {r}: name {n:?} read as {fixed:?} ({why})"),
+            ));
+            *n = fixed;
+        }
+    }
     let name = names.join(" / ");
     // An empty row, or one whose only text has no Chinese character: on a scan, specks and
     // dust in an empty row read as "#", "●", "e", "11"; no budget line is named that way.
@@ -490,9 +499,21 @@ fn line_of(
     })
 }
 
-fn has_han(s: &str) -> bool {
-    s.chars()
-        .any(|c| matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}'))
+/// A name a scan misread in ways no printed budget name has: specks after its last character
+/// read as a colon or point ("邮电费：", "上年结转资金:"), or the 一 of 一般 lost (a lone
+/// horizontal stroke the recogniser drops: "般公共服务支出"). The name repaired, and why.
+fn misread_name(n: &str) -> Option<(String, &'static str)> {
+    let trimmed = n.trim_end_matches([':', '：', '.', '·', ',', '，', ';', '；']);
+    if trimmed.len() < n.len() && has_han(trimmed) {
+        return Some((
+            trimmed.to_string(),
+            "signs after its last character taken for specks",
+        ));
+    }
+    if n.starts_with('般') {
+        return Some((format!("一{n}"), "the 一 of 一般 taken as lost"));
+    }
+    None
 }
 
 /// "2080101 行政运行" → ("2080101", "行政运行"): a 3-, 5- or 7-digit code, then a separator.
@@ -568,6 +589,36 @@ mod tests {
             .into_iter()
             .map(|l| l.name)
             .collect()
+    }
+
+    #[test]
+    fn names_with_a_scans_specks_or_lost_stroke() {
+        let m = |n: &str| misread_name(n).map(|(f, _)| f);
+        assert_eq!(m("邮电费：").as_deref(), Some("邮电费"));
+        assert_eq!(m("上年结转资金:").as_deref(), Some("上年结转资金"));
+        assert_eq!(m("般公共服务支出").as_deref(), Some("一般公共服务支出"));
+        assert_eq!(m("一般公共服务支出"), None);
+        assert_eq!(m("其中：动用上年结转"), None);
+        assert_eq!(m("1."), None);
+    }
+
+    #[test]
+    fn a_mostly_empty_amount_column_with_specks_is_still_amounts() {
+        // The 收入 half's amounts are mostly empty, and specks read as "è", "i1": still the
+        // amount column, so the halves stay two sections.
+        let t = table_of(&[
+            &["收入", "", "支出", ""],
+            &["项目", "金额", "项目", "金额"],
+            &["一、财政拨款", "100.00", "一、一般公共服务支出", "100.00"],
+            &["二、事业收入", "è", "二、外交支出", ""],
+            &["三、其他收入", "i1", "三、国防支出", "1"],
+            &["四、经营收入", "■", "四、公共安全支出", ""],
+            &["收入合计", "100.00", "支出合计", "100.00"],
+        ]);
+        let g = Grid::new(&t);
+        let lay = layout(&g);
+        assert_eq!(lay.blocks.len(), 2);
+        assert!(matches!(lay.columns[1].role, ColRole::Value(ColKey::Total)));
     }
 
     #[test]
