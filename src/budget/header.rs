@@ -192,6 +192,12 @@ pub fn header_word(text: &str) -> HeaderWord {
             return Key(*key);
         }
     }
+    // A scan's one misread character in a key of four characters or more ("项耳支出").
+    for (k, key) in keys {
+        if k.chars().count() >= 4 && super::kind::fuzzy_contains(&t, k) {
+            return Key(*key);
+        }
+    }
     let totalish = t.contains("合计") || t.contains("总计") || t.contains("小计");
     if t.contains("本年收入") && !totalish {
         return Key(Income);
@@ -628,6 +634,16 @@ mod tests {
             p(&["基本支出", "公用经费"]),
         ];
         assert_eq!(misread_group_total(&later, 1), None);
+    }
+
+    #[test]
+    fn a_header_key_with_one_misread_character() {
+        use ColKey::*;
+        assert_eq!(header_word("项耳支出"), HeaderWord::Key(Project));
+        assert_eq!(header_word("基本支岀"), HeaderWord::Key(Basic));
+        assert_eq!(header_word("人员经费"), HeaderWord::Key(Personnel));
+        // Three-character keys must match exactly: 会议费 is not 培训费.
+        assert_eq!(header_word("会训费"), HeaderWord::Nothing);
     }
 
     #[test]
