@@ -209,6 +209,36 @@ pub fn read_amount(
     col: usize,
     warnings: &mut Vec<(&'static str, String)>,
 ) -> Option<Amount> {
+    // Lines of a cell with no digit in them are specks or rules read as text ("_\n2.71",
+    // "元\n268.58"); digits stacked one a line ("4\n8") are specks, never a wrapped amount.
+    if raw.trim().contains('\n') {
+        let kept: Vec<&str> = raw
+            .lines()
+            .map(str::trim)
+            .filter(|l| l.chars().any(|c| c.is_ascii_digit()))
+            .collect();
+        // A lone digit beside specks ("■\n4", "1\n●") is one more speck.
+        if !kept.is_empty() && kept.iter().all(|l| l.chars().count() == 1) {
+            warnings.push((
+                "budget_not_an_amount",
+                format!("row {row} col {col}: {raw:?} taken for specks (lone digits among specks)"),
+            ));
+            return None;
+        }
+        if let [one] = kept[..] {
+            if amount_of(raw, unit, row, col).is_err() {
+                let a = read_amount(one, unit, row, col, warnings)?;
+                warnings.push((
+                    "budget_amount_repaired",
+                    format!("row {row} col {col}: {raw:?} read as {one} (lines without digits taken for specks)"),
+                ));
+                return Some(Amount {
+                    raw: raw.trim().to_string(),
+                    ..a
+                });
+            }
+        }
+    }
     match amount_of(raw, unit, row, col) {
         Ok(a) => a,
         Err(e) => {
@@ -356,7 +386,47 @@ pub fn lines(g: &Grid<'_>, lay: &Layout, unit: Option<&str>) -> Vec<Line> {
             }
         }
     }
+    drop_lone_digits(&mut out);
     out
+}
+
+/// In a table whose amounts are printed with two decimals, a cell read as one bare digit
+/// ("1", "4") is a speck in an empty cell, not an amount: it is dropped with a warning. A bare
+/// "0" is left alone: real tables print zero so among two-decimal amounts (a 三公 table's 0).
+fn drop_lone_digits(lines: &mut [Line]) {
+    let raws: Vec<String> = lines
+        .iter()
+        .flat_map(|l| l.values.iter().filter_map(|v| v.amount.as_ref()))
+        .map(|a| a.raw.chars().filter(|c| !c.is_whitespace()).collect())
+        .collect();
+    let two = raws
+        .iter()
+        .filter(|r| r.split_once('.').is_some_and(|(_, f)| f.len() == 2))
+        .count();
+    let lone = raws
+        .iter()
+        .filter(|r| r.chars().count() == 1 && r.chars().all(|c| c.is_ascii_digit()))
+        .count();
+    let others = raws.len() - lone;
+    if others < 5 || two * 10 < others * 9 {
+        return;
+    }
+    for l in lines.iter_mut() {
+        for v in &mut l.values {
+            let lone = v.amount.as_ref().is_some_and(|a| {
+                let t = a.raw.trim();
+                t.chars().count() == 1 && t.chars().all(|c| matches!(c, '1'..='9'))
+            });
+            if lone {
+                let a = v.amount.take();
+                let (r, c) = a.map(|a| (a.row, a.col)).unwrap_or_default();
+                l.warnings.push((
+                    "budget_not_an_amount",
+                    format!("row {r} col {c}: a lone digit among amounts printed with two decimals taken for a speck"),
+                ));
+            }
+        }
+    }
 }
 
 fn row_text(g: &Grid<'_>, r: usize) -> String {
@@ -619,6 +689,31 @@ mod tests {
         let lay = layout(&g);
         assert_eq!(lay.blocks.len(), 2);
         assert!(matches!(lay.columns[1].role, ColRole::Value(ColKey::Total)));
+    }
+
+    #[test]
+    fn specks_in_empty_amount_cells_are_no_amounts() {
+        let mut w = Vec::new();
+        assert!(read_amount("4\n8", Some("万元"), 0, 0, &mut w).is_none());
+        assert!(read_amount("■\n4", Some("万元"), 0, 0, &mut w).is_none());
+        let a = read_amount("_\n2.71", Some("万元"), 0, 0, &mut w).map(|a| a.yuan);
+        assert_eq!(a, Some(Decimal::from(27_100)));
+        let a = read_amount("元\n268.58", Some("万元"), 0, 0, &mut w).map(|a| a.yuan);
+        assert_eq!(a, Some(Decimal::from(2_685_800)));
+        let t = table_of(&[
+            &["科目名称", "金额"],
+            &["合计", "18.00"],
+            &["一、工资", "10.00"],
+            &["二、商品", "8.00"],
+            &["三、其他", "1"],
+            &["四、国防", "0.00"],
+            &["五、外交", "0.00"],
+        ]);
+        let g = Grid::new(&t);
+        let ls = lines(&g, &layout(&g), t.unit.as_deref());
+        let third = ls.iter().find(|l| l.name == "三、其他").unwrap();
+        assert!(third.values[0].amount.is_none() && !third.warnings.is_empty());
+        assert!(ls[1].values[0].amount.is_some());
     }
 
     #[test]
