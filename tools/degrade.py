@@ -22,6 +22,8 @@ Styles (each a class of capture, not a particular file):
   rot90    the page turned 90° clockwise with no /Rotate in the PDF (and 1° skew), 200 DPI
   rot270   the same turned the other way, with perspective
   lowres   a 120 DPI copy, JPEG 75
+  plain    a clean 200 DPI render, JPEG 85, nothing else (the baseline: what the
+           scanned path makes of the page when the capture adds no damage)
 
 Needs Pillow, numpy, opencv-python-headless and pymupdf (pip).
 """
@@ -35,7 +37,7 @@ import numpy as np
 import pymupdf
 from PIL import Image
 
-STYLES = ["photo", "bilevel", "speckle", "curl", "rot90", "rot270", "lowres"]
+STYLES = ["photo", "bilevel", "speckle", "curl", "rot90", "rot270", "lowres", "plain"]
 
 
 def page_images(pdf):
@@ -195,6 +197,11 @@ def lowres(img, dpi, rng):
     return jpeg(rescale(img, dpi, target), 75), target
 
 
+def plain(img, dpi):
+    target = 200.0
+    return jpeg(rescale(img, dpi, target), 85), target
+
+
 def degrade(style, img, dpi, rng):
     return {
         "photo": lambda: photo(img, dpi, rng),
@@ -204,6 +211,7 @@ def degrade(style, img, dpi, rng):
         "rot90": lambda: rot90(img, dpi, rng, k=-1),
         "rot270": lambda: rot270(img, dpi, rng),
         "lowres": lambda: lowres(img, dpi, rng),
+        "plain": lambda: plain(img, dpi),
     }[style]()
 
 

@@ -192,6 +192,12 @@ pub fn header_word(text: &str) -> HeaderWord {
             return Key(*key);
         }
     }
+    // A scan's one misread character in a key of four characters or more ("项耳支出").
+    for (k, key) in keys {
+        if k.chars().count() >= 4 && super::kind::fuzzy_contains(&t, k) {
+            return Key(*key);
+        }
+    }
     let totalish = t.contains("合计") || t.contains("总计") || t.contains("小计");
     if t.contains("本年收入") && !totalish {
         return Key(Income);
@@ -249,6 +255,33 @@ pub fn key_of_path(path: &[String]) -> Option<ColKey> {
         }
     }
     None
+}
+
+/// The first column of a header group whose own heading is unreadable ("△口口", "入计日" for a
+/// scanned 合计) while the column after it, under the same group heading, names a key of its
+/// own (人员经费 after 合计 under 基本支出): it is the group's 合计, keyed as 合计 would be,
+/// not by the group heading above it (which would give it the key of the group's parts).
+fn misread_group_total(paths: &[Vec<String>], c: usize) -> Option<ColKey> {
+    let path = &paths[c];
+    let (leaf, parent) = path.split_last()?;
+    if parent.is_empty()
+        || squash(leaf).is_empty()
+        || header_word(leaf) != HeaderWord::Nothing
+        || !parent.iter().any(|t| !squash(t).is_empty())
+    {
+        return None;
+    }
+    let first_in_group = c == 0 || paths[c - 1].split_last().map(|(_, p)| p) != Some(parent);
+    let next = paths.get(c + 1)?;
+    let (next_leaf, next_parent) = next.split_last()?;
+    let sibling_keyed =
+        next_parent == parent && matches!(header_word(next_leaf), HeaderWord::Key(_));
+    if !(first_in_group && sibling_keyed) {
+        return None;
+    }
+    let mut as_total = parent.to_vec();
+    as_total.push("合计".to_string());
+    key_of_path(&as_total)
 }
 
 /// One slot of the grid: the cell covering it (index into `TableRecord::cells`) and whether
@@ -323,6 +356,38 @@ impl<'a> Grid<'a> {
 /// A cell's text parses as a printed amount (not empty, not a dash).
 pub fn is_amount(t: &str) -> bool {
     matches!(parse_amount(t, MoneyUnit::Yuan), Ok(Some(_))) && t.chars().any(|c| c.is_ascii_digit())
+}
+
+/// Holds a Chinese character.
+pub fn has_han(s: &str) -> bool {
+    s.chars()
+        .any(|c| matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}'))
+}
+
+/// An amount a scan misread with specks or a comma/colon for its point ("18,330::37",
+/// "363,38"): still an amount, so its column is one of figures, not of names.
+pub fn is_speckled_amount(t: &str) -> bool {
+    crate::normalise::speckled_amount(t).is_some_and(|(f, _)| is_amount(&f))
+}
+
+/// A code cell a scan misread: O, Q, D, 〇 for 0, l, I, | for 1, specks before or after it
+/// ("302Q1", "3Q211", "302,", "301 08:") — the digits when that leaves a whole 3-, 5- or
+/// 7-digit code, else `None` (a speck inside it, "30.1", is not guessed through).
+pub fn misread_code(t: &str) -> Option<String> {
+    let t: String = crate::normalise::fold_width(t)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    let t = t.trim_matches(['.', ',', ':', ';', '·', '\'', '`', '、', '。', '-', '_']);
+    let d: String = t
+        .chars()
+        .map(|c| match c {
+            'O' | 'o' | 'Q' | 'D' | '〇' => '0',
+            'l' | 'I' | '|' => '1',
+            _ => c,
+        })
+        .collect();
+    (d.chars().all(|c| c.is_ascii_digit()) && matches!(d.len(), 3 | 5 | 7)).then_some(d)
 }
 
 /// A row of column numbers ("1 | 2 | 3 …"), printed under some headers.
@@ -448,14 +513,19 @@ pub fn column_roles(g: &Grid<'_>, n_header: usize, paths: &[Vec<String>]) -> Vec
                 .map(|r| g.own_text(r, c).trim())
                 .filter(|t| !t.is_empty())
                 .collect();
-            let numeric = data.iter().filter(|t| is_amount(t)).count();
+            let numeric = data
+                .iter()
+                .filter(|t| is_amount(t) || is_speckled_amount(t))
+                .count();
             let texty = data.len() - numeric;
+            // Names are Chinese; specks in a mostly empty amount column ("è", "i1", "■") are not.
+            let named = data.iter().filter(|t| has_han(t)).count();
             if words.contains(&HeaderWord::Code) || words.contains(&HeaderWord::CodePart) {
                 return ColRole::Code;
             }
-            if let Some(k) = key_of_path(&paths[c]) {
+            if let Some(k) = misread_group_total(paths, c).or_else(|| key_of_path(&paths[c])) {
                 // A name column under a heading like "项目支出" has text in it, not figures.
-                if texty > numeric && texty > 1 {
+                if texty > numeric && named > 1 {
                     return ColRole::Name;
                 }
                 return ColRole::Value(k);
@@ -544,6 +614,39 @@ mod tests {
     }
 
     #[test]
+    fn a_misread_group_total_heading_is_the_groups_total() {
+        use ColKey::*;
+        let paths = vec![
+            p(&["项目", "经济分类科目名称"]),
+            p(&["一般公共预算基本支出", "入计日"]),
+            p(&["一般公共预算基本支出", "人员经费"]),
+            p(&["一般公共预算基本支出", "公用经费"]),
+            p(&["“三公”经费", "△口口"]),
+            p(&["“三公”经费", "因公出国(境)费"]),
+        ];
+        assert_eq!(misread_group_total(&paths, 1), Some(Total));
+        assert_eq!(misread_group_total(&paths, 4), Some(ThreePublic));
+        // Readable headings, and a garbled heading that is not first in its group, keep theirs.
+        assert_eq!(misread_group_total(&paths, 2), None);
+        let later = vec![
+            p(&["基本支出", "人员经费"]),
+            p(&["基本支出", "△口口"]),
+            p(&["基本支出", "公用经费"]),
+        ];
+        assert_eq!(misread_group_total(&later, 1), None);
+    }
+
+    #[test]
+    fn a_header_key_with_one_misread_character() {
+        use ColKey::*;
+        assert_eq!(header_word("项耳支出"), HeaderWord::Key(Project));
+        assert_eq!(header_word("基本支岀"), HeaderWord::Key(Basic));
+        assert_eq!(header_word("人员经费"), HeaderWord::Key(Personnel));
+        // Three-character keys must match exactly: 会议费 is not 培训费.
+        assert_eq!(header_word("会训费"), HeaderWord::Nothing);
+    }
+
+    #[test]
     fn header_words() {
         assert_eq!(header_word("类"), HeaderWord::CodePart);
         assert_eq!(header_word("功能分类科目编码"), HeaderWord::Code);
@@ -559,6 +662,20 @@ mod tests {
         assert_eq!(code_digits("2080101").as_deref(), Some("2080101"));
         assert_eq!(code_digits("208 01"), Some("20801".into()));
         assert_eq!(code_digits("行政运行"), None);
+        for (read, code) in [
+            ("302Q1", "30201"),
+            ("3Q211", "30211"),
+            ("302,", "302"),
+            ("301 08:", "30108"),
+            ("20101O4", "2010104"),
+        ] {
+            assert_eq!(misread_code(read).as_deref(), Some(code), "{read}");
+        }
+        for read in ["30.1:", "201010F", "3021", "行政运行", "1.5"] {
+            assert_eq!(misread_code(read), None, "{read}");
+        }
+        assert!(is_speckled_amount("18,330::37") && is_speckled_amount("363,38"));
+        assert!(!is_speckled_amount("行政运行") && !is_speckled_amount("2080101"));
         assert!(is_amount("1,463.84"));
         assert!(!is_amount(""));
         assert!(!is_amount("-"));

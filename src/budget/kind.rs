@@ -159,6 +159,13 @@ pub fn classify_title(title: &str) -> Option<TableKind> {
     if t.contains("支出") && (summary || t.contains("预算表") || t.contains("决算表")) {
         return Some(ExpenditureSummary);
     }
+    // A scan's misread character in 收入/支出 itself ("部门艾出预算总表").
+    if has(&t, "收入预算") || has(&t, "收入决算") {
+        return Some(IncomeSummary);
+    }
+    if has(&t, "支出预算") || has(&t, "支出决算") {
+        return Some(ExpenditureSummary);
+    }
     None
 }
 
@@ -258,6 +265,11 @@ mod tests {
 
     #[test]
     fn ocr_noise_in_a_keyword_is_tolerated() {
+        assert_eq!(
+            classify_title("2026年部门艾出预算总表"),
+            Some(ExpenditureSummary)
+        );
+        assert_eq!(classify_title("部门收人预算总表"), Some(IncomeSummary));
         assert_eq!(
             classify_title("2023年财政拔款收支总表"),
             Some(FiscalGrantSummary)

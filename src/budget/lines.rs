@@ -5,8 +5,8 @@
 use rust_decimal::Decimal;
 
 use super::header::{
-    code_digits, column_roles, header_paths, header_rows, is_numbering_row, is_total_label, ColKey,
-    ColRole, Column, Grid,
+    code_digits, column_roles, has_han, header_paths, header_rows, is_numbering_row,
+    is_total_label, misread_code, ColKey, ColRole, Column, Grid,
 };
 use super::kind::squash;
 use crate::normalise::{fold_width, parse_amount, MoneyUnit};
@@ -53,7 +53,9 @@ pub struct Line {
     /// The group's own 小计 line ("一般公共预算资金 | 小计"): the parent of the group's lines,
     /// not a table total.
     pub subtotal: bool,
-    pub warnings: Vec<String>,
+    /// (code, message): `budget_not_an_amount`, `budget_amount_repaired`, `budget_code_repaired`,
+    /// `budget_unit_assumed`.
+    pub warnings: Vec<(&'static str, String)>,
 }
 
 impl Line {
@@ -138,6 +140,21 @@ pub fn code_levels(code: &str) -> Vec<String> {
     }
 }
 
+/// The money unit a table's unit line names, as "万元" or "元": "万元" also with one misread
+/// character before 元 ("力元", "方元": the only two-character unit of these tables), `None`
+/// for no unit line or one that names no unit.
+pub fn printed_unit(unit: Option<&str>) -> Option<&'static str> {
+    let u: String = squash(unit?);
+    if u.contains('万') {
+        return Some("万元");
+    }
+    match u.chars().collect::<Vec<_>>()[..] {
+        ['元'] => Some("元"),
+        [c, '元'] if !matches!(c, '千' | '百' | '亿') => Some("万元"),
+        _ => None,
+    }
+}
+
 fn money_unit(unit: Option<&str>) -> MoneyUnit {
     match unit {
         Some(u) if u.contains("万") => MoneyUnit::Wan,
@@ -179,6 +196,72 @@ pub fn amount_of(
         col,
         wan,
     }))
+}
+
+/// One amount cell as a scan gives it: text that is no amount as read ("363,38", "80:00",
+/// "13,297..11", "16726725.44:") is repaired where the misreading is unambiguous (a comma or
+/// colon for the point, specks read as signs; see [`crate::normalise::speckled_amount`]), with
+/// a warning saying so; otherwise `None` with the reason.
+pub fn read_amount(
+    raw: &str,
+    unit: Option<&str>,
+    row: usize,
+    col: usize,
+    warnings: &mut Vec<(&'static str, String)>,
+) -> Option<Amount> {
+    // Lines of a cell with no digit in them are specks or rules read as text ("_\n2.71",
+    // "元\n268.58"); digits stacked one a line ("4\n8") are specks, never a wrapped amount.
+    if raw.trim().contains('\n') {
+        let kept: Vec<&str> = raw
+            .lines()
+            .map(str::trim)
+            .filter(|l| l.chars().any(|c| c.is_ascii_digit()))
+            .collect();
+        // A lone digit beside specks ("■\n4", "1\n●") is one more speck.
+        if !kept.is_empty() && kept.iter().all(|l| l.chars().count() == 1) {
+            warnings.push((
+                "budget_not_an_amount",
+                format!("row {row} col {col}: {raw:?} taken for specks (lone digits among specks)"),
+            ));
+            return None;
+        }
+        if let [one] = kept[..] {
+            if amount_of(raw, unit, row, col).is_err() {
+                let a = read_amount(one, unit, row, col, warnings)?;
+                warnings.push((
+                    "budget_amount_repaired",
+                    format!("row {row} col {col}: {raw:?} read as {one} (lines without digits taken for specks)"),
+                ));
+                return Some(Amount {
+                    raw: raw.trim().to_string(),
+                    ..a
+                });
+            }
+        }
+    }
+    match amount_of(raw, unit, row, col) {
+        Ok(a) => a,
+        Err(e) => {
+            let repaired = crate::normalise::speckled_amount(raw).and_then(|(fixed, why)| {
+                let a = amount_of(&fixed, unit, row, col).ok().flatten()?;
+                Some((a, fixed, why))
+            });
+            match repaired {
+                Some((mut a, fixed, why)) => {
+                    warnings.push((
+                        "budget_amount_repaired",
+                        format!("row {row} col {col}: {raw:?} read as {fixed} ({why})"),
+                    ));
+                    a.raw = raw.trim().to_string();
+                    Some(a)
+                }
+                None => {
+                    warnings.push(("budget_not_an_amount", format!("row {row} col {col}: {e}")));
+                    None
+                }
+            }
+        }
+    }
 }
 
 /// Reads the layout of a table: header rows, column roles and keys, blocks and sections.
@@ -303,7 +386,47 @@ pub fn lines(g: &Grid<'_>, lay: &Layout, unit: Option<&str>) -> Vec<Line> {
             }
         }
     }
+    drop_lone_digits(&mut out);
     out
+}
+
+/// In a table whose amounts are printed with two decimals, a cell read as one bare digit
+/// ("1", "4") is a speck in an empty cell, not an amount: it is dropped with a warning. A bare
+/// "0" is left alone: real tables print zero so among two-decimal amounts (a 三公 table's 0).
+fn drop_lone_digits(lines: &mut [Line]) {
+    let raws: Vec<String> = lines
+        .iter()
+        .flat_map(|l| l.values.iter().filter_map(|v| v.amount.as_ref()))
+        .map(|a| a.raw.chars().filter(|c| !c.is_whitespace()).collect())
+        .collect();
+    let two = raws
+        .iter()
+        .filter(|r| r.split_once('.').is_some_and(|(_, f)| f.len() == 2))
+        .count();
+    let lone = raws
+        .iter()
+        .filter(|r| r.chars().count() == 1 && r.chars().all(|c| c.is_ascii_digit()))
+        .count();
+    let others = raws.len() - lone;
+    if others < 5 || two * 10 < others * 9 {
+        return;
+    }
+    for l in lines.iter_mut() {
+        for v in &mut l.values {
+            let lone = v.amount.as_ref().is_some_and(|a| {
+                let t = a.raw.trim();
+                t.chars().count() == 1 && t.chars().all(|c| matches!(c, '1'..='9'))
+            });
+            if lone {
+                let a = v.amount.take();
+                let (r, c) = a.map(|a| (a.row, a.col)).unwrap_or_default();
+                l.warnings.push((
+                    "budget_not_an_amount",
+                    format!("row {r} col {c}: a lone digit among amounts printed with two decimals taken for a speck"),
+                ));
+            }
+        }
+    }
 }
 
 fn row_text(g: &Grid<'_>, r: usize) -> String {
@@ -352,7 +475,16 @@ fn line_of(
                 if t.is_empty() {
                     continue;
                 }
-                let digits = code_digits(t);
+                let mut digits = code_digits(t);
+                if col.role == ColRole::Code && digits.is_none() {
+                    digits = misread_code(t);
+                    if let Some(d) = &digits {
+                        warnings.push((
+                            "budget_code_repaired",
+                            format!("row {r} col {c}: code {t:?} read as {d}"),
+                        ));
+                    }
+                }
                 if col.role == ColRole::Code && digits.is_some() {
                     let d = digits.unwrap_or_default();
                     // A 款 or 项 printed in its own column as "2" is "02".
@@ -376,13 +508,7 @@ fn line_of(
                     continue;
                 }
                 let raw = g.own_text(r, c);
-                let amount = match amount_of(raw, unit, r, c) {
-                    Ok(a) => a,
-                    Err(e) => {
-                        warnings.push(format!("row {r} col {c}: {e}"));
-                        None
-                    }
-                };
+                let amount = read_amount(raw, unit, r, c, &mut warnings);
                 values.push(ValueCell {
                     key: *k,
                     col: c,
@@ -400,8 +526,19 @@ fn line_of(
             names[0] = rest;
         }
     }
+    for n in &mut names {
+        if let Some((fixed, why)) = misread_name(n) {
+            warnings.push((
+                "budget_name_repaired",
+                format!("row {r}: name {n:?} read as {fixed:?} ({why})"),
+            ));
+            *n = fixed;
+        }
+    }
     let name = names.join(" / ");
-    if code.is_empty() && name.is_empty() && values.iter().all(|v| v.amount.is_none()) {
+    // An empty row, or one whose only text has no Chinese character: on a scan, specks and
+    // dust in an empty row read as "#", "●", "e", "11"; no budget line is named that way.
+    if code.is_empty() && !has_han(&name) && values.iter().all(|v| v.amount.is_none()) {
         return None;
     }
     let last_name = names.last().map(String::as_str).unwrap_or("");
@@ -432,6 +569,23 @@ fn line_of(
     })
 }
 
+/// A name a scan misread in ways no printed budget name has: specks after its last character
+/// read as a colon or point ("邮电费：", "上年结转资金:"), or the 一 of 一般 lost (a lone
+/// horizontal stroke the recogniser drops: "般公共服务支出"). The name repaired, and why.
+fn misread_name(n: &str) -> Option<(String, &'static str)> {
+    let trimmed = n.trim_end_matches([':', '：', '.', '·', ',', '，', ';', '；']);
+    if trimmed.len() < n.len() && has_han(trimmed) {
+        return Some((
+            trimmed.to_string(),
+            "signs after its last character taken for specks",
+        ));
+    }
+    if n.starts_with('般') {
+        return Some((format!("一{n}"), "the 一 of 一般 taken as lost"));
+    }
+    None
+}
+
 /// "2080101 行政运行" → ("2080101", "行政运行"): a 3-, 5- or 7-digit code, then a separator.
 fn code_in_name(n: &str) -> Option<(String, String)> {
     let f = fold_width(n.trim());
@@ -460,6 +614,134 @@ fn first_label_cell(g: &Grid<'_>, block: &[usize], r: usize) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::{Source, TableCell, TableRecord};
+
+    /// A table of plain cells, one string per cell.
+    pub(crate) fn table_of(rows: &[&[&str]]) -> TableRecord {
+        let n_cols = rows.iter().map(|r| r.len()).max().unwrap_or(0);
+        TableRecord {
+            kind: "table".into(),
+            id: "t-p1-t1".into(),
+            source: Source {
+                path: "a.pdf".into(),
+                sha256: None,
+                pages: vec![1],
+                tables: vec![],
+            },
+            title: None,
+            unit: Some("万元".into()),
+            department: None,
+            n_rows: rows.len(),
+            n_cols,
+            cells: rows
+                .iter()
+                .enumerate()
+                .flat_map(|(row, r)| {
+                    r.iter().enumerate().map(move |(col, t)| TableCell {
+                        row,
+                        col,
+                        rowspan: 1,
+                        colspan: 1,
+                        text: t.to_string(),
+                        conf: 0.9,
+                        bbox: None,
+                    })
+                })
+                .collect(),
+        }
+    }
+
+    fn names(rows: &[&[&str]]) -> Vec<String> {
+        let t = table_of(rows);
+        let g = Grid::new(&t);
+        let lay = layout(&g);
+        lines(&g, &lay, t.unit.as_deref())
+            .into_iter()
+            .map(|l| l.name)
+            .collect()
+    }
+
+    #[test]
+    fn names_with_a_scans_specks_or_lost_stroke() {
+        let m = |n: &str| misread_name(n).map(|(f, _)| f);
+        assert_eq!(m("邮电费：").as_deref(), Some("邮电费"));
+        assert_eq!(m("上年结转资金:").as_deref(), Some("上年结转资金"));
+        assert_eq!(m("般公共服务支出").as_deref(), Some("一般公共服务支出"));
+        assert_eq!(m("一般公共服务支出"), None);
+        assert_eq!(m("其中：动用上年结转"), None);
+        assert_eq!(m("1."), None);
+    }
+
+    #[test]
+    fn a_mostly_empty_amount_column_with_specks_is_still_amounts() {
+        // The 收入 half's amounts are mostly empty, and specks read as "è", "i1": still the
+        // amount column, so the halves stay two sections.
+        let t = table_of(&[
+            &["收入", "", "支出", ""],
+            &["项目", "金额", "项目", "金额"],
+            &["一、财政拨款", "100.00", "一、一般公共服务支出", "100.00"],
+            &["二、事业收入", "è", "二、外交支出", ""],
+            &["三、其他收入", "i1", "三、国防支出", "1"],
+            &["四、经营收入", "■", "四、公共安全支出", ""],
+            &["收入合计", "100.00", "支出合计", "100.00"],
+        ]);
+        let g = Grid::new(&t);
+        let lay = layout(&g);
+        assert_eq!(lay.blocks.len(), 2);
+        assert!(matches!(lay.columns[1].role, ColRole::Value(ColKey::Total)));
+    }
+
+    #[test]
+    fn specks_in_empty_amount_cells_are_no_amounts() {
+        let mut w = Vec::new();
+        assert!(read_amount("4\n8", Some("万元"), 0, 0, &mut w).is_none());
+        assert!(read_amount("■\n4", Some("万元"), 0, 0, &mut w).is_none());
+        let a = read_amount("_\n2.71", Some("万元"), 0, 0, &mut w).map(|a| a.yuan);
+        assert_eq!(a, Some(Decimal::from(27_100)));
+        let a = read_amount("元\n268.58", Some("万元"), 0, 0, &mut w).map(|a| a.yuan);
+        assert_eq!(a, Some(Decimal::from(2_685_800)));
+        let t = table_of(&[
+            &["科目名称", "金额"],
+            &["合计", "18.00"],
+            &["一、工资", "10.00"],
+            &["二、商品", "8.00"],
+            &["三、其他", "1"],
+            &["四、国防", "0.00"],
+            &["五、外交", "0.00"],
+        ]);
+        let g = Grid::new(&t);
+        let ls = lines(&g, &layout(&g), t.unit.as_deref());
+        let third = ls.iter().find(|l| l.name == "三、其他").unwrap();
+        assert!(third.values[0].amount.is_none() && !third.warnings.is_empty());
+        assert!(ls[1].values[0].amount.is_some());
+    }
+
+    #[test]
+    fn units_as_printed_and_misread() {
+        assert_eq!(printed_unit(Some("万元")), Some("万元"));
+        assert_eq!(printed_unit(Some("万元元")), Some("万元"));
+        assert_eq!(printed_unit(Some("力元")), Some("万元"));
+        assert_eq!(printed_unit(Some("元")), Some("元"));
+        assert_eq!(printed_unit(Some("千元")), None);
+        assert_eq!(printed_unit(Some("")), None);
+        assert_eq!(printed_unit(None), None);
+    }
+
+    #[test]
+    fn speck_debris_in_an_empty_row_is_no_line() {
+        let got = names(&[
+            &["科目名称", "金额"],
+            &["合计", "18.00"],
+            &["#", ""],
+            &["●", ""],
+            &["I6E", ""],
+            &["11", ""],
+            &["十三、交通运输支出", ""],
+            &["", "4.00"],
+        ]);
+        // A named row with no amount is kept (printed empty); a stray amount is kept too.
+        assert_eq!(got, ["合计", "十三、交通运输支出", ""]);
+    }
 
     #[test]
     fn numbering_levels() {
@@ -509,5 +791,35 @@ mod tests {
         assert_eq!(b.ulp, "0.01".parse::<Decimal>().unwrap());
         assert!(amount_of("", Some("元"), 0, 0).unwrap().is_none());
         assert!(amount_of("abc", Some("元"), 0, 0).is_err());
+    }
+
+    #[test]
+    fn a_scans_misread_point_or_speck_is_repaired_with_a_warning() {
+        let read = |raw: &str| {
+            let mut w = Vec::new();
+            let a = read_amount(raw, Some("万元"), 3, 1, &mut w).map(|a| (a.yuan, a.ulp));
+            (a, w.len())
+        };
+        let wan = |s: &str| {
+            Some((
+                s.parse::<Decimal>().unwrap() * Decimal::from(10_000),
+                Decimal::from(100),
+            ))
+        };
+        for raw in [
+            "363,38", "363:38", "363..38", "363.:38", "363.38:", "3,6,3.38",
+        ] {
+            let (a, n) = read(raw);
+            if raw == "3,6,3.38" {
+                // Commas that do not group by threes: no reading is guessed.
+                assert_eq!((a, n), (None, 1), "{raw}");
+            } else {
+                assert_eq!((a, n), (wan("363.38"), 1), "{raw}");
+            }
+        }
+        assert_eq!(read("13,297..11"), (wan("13297.11"), 1));
+        assert_eq!(read("96,282;213.44"), (wan("96282213.44"), 1));
+        assert_eq!(read("1,463.84"), (wan("1463.84"), 0));
+        assert_eq!(read("●"), (None, 1));
     }
 }

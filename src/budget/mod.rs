@@ -178,6 +178,24 @@ fn fiscal_year_of(s: &str) -> Option<i32> {
 /// Widest table taken as a budget table.
 const MAX_COLS: usize = 64;
 
+/// The unit most of a file's tables print ("万元" or "元"), for a table whose unit line a scan
+/// lost or garbled; `None` when no table prints one or they are evenly split.
+fn file_unit(tables: &[TableRecord]) -> Option<&'static str> {
+    let (mut wan, mut yuan) = (0, 0);
+    for t in tables {
+        match lines::printed_unit(t.unit.as_deref()) {
+            Some("万元") => wan += 1,
+            Some(_) => yuan += 1,
+            None => {}
+        }
+    }
+    match wan.cmp(&yuan) {
+        std::cmp::Ordering::Greater => Some("万元"),
+        std::cmp::Ordering::Less => Some("元"),
+        std::cmp::Ordering::Equal => None,
+    }
+}
+
 struct Prepared<'a> {
     table: &'a TableRecord,
     kind: TableKind,
@@ -191,6 +209,7 @@ struct Prepared<'a> {
 /// first pages, where a disclosure prints its year when its table titles do not.
 pub fn analyse_file(tables: &[TableRecord], records: &[Record], cover: &str) -> FileBudget {
     let mut prepared: Vec<Prepared<'_>> = Vec::new();
+    let file_unit = file_unit(tables);
     for t in tables {
         // Budget tables have a few dozen columns at most; a one-line text file of a million
         // cells is not one, and must not cost quadratic time.
@@ -221,7 +240,24 @@ pub fn analyse_file(tables: &[TableRecord], records: &[Record], cover: &str) -> 
         {
             continue;
         }
-        let ls = lines::lines(&g, &lay, t.unit.as_deref());
+        let (unit, unit_note) = match lines::printed_unit(t.unit.as_deref()) {
+            Some(u) => (Some(u), None),
+            None => (
+                file_unit,
+                file_unit.map(|u| {
+                    format!(
+                        "unit line read as {:?}: amounts taken in {u}, the unit of the file's other tables",
+                        t.unit.as_deref().unwrap_or("")
+                    )
+                }),
+            ),
+        };
+        let mut ls = lines::lines(&g, &lay, unit);
+        if let Some(n) = unit_note {
+            for l in &mut ls {
+                l.warnings.push(("budget_unit_assumed", n.clone()));
+            }
+        }
         let year = fiscal_year_of(&title).or_else(|| fiscal_year_of(&header));
         prepared.push(Prepared {
             table: t,
@@ -470,8 +506,8 @@ pub fn analyse_file(tables: &[TableRecord], records: &[Record], cover: &str) -> 
         let mut warnings: Vec<BudgetWarning> = l
             .warnings
             .iter()
-            .map(|m| BudgetWarning {
-                code: "budget_not_an_amount".into(),
+            .map(|(code, m)| BudgetWarning {
+                code: (*code).into(),
                 message: m.clone(),
                 cells: vec![],
                 suggestions: vec![],

@@ -545,7 +545,7 @@ fn is_numbering_line(t: &str) -> bool {
 
 /// A line that is only a unit and/or department and/or year, never a title.
 fn is_meta_line(t: &str) -> bool {
-    if is_year_text(t) {
+    if is_year_text(t) || is_bare_label(t) {
         return true;
     }
     let has_meta = unit_of(t).is_some() || department_of(t).is_some();
@@ -559,14 +559,32 @@ fn is_meta_line(t: &str) -> bool {
         || DEPT_LABELS.iter().any(|l| c.contains(&vocab::compact(l)))
 }
 
+/// "部门：" or "单位：" with nothing after it: on a scan the value printed far to its right is
+/// read as a line of its own, and the label alone is no title.
+fn is_bare_label(t: &str) -> bool {
+    let c = vocab::compact(t);
+    c.strip_suffix(':').is_some_and(|l| {
+        l == "单位" || l == "金额单位" || DEPT_LABELS.iter().any(|d| vocab::compact(d) == l)
+    })
+}
+
 /// The printed title among the lines before a table: the last line that is not meta, skipping a
-/// numbering line when a real title is also there.
+/// numbering line when a real title is also there, and preferring a line that names a table
+/// (…表) to short lines below it (on a scan the department's name, printed apart from its
+/// "部门：" label, is a line of its own below the title) but never to prose ("…单位包括：").
 fn title_of(lines: &[&String]) -> Option<String> {
     let cands: Vec<&&String> = lines.iter().filter(|l| !is_meta_line(l)).collect();
-    cands
+    let named = cands
         .iter()
         .rev()
-        .find(|l| !is_numbering_line(l))
+        .filter(|l| !is_numbering_line(l))
+        .take_while(|l| {
+            let c = vocab::compact(l);
+            c.contains('表') || (c.chars().count() <= 20 && !c.contains('。') && !c.ends_with(':'))
+        })
+        .find(|l| vocab::compact(l).contains('表'));
+    named
+        .or_else(|| cands.iter().rev().find(|l| !is_numbering_line(l)))
         .or_else(|| cands.last())
         .map(|l| vocab::tidy(l))
 }

@@ -561,6 +561,33 @@ fn budget_table_titles_units_departments() {
         Some("2023年预算收支总表")
     );
     assert_eq!(department_of("部门预算收支总表"), None);
+    // A scan reads "部门：" and the department printed far to its right as two lines, in
+    // either order, below the title and its number.
+    let (n, lab, dep, u) = (
+        l("公开表二"),
+        l("部门："),
+        l("江苏省某某办公厅"),
+        l("单位：万元"),
+    );
+    let t = l("收入预算总表");
+    assert_eq!(
+        title_of(&[&t, &n, &lab, &dep, &u]).as_deref(),
+        Some("收入预算总表")
+    );
+    assert_eq!(
+        title_of(&[&t, &n, &u, &dep, &lab]).as_deref(),
+        Some("收入预算总表")
+    );
+    assert_eq!(title_of(&[&n, &lab]).as_deref(), Some("公开表二"));
+    // Prose between a contents line and the table: the old rule (the last line) stands.
+    let (toc, prose) = (
+        l("九、国有资本经营预算财政拨款收入支出决算表"),
+        l("纳入编制范围的单位包括："),
+    );
+    assert_eq!(
+        title_of(&[&toc, &prose]).as_deref(),
+        Some("纳入编制范围的单位包括：")
+    );
     assert_eq!(
         department_of("部门名称：某区司法局").as_deref(),
         Some("某区司法局")
