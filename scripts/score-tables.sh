@@ -9,6 +9,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 run=$1
 out=$2
 styles=${3:-plain,photo,speckle,bilevel,curl,rot90,lowres}
+mkdir -p "$run"
 for style in ${styles//,/ }; do
   nice -n 10 "$here/target/release/jixiao" run --no-progress --threads "${THREADS:-2}" \
     -o "$run/$style" "$out"/deg/*-"$style".pdf >/dev/null 2>"$run/$style.stderr"

@@ -737,7 +737,10 @@ mod tests {
         let mut rows = vec![0usize; 60];
         rows[10..48].iter_mut().for_each(|r| *r = 30);
         assert_eq!(stroke_face_size(&rows, 22.0), 38.0);
-        assert_eq!(line_bands(&rows, stroke_face_size(&rows, 22.0)), vec![(10, 48)]);
+        assert_eq!(
+            line_bands(&rows, stroke_face_size(&rows, 22.0)),
+            vec![(10, 48)]
+        );
         // Two touching lines (2x the components' size) are still two lines.
         let mut rows = vec![0usize; 60];
         rows[5..51].iter_mut().for_each(|r| *r = 30);

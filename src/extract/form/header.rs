@@ -125,7 +125,9 @@ pub(super) fn read_header(
         }
     }
     let unit = unit.unwrap_or_else(|| {
-        let raws = fund_raw.iter().filter_map(|(_, _, _, vc)| vc.map(|c| c.text.as_str()));
+        let raws = fund_raw
+            .iter()
+            .filter_map(|(_, _, _, vc)| vc.map(|c| c.text.as_str()));
         let guess = unit_from_amounts(raws);
         if !fund_raw.is_empty() {
             r.warnings.push(match guess {

@@ -100,10 +100,7 @@ pub(super) fn label_of(text: &str) -> Option<Lab> {
     };
     // No label prints these signs inside it: between its characters they are specks read as
     // signs ("项目·资金(元)", "市县(区)财政:资金", "“项目期"), and the label is what is left.
-    let despeckled: String = c
-        .chars()
-        .filter(|ch| !SPECK_SIGNS.contains(ch))
-        .collect();
+    let despeckled: String = c.chars().filter(|ch| !SPECK_SIGNS.contains(ch)).collect();
     let (full, c) = (c, despeckled.as_str());
     if c.is_empty() {
         return None;
