@@ -139,6 +139,24 @@ pub(super) fn read_header(
         }
         guess
     });
+    // A 万 lost from a thin-stroked unit label ("项目资金()元)" on a bilevel copy) reads 元, and
+    // "456.80" 万元 became 456.80 元. Project funds in 元 under 10,000 with cents are not what
+    // these forms print; amounts of that shape are 万元.
+    let unit = if unit == MoneyUnit::Yuan
+        && amounts_look_wan(
+            fund_raw
+                .iter()
+                .filter_map(|(_, _, _, vc)| vc.map(|c| c.text.as_str())),
+        ) {
+        r.warnings.push(
+            "funds: the unit reads 元 but the amounts are 万元 amounts (cents, all under \
+             10,000), taken as 万元"
+                .to_string(),
+        );
+        MoneyUnit::Wan
+    } else {
+        unit
+    };
     r.funds.declared_unit = Some(
         match unit {
             MoneyUnit::Wan => "万元",
@@ -197,6 +215,24 @@ pub(super) fn unit_from_amounts<'a>(raws: impl Iterator<Item = &'a str>) -> Mone
     } else {
         MoneyUnit::Wan
     }
+}
+
+/// Fund amounts shaped as 万元 amounts: every one under 10,000 and at least one with cents that
+/// are not ".00" ("456.80", "12.30").
+pub(super) fn amounts_look_wan<'a>(raws: impl Iterator<Item = &'a str>) -> bool {
+    let mut cents = false;
+    for raw in raws {
+        let c: String = compact(raw).chars().filter(|&ch| ch != ',').collect();
+        if c.is_empty() || !c.chars().all(|ch| ch.is_ascii_digit() || ch == '.') {
+            continue;
+        }
+        let (int, frac) = c.split_once('.').unwrap_or((&c, ""));
+        if int.parse::<u64>().map_or(true, |n| n >= 10_000) {
+            return false;
+        }
+        cents |= frac.chars().any(|ch| ch != '0');
+    }
+    cents
 }
 
 /// The period of a fund label printed without one: the annual column on a single-period form;

@@ -176,3 +176,12 @@ fn an_unread_unit_is_taken_from_the_amounts() {
     assert_eq!(unit(&["245", "0"]), MoneyUnit::Wan);
     assert_eq!(unit(&[]), MoneyUnit::Wan);
 }
+
+#[test]
+fn amounts_with_cents_under_ten_thousand_are_wan_amounts() {
+    let wan = |v: &[&str]| amounts_look_wan(v.iter().copied());
+    assert!(wan(&["456.80", "420.00", "36.80"]));
+    assert!(!wan(&["420.00", "36.00"]), "no cents: no evidence");
+    assert!(!wan(&["1,260,000", "300,000.50"]), "a 元 amount");
+    assert!(!wan(&[]));
+}
