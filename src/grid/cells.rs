@@ -444,9 +444,7 @@ fn aligned<'a>(segs: &[&'a Segment], p: &Params) -> Vec<&'a Segment> {
     let tol = (0.02 * p.unit).max(2.0);
     let on_a_long_line = |s: &Segment| {
         long.iter().any(|l| {
-            !std::ptr::eq(*l, s)
-                && (l.at(s.lo) - s.at(s.lo)).abs() <= tol
-                && (l.at(s.hi) - s.at(s.hi)).abs() <= tol
+            (l.at(s.lo) - s.at(s.lo)).abs() <= tol && (l.at(s.hi) - s.at(s.hi)).abs() <= tol
         })
     };
     segs.iter()

@@ -146,17 +146,35 @@ fn char_size(comps: &[Component], rule: &[bool], w: usize, h: usize) -> Option<f
 
 /// The size of the component holding the median ink pixel (sizes weighted by area).
 fn weighted_median_size<'a>(comps: impl Iterator<Item = &'a Component>) -> usize {
-    let mut v: Vec<(usize, usize)> = comps.map(|c| (c.size(), c.area)).collect();
+    weighted_median(comps.map(|c| (c.size(), c.area)).collect()).unwrap_or(0)
+}
+
+/// The value holding the median weight of `(value, weight)` pairs.
+fn weighted_median(mut v: Vec<(usize, usize)>) -> Option<usize> {
     v.sort_unstable();
     let half = v.iter().map(|p| p.1).sum::<usize>() / 2;
     let mut acc = 0;
-    for (size, area) in v {
-        acc += area;
-        if acc > half {
-            return size;
+    v.into_iter().find_map(|(value, weight)| {
+        acc += weight;
+        (acc > half).then_some(value)
+    })
+}
+
+/// Runs of rows with ink, as row ranges `[y0, y1)`.
+fn ink_runs(rows: &[usize]) -> Vec<(usize, usize)> {
+    let mut runs = Vec::new();
+    let mut start = None;
+    for (y, &n) in rows.iter().chain(std::iter::once(&0)).enumerate() {
+        match (n > 0, start) {
+            (true, None) => start = Some(y),
+            (false, Some(s)) => {
+                runs.push((s, y));
+                start = None;
+            }
+            _ => {}
         }
     }
-    0
+    runs
 }
 
 /// Finds the cell's own ruling lines among the rule pixels (the innermost along each side) and
@@ -423,27 +441,12 @@ fn trim_edge_rules(text: &mut [bool], w: usize, h: usize) {
 /// (1.25-1.9x: a connected face gives about 1x, two touching lines 2x or more), the characters
 /// are as tall as the runs.
 fn stroke_face_size(rows: &[usize], char_size: f32) -> f32 {
-    let mut runs: Vec<(usize, usize)> = Vec::new(); // (height, ink)
-    let mut start = None;
-    for (y, &n) in rows.iter().chain(std::iter::once(&0)).enumerate() {
-        match (n > 0, start) {
-            (true, None) => start = Some(y),
-            (false, Some(s)) => {
-                runs.push((y - s, rows[s..y].iter().sum()));
-                start = None;
-            }
-            _ => {}
-        }
-    }
-    runs.sort_unstable();
-    let half = runs.iter().map(|r| r.1).sum::<usize>() / 2;
-    let mut acc = 0;
-    let median = runs.into_iter().find(|r| {
-        acc += r.1;
-        acc > half
-    });
-    match median {
-        Some((height, _)) if (1.25 * char_size..1.9 * char_size).contains(&(height as f32)) => {
+    let runs = ink_runs(rows)
+        .into_iter()
+        .map(|(y0, y1)| (y1 - y0, rows[y0..y1].iter().sum()))
+        .collect();
+    match weighted_median(runs) {
+        Some(height) if (1.25 * char_size..1.9 * char_size).contains(&(height as f32)) => {
             height as f32
         }
         _ => char_size,
@@ -452,21 +455,7 @@ fn stroke_face_size(rows: &[usize], char_size: f32) -> f32 {
 
 /// Text lines as row ranges `[y0, y1)` from the row ink counts, given the character size.
 pub(crate) fn line_bands(rows: &[usize], char_size: f32) -> Vec<(usize, usize)> {
-    let mut bands: Vec<(usize, usize)> = Vec::new();
-    let mut start = None;
-    for (y, &n) in rows.iter().enumerate() {
-        match (n > 0, start) {
-            (true, None) => start = Some(y),
-            (false, Some(s)) => {
-                bands.push((s, y));
-                start = None;
-            }
-            _ => {}
-        }
-    }
-    if let Some(s) = start {
-        bands.push((s, rows.len()));
-    }
+    let mut bands = ink_runs(rows);
 
     // Merge neighbours while the union still fits one line: the pair with the smallest gap first,
     // so the strokes of one character join before a stray band joins the wrong line.

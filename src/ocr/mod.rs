@@ -148,7 +148,6 @@ pub fn without_debris_lines(lines: &[ReadLine]) -> Vec<Recognized> {
     let height = |l: &ReadLine| l.bbox[3] - l.bbox[1];
     let count = |t: &str, f: fn(&char) -> bool| t.chars().filter(f).count();
     let cjk = |c: &char| crate::normalise::is_cjk(*c);
-    let digit = |c: &char| c.is_ascii_digit();
     let tallest = |f: fn(&char) -> bool, n: usize| {
         lines
             .iter()
@@ -156,12 +155,11 @@ pub fn without_debris_lines(lines: &[ReadLine]) -> Vec<Recognized> {
             .map(height)
             .fold(0.0f32, f32::max)
     };
-    let (han_h, num_h) = (tallest(cjk, 2), tallest(digit, 4));
-    // Any line of three characters or more anchors too: a speck over a short value ("1" over
-    // "≥80%", "2" over "0") cost the values of five indicators on a speckled copy of forms in
-    // a Kai face.
-    let text_h = tallest(|c| !c.is_whitespace(), 3);
-    if lines.len() < 2 || (han_h <= 0.0 && num_h <= 0.0 && text_h <= 0.0) {
+    // Any line of three characters or more anchors (a number of four digits or more, and a
+    // short value: a speck over "≥80%" cost the values of five indicators on a speckled copy of
+    // forms in a Kai face); a line of two Chinese characters too.
+    let (han_h, text_h) = (tallest(cjk, 2), tallest(|c| !c.is_whitespace(), 3));
+    if lines.len() < 2 || (han_h <= 0.0 && text_h <= 0.0) {
         return lines.iter().map(|l| l.read.clone()).collect();
     }
     lines
@@ -177,9 +175,8 @@ pub fn without_debris_lines(lines: &[ReadLine]) -> Vec<Recognized> {
             }
             let h = height(l);
             let low_beside_han = han_h > 0.0 && (h < 0.75 * han_h || l.read.conf < 0.8);
-            let low_beside_num = num_h > 0.0 && h < 0.75 * num_h;
             let low_beside_text = text_h > 0.0 && h < 0.75 * text_h;
-            !(low_beside_han || low_beside_num || low_beside_text)
+            !(low_beside_han || low_beside_text)
         })
         .map(|l| l.read.clone())
         .collect()

@@ -124,39 +124,14 @@ pub(super) fn read_header(
             fund_raw.push((period, k, lc, vc));
         }
     }
-    let unit = unit.unwrap_or_else(|| {
-        let raws = fund_raw
-            .iter()
-            .filter_map(|(_, _, _, vc)| vc.map(|c| c.text.as_str()));
-        let guess = unit_from_amounts(raws);
-        if !fund_raw.is_empty() {
-            r.warnings.push(match guess {
-                MoneyUnit::Yuan => "funds: unit not printed or not read, taken as 元 from the \
-                                    amounts (whole numbers, the largest over 100,000)"
-                    .to_string(),
-                MoneyUnit::Wan => "funds: unit not printed or not read, assumed 万元".to_string(),
-            });
-        }
-        guess
-    });
-    // A 万 lost from a thin-stroked unit label ("项目资金()元)" on a bilevel copy) reads 元, and
-    // "456.80" 万元 became 456.80 元. Project funds in 元 under 10,000 with cents are not what
-    // these forms print; amounts of that shape are 万元.
-    let unit = if unit == MoneyUnit::Yuan
-        && amounts_look_wan(
-            fund_raw
-                .iter()
-                .filter_map(|(_, _, _, vc)| vc.map(|c| c.text.as_str())),
-        ) {
-        r.warnings.push(
-            "funds: the unit reads 元 but the amounts are 万元 amounts (cents, all under \
-             10,000), taken as 万元"
-                .to_string(),
-        );
-        MoneyUnit::Wan
-    } else {
-        unit
-    };
+    let raws: Vec<&str> = fund_raw
+        .iter()
+        .filter_map(|(_, _, _, vc)| vc.map(|c| c.text.as_str()))
+        .collect();
+    let (unit, why) = fund_unit(unit, &raws);
+    if let Some(why) = why.filter(|_| !fund_raw.is_empty()) {
+        r.warnings.push(format!("funds: {why}"));
+    }
     r.funds.declared_unit = Some(
         match unit {
             MoneyUnit::Wan => "万元",
@@ -193,22 +168,60 @@ pub(super) fn read_header(
     }
 }
 
-/// The unit of fund amounts whose unit label was not read (a speck in "项目资金(元)"): amounts
-/// in 元 are whole numbers of six digits or more ("1,260,000"); amounts in 万元 carry decimals
-/// ("456.80") and stay under 100,000 (a billion yuan). Taking a 元 form for 万元 multiplies every
-/// amount by 10,000, so 元 is taken when no amount has a decimal point and the largest is at
-/// least 100,000; 万元, the commoner unit of these forms, otherwise.
+/// The unit the fund amounts are in: the one read from the 项目资金 label, checked against the
+/// amounts' shape, with why when it is not simply the one read.
+/// - Not read (a speck in "项目资金(元)"): amounts in 元 are whole numbers of six digits or more
+///   ("1,260,000"); amounts in 万元 carry decimals ("456.80") and stay under 100,000 (a billion
+///   yuan). Taking a 元 form for 万元 multiplies every amount by 10,000, so 元 is taken when no
+///   amount has a decimal point and the largest is at least 100,000; 万元, the commoner unit of
+///   these forms, otherwise.
+/// - Read as 元 while the amounts have cents and are all under 10,000: a 万 lost from a
+///   thin-stroked label ("项目资金()元)" on a bilevel copy; "456.80" 万元 had become 456.80 元).
+///   Project funds in 元 of that shape are not what these forms print: 万元.
+pub(super) fn fund_unit(
+    read: Option<MoneyUnit>,
+    raws: &[&str],
+) -> (MoneyUnit, Option<&'static str>) {
+    match read {
+        None => match unit_from_amounts(raws.iter().copied()) {
+            MoneyUnit::Yuan => (
+                MoneyUnit::Yuan,
+                Some("unit not printed or not read, taken as 元 from the amounts (whole numbers, the largest over 100,000)"),
+            ),
+            MoneyUnit::Wan => (MoneyUnit::Wan, Some("unit not printed or not read, assumed 万元")),
+        },
+        Some(MoneyUnit::Yuan) if amounts_look_wan(raws.iter().copied()) => (
+            MoneyUnit::Wan,
+            Some("the unit reads 元 but the amounts are 万元 amounts (cents, all under 10,000), taken as 万元"),
+        ),
+        Some(u) => (u, None),
+    }
+}
+
+/// A fund cell's printed amount as (integer part, has a point, has cents other than ".00"), when
+/// it is digits with thousands commas and at most a point; `None` for other text. The integer
+/// part is `None` when it does not parse (".5").
+fn amount_shape(raw: &str) -> Option<(Option<u64>, bool, bool)> {
+    let c: String = compact(raw).chars().filter(|&ch| ch != ',').collect();
+    if c.is_empty() || !c.chars().all(|ch| ch.is_ascii_digit() || ch == '.') {
+        return None;
+    }
+    let (int, frac) = c.split_once('.').unwrap_or((&c, ""));
+    Some((
+        int.parse().ok(),
+        c.contains('.'),
+        frac.chars().any(|ch| ch != '0'),
+    ))
+}
+
+/// [`fund_unit`]'s guess for a unit not read.
 pub(super) fn unit_from_amounts<'a>(raws: impl Iterator<Item = &'a str>) -> MoneyUnit {
     let mut largest = 0u64;
-    for raw in raws {
-        let c: String = compact(raw).chars().filter(|&ch| ch != ',').collect();
-        if c.is_empty() || !c.chars().all(|ch| ch.is_ascii_digit() || ch == '.') {
-            continue;
-        }
-        if c.contains('.') {
+    for (int, point, _) in raws.filter_map(amount_shape) {
+        if point {
             return MoneyUnit::Wan;
         }
-        largest = largest.max(c.parse().unwrap_or(0));
+        largest = largest.max(int.unwrap_or(0));
     }
     if largest >= 100_000 {
         MoneyUnit::Yuan
@@ -221,16 +234,11 @@ pub(super) fn unit_from_amounts<'a>(raws: impl Iterator<Item = &'a str>) -> Mone
 /// are not ".00" ("456.80", "12.30").
 pub(super) fn amounts_look_wan<'a>(raws: impl Iterator<Item = &'a str>) -> bool {
     let mut cents = false;
-    for raw in raws {
-        let c: String = compact(raw).chars().filter(|&ch| ch != ',').collect();
-        if c.is_empty() || !c.chars().all(|ch| ch.is_ascii_digit() || ch == '.') {
-            continue;
-        }
-        let (int, frac) = c.split_once('.').unwrap_or((&c, ""));
-        if int.parse::<u64>().map_or(true, |n| n >= 10_000) {
+    for (int, _, c) in raws.filter_map(amount_shape) {
+        if int.is_none_or(|n| n >= 10_000) {
             return false;
         }
-        cents |= frac.chars().any(|ch| ch != '0');
+        cents |= c;
     }
     cents
 }

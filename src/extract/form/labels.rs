@@ -82,26 +82,27 @@ pub(crate) fn is_name_label(text: &str) -> bool {
 
 /// Signs a speck on a scan is read as, which no form label contains ("、" and the parentheses
 /// are printed in labels; a colon before the value is trimmed above).
-const SPECK_SIGNS: [char; 14] = [
-    '·', '.', '．', ',', '，', ':', ';', '；', '\'', '`', '"', '“', '”', '。',
+const SPECK_SIGNS: [char; 15] = [
+    '·', '.', '．', ',', '，', ':', '∶', ';', '；', '\'', '`', '"', '“', '”', '。',
 ];
 
 pub(super) fn label_of(text: &str) -> Option<Lab> {
     let c = vocab::label_text(text);
     // No label ends in a semicolon: it is a colon misread (or a speck beside the label).
-    let c = c.trim_end_matches([':', ';', '；']);
-    // "其中：财政拨款": the colon may be read as any small sign ("其中·财政拨款") or lost with
-    // the space that stood for it ("其中 中央财政资金"); what follows names the fund either way.
-    let c = match c.strip_prefix("其中") {
-        Some(rest) if !rest.is_empty() => {
-            rest.trim_start_matches([':', ';', '；', '·', '.', '．', ',', '，', '、', '∶', '-'])
-        }
-        _ => c,
-    };
+    let full = c.trim_end_matches([':', ';', '；']);
     // No label prints these signs inside it: between its characters they are specks read as
     // signs ("项目·资金(元)", "市县(区)财政:资金", "“项目期"), and the label is what is left.
-    let despeckled: String = c.chars().filter(|ch| !SPECK_SIGNS.contains(ch)).collect();
-    let (full, c) = (c, despeckled.as_str());
+    let despeckled: String = full
+        .chars()
+        .filter(|ch| !SPECK_SIGNS.contains(ch))
+        .collect();
+    // "其中：财政拨款": the colon may be read as any small sign ("其中·财政拨款", gone with the
+    // specks above) or lost with the space that stood for it ("其中 中央财政资金"); what follows
+    // names the fund either way.
+    let c = match despeckled.strip_prefix("其中") {
+        Some(rest) if !rest.is_empty() => rest.trim_start_matches(['、', '-']),
+        _ => despeckled.as_str(),
+    };
     if c.is_empty() {
         return None;
     }
