@@ -113,9 +113,12 @@ pub fn prepare_oriented(
     // the page is turned, so they run once, on the page as captured.
     let mut flat = flatten(&grey);
     remove_light_marks(&mut flat);
-    // The sheet against the desk (on the unflattened grey: flattening erases the step in
-    // brightness that marks the paper's edge).
-    let sheet_found = sheet::find(&grey);
+    // The sheet against the desk, on the plain luminance (flattening erases the step in
+    // brightness that marks the paper's edge, and the seal-free grey makes a brown desk
+    // paper-bright: a wood desk, r ≈ 110 over g ≈ 70, came out at 140, brighter than the
+    // shaded half of a photographed sheet, whose top edge was then lost and the desk kept in).
+    let luma = luma(raster);
+    let sheet_found = sheet::find(&luma);
     // Text running top to bottom: the page is turned a quarter clockwise (the recogniser's
     // check on up/down then settles 90° vs 270°). Judged on the sheet alone: the grain of a
     // desk around it is long dark runs too, and on a photo turned 270° it outvoted the text
@@ -144,7 +147,7 @@ pub fn prepare_oriented(
     let sheet_found = if turns == 0 {
         sheet_found
     } else {
-        sheet::find(&grey)
+        sheet::find(&turn(luma, turns).0)
     };
     // Specks go once the text is upright (whether a mark is level with a character decides
     // it), before the resample; the page's scale is the sheet's when it shows, not the whole
@@ -422,12 +425,24 @@ pub fn gray_without_seals(img: &RgbImage) -> GrayImage {
         // excess of red over the other channels is added back, so a stroke becomes paper
         // rather than a light grey ring that the binariser still takes for ink.
         let v = if r > other + 20 && r > 48 {
-            (r + (r - other) * 3 / 4).min(255)
+            (r + (r - other) * 3 / 4).min(255) as u8
         } else {
-            (77 * r + 150 * g + 29 * b + 128) >> 8
+            luma_of(p)
         };
-        out.push(v as u8);
+        out.push(v);
     }
+    GrayImage::from_raw(w, h, out).unwrap_or_else(|| GrayImage::new(w, h))
+}
+
+/// BT.601 luminance of one RGB pixel, in integers.
+fn luma_of(p: &[u8]) -> u8 {
+    ((77 * p[0] as u32 + 150 * p[1] as u32 + 29 * p[2] as u32 + 128) >> 8) as u8
+}
+
+/// Plain luminance, every colour weighed alike everywhere (what the sheet's edge is seen in).
+pub fn luma(img: &RgbImage) -> GrayImage {
+    let (w, h) = img.dimensions();
+    let out = img.as_raw().chunks_exact(3).map(luma_of).collect();
     GrayImage::from_raw(w, h, out).unwrap_or_else(|| GrayImage::new(w, h))
 }
 
