@@ -254,9 +254,32 @@ pub fn value_text(raw: &str) -> String {
     }
     let t = out.join("\n");
     let t = t
-        .trim_start_matches(['、', ':', '：'])
+        // Nothing printed starts a value with a prime or a point: a speck before it (a comma
+        // does: ", 每月按时发放" is printed so in a dev form).
+        .trim_start_matches(['、', ':', '：', '′', '\'', '`', '·', '.'])
         .trim_end_matches([':', '：', '、']);
-    fold_money_colon(&wan_for_fang(t))
+    fold_money_colon(&wan_for_fang(&without_stray_points(t)))
+}
+
+/// "≥90.%" → "≥90%", "1.万元" → "1万元": a point after a number's digits and before its unit on
+/// the same line ends no number, so it is a speck read as a point (on speckled and bilevel
+/// copies of unseen forms, 5 values of ~400). A point before a line break stays (a decimal
+/// wrapped: "≤411.\n05万元"), and so does one before a digit.
+fn without_stray_points(t: &str) -> String {
+    let cs: Vec<char> = t.chars().collect();
+    cs.iter()
+        .enumerate()
+        .filter(|&(i, &c)| {
+            let stray = c == '.'
+                && i > 0
+                && cs[i - 1].is_ascii_digit()
+                && cs
+                    .get(i + 1)
+                    .is_some_and(|n| !n.is_ascii_digit() && !n.is_whitespace());
+            !stray
+        })
+        .map(|(_, &c)| c)
+        .collect()
 }
 
 /// A line of Japanese kana and signs only ("アーイーンリ"): the recogniser's dictionary has kana,
@@ -332,6 +355,13 @@ fn value_specks_are_dropped_and_wrapped_decimals_kept() {
     assert_eq!(value_text("、每月"), "每月");
     assert_eq!(value_text("≥1批次："), "≥1批次");
     assert_eq!(value_text("≥3%:"), "≥3%");
+    assert_eq!(value_text("≥90.%"), "≥90%");
+    assert_eq!(value_text("1.万元"), "1万元");
+    assert_eq!(value_text("≥40.个"), "≥40个");
+    assert_eq!(value_text(".100%"), "100%");
+    assert_eq!(value_text(", 每月按时发放"), ", 每月按时发放");
+    assert_eq!(value_text("′≤100万元"), "≤100万元");
+    assert_eq!(value_text("≥1.5万人次"), "≥1.5万人次");
     assert_eq!(value_text("≥1笔\n1"), "≥1笔");
     assert_eq!(value_text("≥90%\n7"), "≥90%");
     assert_eq!(value_text("≤249万元\n;"), "≤249万元");
