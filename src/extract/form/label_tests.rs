@@ -28,6 +28,10 @@ fn the_funds_label_survives_one_misread_character() {
         label_of("项目资金(万元)"),
         Some(Lab::FundsUnit(Some(MoneyUnit::Wan)))
     );
+    assert_eq!(
+        label_of("项目资金(方\n元)"),
+        Some(Lab::FundsUnit(Some(MoneyUnit::Wan)))
+    );
     assert_ne!(label_of("项目资金总额"), label_of("项日资金(元)"));
     assert!(!matches!(label_of("其他资金"), Some(Lab::FundsUnit(_))));
 }

@@ -136,7 +136,10 @@ pub(super) fn label_of(text: &str) -> Option<Lab> {
     });
     if let Some(rest) = funds_rest {
         if !rest.contains("总额") {
-            let unit = if rest.contains("万元") {
+            // 万 read as a look-alike (方, 力: its strokes broken by speckle or a threshold)
+            // before 元 in this label is still 万: no form prints 方元.
+            let wan = ["万元", "方元", "力元"].iter().any(|u| rest.contains(u));
+            let unit = if wan {
                 Some(MoneyUnit::Wan)
             } else if rest.contains('元') {
                 Some(MoneyUnit::Yuan)
