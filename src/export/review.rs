@@ -95,11 +95,10 @@ fn page_images(
     dir: &Path,
     cfg: &Config,
 ) -> (HashMap<u32, PageImage>, Vec<String>) {
-    let mut out = HashMap::new();
     let mut warnings = Vec::new();
     let e = &cfg.export;
     let Some(sha) = doc.sha256.as_deref() else {
-        return (out, warnings);
+        return (HashMap::new(), warnings);
     };
     let name = |n: u32| {
         format!(
@@ -109,25 +108,7 @@ fn page_images(
             e.review_page_kb
         )
     };
-    // Reuse what an earlier run wrote (same content, same settings); its size is read from
-    // the JPEG header without decoding.
-    let mut todo = Vec::new();
-    for &n in pages {
-        let path = dir.join(name(n));
-        match image::image_dimensions(&path) {
-            Ok((w, h)) => {
-                out.insert(
-                    n,
-                    PageImage {
-                        file: name(n),
-                        width: w,
-                        height: h,
-                    },
-                );
-            }
-            Err(_) => todo.push(n),
-        }
-    }
+    let (mut out, todo) = stored_images(pages, dir, &name);
     if todo.is_empty() {
         return (out, warnings);
     }
@@ -142,38 +123,18 @@ fn page_images(
     // page is 8.27 in wide); scans come out of the PDF as stored and are scaled down.
     let mut rcfg = cfg.clone();
     rcfg.render.dpi = (e.review_width_px as f32 / 8.27).clamp(36.0, 300.0);
-    let is_pdf = bytes.starts_with(b"%PDF") || bytes.windows(5).take(1024).any(|w| w == b"%PDF-");
-    // Opened once for all its pages.
-    let opened = if is_pdf {
-        crate::render::PdfFile::open(&doc.path, &bytes, &rcfg).map(|f| Opened::Pdf(Box::new(f)))
-    } else {
-        crate::render::ImageFile::open(&doc.path, &bytes, &rcfg).map(Opened::Image)
-    };
-    let opened = match opened {
+    let opened = match open_input(doc, &bytes, &rcfg) {
         Ok(o) => o,
         Err(err) => {
             warnings.push(format!("{}: page images not drawn: {err}", doc.display));
             return (out, warnings);
         }
     };
-    let raster = |n: u32| -> Result<image::RgbImage> {
-        Ok(match &opened {
-            Opened::Pdf(f) => f.page_raster(n, &rcfg)?.image,
-            Opened::Image(f) => f.page_raster(n, &rcfg)?.image,
-        })
-    };
     let budget = e.review_page_kb as usize * 1024;
     for n in todo {
-        let made = raster(n).and_then(|img| {
-            let w = e.review_width_px.min(img.width()).max(1);
-            let h = ((img.height() as u64 * w as u64) / img.width().max(1) as u64).max(1) as u32;
-            let small = if w < img.width() {
-                image::imageops::thumbnail(&img, w, h)
-            } else {
-                img
-            };
-            jpeg_under(small, budget)
-        });
+        let made = opened
+            .raster(n, &rcfg)
+            .and_then(|img| review_jpeg(img, e.review_width_px, budget));
         match made {
             Ok((buf, w, h)) => {
                 let path = dir.join(name(n));
@@ -197,6 +158,69 @@ fn page_images(
         }
     }
     (out, warnings)
+}
+
+/// The page images an earlier run wrote (same content, same settings), and the pages still
+/// to draw.
+fn stored_images(
+    pages: &[u32],
+    dir: &Path,
+    name: &dyn Fn(u32) -> String,
+) -> (HashMap<u32, PageImage>, Vec<u32>) {
+    let mut out = HashMap::new();
+    // Reuse what an earlier run wrote (same content, same settings); its size is read from
+    // the JPEG header without decoding.
+    let mut todo = Vec::new();
+    for &n in pages {
+        let path = dir.join(name(n));
+        match image::image_dimensions(&path) {
+            Ok((w, h)) => {
+                out.insert(
+                    n,
+                    PageImage {
+                        file: name(n),
+                        width: w,
+                        height: h,
+                    },
+                );
+            }
+            Err(_) => todo.push(n),
+        }
+    }
+    (out, todo)
+}
+
+/// The input opened once for all its pages: as a PDF when its bytes say so, else as an image.
+fn open_input<'b>(doc: &DocInput, bytes: &'b [u8], rcfg: &Config) -> Result<Opened<'b>> {
+    let is_pdf = bytes.starts_with(b"%PDF") || bytes.windows(5).take(1024).any(|w| w == b"%PDF-");
+    if is_pdf {
+        crate::render::PdfFile::open(&doc.path, bytes, rcfg).map(|f| Opened::Pdf(Box::new(f)))
+    } else {
+        crate::render::ImageFile::open(&doc.path, bytes, rcfg).map(Opened::Image)
+    }
+}
+
+impl Opened<'_> {
+    /// Page `n` drawn.
+    fn raster(&self, n: u32, rcfg: &Config) -> Result<image::RgbImage> {
+        Ok(match self {
+            Opened::Pdf(f) => f.page_raster(n, rcfg)?.image,
+            Opened::Image(f) => f.page_raster(n, rcfg)?.image,
+        })
+    }
+}
+
+/// A page image scaled down to `width_px` (never up) and encoded as a JPEG under `budget`
+/// bytes, with its size.
+fn review_jpeg(img: image::RgbImage, width_px: u32, budget: usize) -> Result<(Vec<u8>, u32, u32)> {
+    let w = width_px.min(img.width()).max(1);
+    let h = ((img.height() as u64 * w as u64) / img.width().max(1) as u64).max(1) as u32;
+    let small = if w < img.width() {
+        image::imageops::thumbnail(&img, w, h)
+    } else {
+        img
+    };
+    jpeg_under(small, budget)
 }
 
 /// One document's pages and tables, gathered from the streamed JSONL files.
