@@ -155,6 +155,31 @@ pub fn read_page(doc: &PdfDocument, n: u32, path: &Path) -> Result<DigitalPage> 
         0,
     );
     let text = page.text().map_err(|e| err("text layer", e))?;
+    let glyphs = page_glyphs(&text, &view, &images, &mut stats);
+    // Invisible text (render mode 3, or painted under a page-filling image) is only known
+    // per text object: scale the object share to characters.
+    let unseen = invisible_objects.max(hidden_objects);
+    if text_objects > 0 && unseen > 0 {
+        let share = unseen as f32 / text_objects as f32;
+        stats.invisible = stats
+            .invisible
+            .max((share * stats.chars as f32).round() as usize);
+    }
+    stats.image_cover = image_cover(&images, &view);
+    match quality::verdict(&stats) {
+        Verdict::NeedsOcr(reason) => Ok(DigitalPage::NeedsOcr { number: n, reason }),
+        Verdict::TextLayer => Ok(text_layer_page(n, &view, &glyphs, &rules, &stats, t0)),
+    }
+}
+
+/// The text layer's visible characters as glyphs (spaces kept to separate Latin words),
+/// counting into `stats` the characters, the unmapped, the white and those over images.
+fn page_glyphs(
+    text: &PdfPageText<'_>,
+    view: &View,
+    images: &[Rect],
+    stats: &mut LayerStats,
+) -> Vec<Glyph> {
     let mut glyphs = Vec::new();
     for c in text.chars().iter() {
         if c.is_generated().unwrap_or(false) {
@@ -205,17 +230,14 @@ pub fn read_page(doc: &PdfDocument, n: u32, path: &Path) -> Result<DigitalPage> 
         }
         glyphs.push(Glyph { ch, bbox });
     }
-    // Invisible text (render mode 3, or painted under a page-filling image) is only known
-    // per text object: scale the object share to characters.
-    let unseen = invisible_objects.max(hidden_objects);
-    if text_objects > 0 && unseen > 0 {
-        let share = unseen as f32 / text_objects as f32;
-        stats.invisible = stats
-            .invisible
-            .max((share * stats.chars as f32).round() as usize);
-    }
+    glyphs
+}
+
+/// The share of the page the images cover (each clipped to the page; overlaps counted twice,
+/// at most 1).
+fn image_cover(images: &[Rect], view: &View) -> f32 {
     let page_area = (view.width() * view.height()).max(1.0);
-    stats.image_cover = (images
+    (images
         .iter()
         .map(|r| {
             let (x0, y0) = (r.x0.max(0.0), r.y0.max(0.0));
@@ -224,37 +246,44 @@ pub fn read_page(doc: &PdfDocument, n: u32, path: &Path) -> Result<DigitalPage> 
         })
         .sum::<f32>()
         / page_area)
-        .min(1.0);
-    match quality::verdict(&stats) {
-        Verdict::NeedsOcr(reason) => Ok(DigitalPage::NeedsOcr { number: n, reason }),
-        Verdict::TextLayer => {
-            let blocks = layout::layout(n, view.width(), view.height(), &glyphs, &rules);
-            let mut info = PageInfo {
-                source: PageSource::BornDigital,
-                mean_conf: Some(1.0),
-                ..Default::default()
-            };
-            if stats.image_cover > 0.2 {
-                info.warnings.push(format!(
-                    "page {n}: images cover {:.0}% of the page; their content is not read",
-                    stats.image_cover * 100.0
-                ));
-            }
-            if stats.unmapped > 0 {
-                info.warnings.push(format!(
-                    "page {n}: {} characters without unicode dropped",
-                    stats.unmapped
-                ));
-            }
-            info.ms
-                .insert("digital".into(), t0.elapsed().as_millis() as u64);
-            Ok(DigitalPage::Page(Page {
-                number: n,
-                blocks,
-                info,
-            }))
-        }
+        .min(1.0)
+}
+
+/// A page read from its text layer: its blocks laid out from the glyphs and rules, with
+/// warnings for images covering much of it and characters dropped without unicode.
+fn text_layer_page(
+    n: u32,
+    view: &View,
+    glyphs: &[Glyph],
+    rules: &[Rule],
+    stats: &LayerStats,
+    t0: Instant,
+) -> DigitalPage {
+    let blocks = layout::layout(n, view.width(), view.height(), glyphs, rules);
+    let mut info = PageInfo {
+        source: PageSource::BornDigital,
+        mean_conf: Some(1.0),
+        ..Default::default()
+    };
+    if stats.image_cover > 0.2 {
+        info.warnings.push(format!(
+            "page {n}: images cover {:.0}% of the page; their content is not read",
+            stats.image_cover * 100.0
+        ));
     }
+    if stats.unmapped > 0 {
+        info.warnings.push(format!(
+            "page {n}: {} characters without unicode dropped",
+            stats.unmapped
+        ));
+    }
+    info.ms
+        .insert("digital".into(), t0.elapsed().as_millis() as u64);
+    DigitalPage::Page(Page {
+        number: n,
+        blocks,
+        info,
+    })
 }
 
 /// What the object walk collects.
