@@ -300,6 +300,8 @@ struct Gather<'a> {
 /// Form XObjects nest; real files stay shallow, and a cycle must not recurse forever.
 const MAX_FORM_DEPTH: usize = 8;
 
+/// Gathers a page's objects into `out` (nested form XObjects too, to [`MAX_FORM_DEPTH`]): rules
+/// from paths, image boxes, text objects counted.
 fn walk_objects<'a>(
     objects: impl Iterator<Item = PdfPageObject<'a>>,
     parent: Affine,
@@ -309,81 +311,8 @@ fn walk_objects<'a>(
 ) {
     for obj in objects {
         match &obj {
-            PdfPageObject::Path(p) => {
-                let m = p
-                    .matrix()
-                    .map(|m| Affine::from_pdf(&m).then(&parent))
-                    .unwrap_or(parent);
-                let fill_visible = p.fill_mode().is_ok_and(|f| f != PdfPathFillMode::None)
-                    && p.fill_color().is_ok_and(|c| visible_ink(&c));
-                let stroke_visible = p.is_stroked().unwrap_or(false)
-                    && p.stroke_color().is_ok_and(|c| visible_ink(&c));
-                if !fill_visible && !stroke_visible {
-                    continue;
-                }
-                let mut sub: Vec<(f32, f32)> = Vec::new();
-                let mut flush = |sub: &mut Vec<(f32, f32)>| {
-                    out.rules.extend(layout::rules_from_subpath(
-                        sub,
-                        fill_visible,
-                        stroke_visible,
-                    ));
-                    sub.clear();
-                };
-                let segs = p.segments();
-                for s in segs.iter() {
-                    *out.segments += 1;
-                    let (x, y) = m.apply(s.x().value, s.y().value);
-                    let pt = view.point(x, y);
-                    match s.segment_type() {
-                        PdfPathSegmentType::MoveTo => {
-                            flush(&mut sub);
-                            sub.push(pt);
-                        }
-                        PdfPathSegmentType::LineTo => sub.push(pt),
-                        // Curves are not rules; breaking the subpath keeps the straight
-                        // pieces on either side.
-                        _ => {
-                            flush(&mut sub);
-                            sub.push(pt);
-                        }
-                    }
-                }
-                flush(&mut sub);
-            }
-            PdfPageObject::Image(img) => {
-                if let Ok(q) = img.bounds() {
-                    let corners = [
-                        (q.x1().value, q.y1().value),
-                        (q.x2().value, q.y2().value),
-                        (q.x3().value, q.y3().value),
-                        (q.x4().value, q.y4().value),
-                    ];
-                    let pts: Vec<(f32, f32)> = corners
-                        .iter()
-                        .map(|&(x, y)| {
-                            let (x, y) = parent.apply(x, y);
-                            view.point(x, y)
-                        })
-                        .collect();
-                    let xs = pts.iter().map(|p| p.0);
-                    let ys = pts.iter().map(|p| p.1);
-                    let r = Rect::new(
-                        xs.clone().fold(f32::MAX, f32::min),
-                        ys.clone().fold(f32::MAX, f32::min),
-                        xs.fold(f32::MIN, f32::max),
-                        ys.fold(f32::MIN, f32::max),
-                    );
-                    // An opaque picture over the whole page hides the text painted before
-                    // it (a scan laid over its own OCR text); a watermark is translucent.
-                    if r.w() * r.h() >= 0.85 * view.width() * view.height()
-                        && !img.has_transparency()
-                    {
-                        *out.hidden_objects = *out.text_objects;
-                    }
-                    out.images.push(r);
-                }
-            }
+            PdfPageObject::Path(p) => gather_path(p, parent, view, out),
+            PdfPageObject::Image(img) => gather_image(img, parent, view, out),
             PdfPageObject::Text(t) => {
                 *out.text_objects += 1;
                 if t.render_mode() == PdfPageTextRenderMode::Invisible {
@@ -399,6 +328,83 @@ fn walk_objects<'a>(
             }
             _ => {}
         }
+    }
+}
+
+/// A visible path's straight subpaths as rules (curves break them), its segments counted.
+fn gather_path(p: &PdfPagePathObject<'_>, parent: Affine, view: &View, out: &mut Gather) {
+    let m = p
+        .matrix()
+        .map(|m| Affine::from_pdf(&m).then(&parent))
+        .unwrap_or(parent);
+    let fill_visible = p.fill_mode().is_ok_and(|f| f != PdfPathFillMode::None)
+        && p.fill_color().is_ok_and(|c| visible_ink(&c));
+    let stroke_visible =
+        p.is_stroked().unwrap_or(false) && p.stroke_color().is_ok_and(|c| visible_ink(&c));
+    if !fill_visible && !stroke_visible {
+        return;
+    }
+    let mut sub: Vec<(f32, f32)> = Vec::new();
+    let mut flush = |sub: &mut Vec<(f32, f32)>| {
+        out.rules.extend(layout::rules_from_subpath(
+            sub,
+            fill_visible,
+            stroke_visible,
+        ));
+        sub.clear();
+    };
+    let segs = p.segments();
+    for s in segs.iter() {
+        *out.segments += 1;
+        let (x, y) = m.apply(s.x().value, s.y().value);
+        let pt = view.point(x, y);
+        match s.segment_type() {
+            PdfPathSegmentType::MoveTo => {
+                flush(&mut sub);
+                sub.push(pt);
+            }
+            PdfPathSegmentType::LineTo => sub.push(pt),
+            // Curves are not rules; breaking the subpath keeps the straight
+            // pieces on either side.
+            _ => {
+                flush(&mut sub);
+                sub.push(pt);
+            }
+        }
+    }
+    flush(&mut sub);
+}
+
+/// An image's box on the page; an opaque one covering the page hides the text before it.
+fn gather_image(img: &PdfPageImageObject<'_>, parent: Affine, view: &View, out: &mut Gather) {
+    if let Ok(q) = img.bounds() {
+        let corners = [
+            (q.x1().value, q.y1().value),
+            (q.x2().value, q.y2().value),
+            (q.x3().value, q.y3().value),
+            (q.x4().value, q.y4().value),
+        ];
+        let pts: Vec<(f32, f32)> = corners
+            .iter()
+            .map(|&(x, y)| {
+                let (x, y) = parent.apply(x, y);
+                view.point(x, y)
+            })
+            .collect();
+        let xs = pts.iter().map(|p| p.0);
+        let ys = pts.iter().map(|p| p.1);
+        let r = Rect::new(
+            xs.clone().fold(f32::MAX, f32::min),
+            ys.clone().fold(f32::MAX, f32::min),
+            xs.fold(f32::MIN, f32::max),
+            ys.fold(f32::MIN, f32::max),
+        );
+        // An opaque picture over the whole page hides the text painted before
+        // it (a scan laid over its own OCR text); a watermark is translucent.
+        if r.w() * r.h() >= 0.85 * view.width() * view.height() && !img.has_transparency() {
+            *out.hidden_objects = *out.text_objects;
+        }
+        out.images.push(r);
     }
 }
 
