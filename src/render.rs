@@ -554,26 +554,13 @@ fn xobject_image(
     ))
 }
 
+/// What a page is (one image covering it, or anything else), its box and rotation, where its
+/// image sits and whether it paints nothing, from its content operators.
 fn analyse_page(doc: &Document, id: ObjectId) -> std::result::Result<PageAnalysis, String> {
     let page = doc
         .get_dictionary(id)
         .map_err(|e| format!("page object unreadable: {e}"))?;
-    let media = rect(doc, inherited(doc, page, b"MediaBox")).unwrap_or([0.0, 0.0, 612.0, 792.0]);
-    let crop = rect(doc, inherited(doc, page, b"CropBox"))
-        .map(|c| {
-            [
-                c[0].max(media[0]),
-                c[1].max(media[1]),
-                c[2].min(media[2]),
-                c[3].min(media[3]),
-            ]
-        })
-        .filter(|c| c[2] > c[0] && c[3] > c[1])
-        .unwrap_or(media);
-    let rotate = inherited(doc, page, b"Rotate")
-        .and_then(num)
-        .map(|r| (((r as i64 / 90) % 4 + 4) % 4 * 90) as u16)
-        .unwrap_or(0);
+    let (crop, rotate) = page_box(doc, page);
     let (pw, ph) = (crop[2] - crop[0], crop[3] - crop[1]);
     let mut info = PageInfo {
         kind: PageKind::Other,
@@ -602,105 +589,21 @@ fn analyse_page(doc: &Document, id: ObjectId) -> std::result::Result<PageAnalysi
         .map(|c| c.operations)
         .unwrap_or_default();
 
-    let page_area = pw * ph;
-    let mut ctm: Mat = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0];
-    let mut stack: Vec<Mat> = Vec::new();
-    let mut text_mode = 0i64;
-    let mut big: Option<Placement> = None;
-    let mut big_count = 0;
-    let mut drew_after_big = false;
-    let mut painted_anything = false;
+    let mut w = PaintWalk {
+        crop,
+        page_area: pw * ph,
+        ctm: [1.0, 0.0, 0.0, 1.0, 0.0, 0.0],
+        stack: Vec::new(),
+        text_mode: 0,
+        big: None,
+        big_count: 0,
+        drew_after_big: false,
+        painted_anything: false,
+    };
     for op in &ops {
-        let nums = || -> Vec<f32> { op.operands.iter().filter_map(num).collect() };
-        match op.operator.as_str() {
-            "q" if stack.len() < 256 => stack.push(ctm),
-            "Q" => ctm = stack.pop().unwrap_or(ctm),
-            "cm" => {
-                let v = nums();
-                if v.len() == 6 {
-                    ctm = mul(&[v[0], v[1], v[2], v[3], v[4], v[5]], &ctm);
-                }
-            }
-            "Tr" => {
-                text_mode = op
-                    .operands
-                    .first()
-                    .and_then(|o| o.as_i64().ok())
-                    .unwrap_or(0)
-            }
-            "Tj" | "TJ" | "'" | "\"" => {
-                painted_anything = true;
-                if text_mode == 3 || text_mode == 7 {
-                    info.has_invisible_text = true;
-                } else {
-                    info.has_visible_text = true;
-                    drew_after_big |= big.is_some();
-                }
-            }
-            "S" | "s" | "f" | "F" | "f*" | "B" | "B*" | "b" | "b*" | "sh" => {
-                painted_anything = true;
-                drew_after_big |= big.is_some();
-            }
-            "BI" | "EI" => {
-                painted_anything = true;
-                drew_after_big |= big.is_some();
-            }
-            "Do" => {
-                painted_anything = true;
-                let Some(name) = op.operands.first().and_then(|o| o.as_name().ok()) else {
-                    continue;
-                };
-                match xobject_image(doc, resources, name) {
-                    Some((xid, Some(img))) => {
-                        let corners = [(0.0, 0.0), (1.0, 0.0), (0.0, 1.0), (1.0, 1.0)]
-                            .map(|(x, y)| apply(&ctm, x, y));
-                        let (x0, x1) = corners
-                            .iter()
-                            .fold((f32::MAX, f32::MIN), |a, c| (a.0.min(c.0), a.1.max(c.0)));
-                        let (y0, y1) = corners
-                            .iter()
-                            .fold((f32::MAX, f32::MIN), |a, c| (a.0.min(c.1), a.1.max(c.1)));
-                        let ix = (x1.min(crop[2]) - x0.max(crop[0])).max(0.0);
-                        let iy = (y1.min(crop[3]) - y0.max(crop[1])).max(0.0);
-                        let cover = if page_area > 0.0 {
-                            ix * iy / page_area
-                        } else {
-                            0.0
-                        };
-                        if cover >= MIN_COVER {
-                            big_count += 1;
-                            // Device space has y down: image right = (a, −b), image down = (−c, d)
-                            // (image row 0 is at the top of the unit square).
-                            let right = axis(ctm[0], -ctm[1]);
-                            let down = axis(-ctm[2], ctm[3]);
-                            match (right, down) {
-                                (Some(r), Some(d)) if r.0 * d.0 + r.1 * d.1 == 0 => {
-                                    big = Some(Placement {
-                                        xobject: xid,
-                                        right: r,
-                                        down: d,
-                                        width_pt: (ctm[0] * ctm[0] + ctm[1] * ctm[1]).sqrt(),
-                                        height_pt: (ctm[2] * ctm[2] + ctm[3] * ctm[3]).sqrt(),
-                                        is_jpeg: img.is_jpeg,
-                                    });
-                                    drew_after_big = false;
-                                }
-                                _ => {} // placed at an angle: leave it to pdfium
-                            }
-                        } else if cover > MAX_EXTRA_IMAGE {
-                            drew_after_big |= big.is_some();
-                        }
-                    }
-                    // A form XObject can hold anything: leave the page to pdfium.
-                    Some((_, None)) | None => {
-                        drew_after_big |= big.is_some();
-                    }
-                }
-            }
-            _ => {}
-        }
+        w.op(doc, resources, op, &mut info);
     }
-    let single = big_count == 1 && big.is_some() && !drew_after_big && !info.has_visible_text;
+    let single = w.big_count == 1 && w.big.is_some() && !w.drew_after_big && !info.has_visible_text;
     info.kind = if single {
         PageKind::SingleImage
     } else {
@@ -708,9 +611,151 @@ fn analyse_page(doc: &Document, id: ObjectId) -> std::result::Result<PageAnalysi
     };
     Ok(PageAnalysis {
         info,
-        placement: big,
-        empty: !painted_anything && content.iter().all(|b| b.is_ascii_whitespace()),
+        placement: w.big,
+        empty: !w.painted_anything && content.iter().all(|b| b.is_ascii_whitespace()),
     })
+}
+
+/// The page's crop box (clipped to its media box) and its rotation in quarter turns.
+fn page_box(doc: &Document, page: &Dictionary) -> ([f32; 4], u16) {
+    let media = rect(doc, inherited(doc, page, b"MediaBox")).unwrap_or([0.0, 0.0, 612.0, 792.0]);
+    let crop = rect(doc, inherited(doc, page, b"CropBox"))
+        .map(|c| {
+            [
+                c[0].max(media[0]),
+                c[1].max(media[1]),
+                c[2].min(media[2]),
+                c[3].min(media[3]),
+            ]
+        })
+        .filter(|c| c[2] > c[0] && c[3] > c[1])
+        .unwrap_or(media);
+    let rotate = inherited(doc, page, b"Rotate")
+        .and_then(num)
+        .map(|r| (((r as i64 / 90) % 4 + 4) % 4 * 90) as u16)
+        .unwrap_or(0);
+    (crop, rotate)
+}
+
+/// A walk over a page's content operators: the transform, the text render mode, what was
+/// painted, and the page-covering image (and whether anything was drawn over it).
+struct PaintWalk {
+    crop: [f32; 4],
+    page_area: f32,
+    ctm: Mat,
+    stack: Vec<Mat>,
+    text_mode: i64,
+    big: Option<Placement>,
+    big_count: usize,
+    drew_after_big: bool,
+    painted_anything: bool,
+}
+
+impl PaintWalk {
+    /// One content operator: text and paths mark the page painted (and drawn over any big
+    /// image), `Do` places an image or form XObject.
+    fn op(
+        &mut self,
+        doc: &Document,
+        resources: Option<&Dictionary>,
+        op: &lopdf::content::Operation,
+        info: &mut PageInfo,
+    ) {
+        let nums = || -> Vec<f32> { op.operands.iter().filter_map(num).collect() };
+        match op.operator.as_str() {
+            "q" if self.stack.len() < 256 => self.stack.push(self.ctm),
+            "Q" => self.ctm = self.stack.pop().unwrap_or(self.ctm),
+            "cm" => {
+                let v = nums();
+                if v.len() == 6 {
+                    self.ctm = mul(&[v[0], v[1], v[2], v[3], v[4], v[5]], &self.ctm);
+                }
+            }
+            "Tr" => {
+                self.text_mode = op
+                    .operands
+                    .first()
+                    .and_then(|o| o.as_i64().ok())
+                    .unwrap_or(0)
+            }
+            "Tj" | "TJ" | "'" | "\"" => {
+                self.painted_anything = true;
+                if self.text_mode == 3 || self.text_mode == 7 {
+                    info.has_invisible_text = true;
+                } else {
+                    info.has_visible_text = true;
+                    self.drew_after_big |= self.big.is_some();
+                }
+            }
+            "S" | "s" | "f" | "F" | "f*" | "B" | "B*" | "b" | "b*" | "sh" => {
+                self.painted_anything = true;
+                self.drew_after_big |= self.big.is_some();
+            }
+            "BI" | "EI" => {
+                self.painted_anything = true;
+                self.drew_after_big |= self.big.is_some();
+            }
+            "Do" => {
+                self.painted_anything = true;
+                let Some(name) = op.operands.first().and_then(|o| o.as_name().ok()) else {
+                    return;
+                };
+                match xobject_image(doc, resources, name) {
+                    Some((xid, Some(img))) => self.image(xid, &img),
+                    // A form XObject can hold anything: leave the page to pdfium.
+                    Some((_, None)) | None => {
+                        self.drew_after_big |= self.big.is_some();
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// An image placed by the current transform: covering the page, it is the page's image
+    /// (when placed upright or turned by quarter turns); a smaller one over it is drawing.
+    fn image(&mut self, xid: ObjectId, img: &ImageXObject) {
+        let ctm = self.ctm;
+        let crop = self.crop;
+        let corners =
+            [(0.0, 0.0), (1.0, 0.0), (0.0, 1.0), (1.0, 1.0)].map(|(x, y)| apply(&ctm, x, y));
+        let (x0, x1) = corners
+            .iter()
+            .fold((f32::MAX, f32::MIN), |a, c| (a.0.min(c.0), a.1.max(c.0)));
+        let (y0, y1) = corners
+            .iter()
+            .fold((f32::MAX, f32::MIN), |a, c| (a.0.min(c.1), a.1.max(c.1)));
+        let ix = (x1.min(crop[2]) - x0.max(crop[0])).max(0.0);
+        let iy = (y1.min(crop[3]) - y0.max(crop[1])).max(0.0);
+        let cover = if self.page_area > 0.0 {
+            ix * iy / self.page_area
+        } else {
+            0.0
+        };
+        if cover >= MIN_COVER {
+            self.big_count += 1;
+            // Device space has y down: image right = (a, −b), image down = (−c, d)
+            // (image row 0 is at the top of the unit square).
+            let right = axis(ctm[0], -ctm[1]);
+            let down = axis(-ctm[2], ctm[3]);
+            match (right, down) {
+                (Some(r), Some(d)) if r.0 * d.0 + r.1 * d.1 == 0 => {
+                    self.big = Some(Placement {
+                        xobject: xid,
+                        right: r,
+                        down: d,
+                        width_pt: (ctm[0] * ctm[0] + ctm[1] * ctm[1]).sqrt(),
+                        height_pt: (ctm[2] * ctm[2] + ctm[3] * ctm[3]).sqrt(),
+                        is_jpeg: img.is_jpeg,
+                    });
+                    self.drew_after_big = false;
+                }
+                _ => {} // placed at an angle: leave it to pdfium
+            }
+        } else if cover > MAX_EXTRA_IMAGE {
+            self.drew_after_big |= self.big.is_some();
+        }
+    }
 }
 
 /// Applies /Rotate (clockwise, in degrees) to the image's right/down axes on the page.

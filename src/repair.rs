@@ -143,20 +143,32 @@ fn choose<'a>(name: &str, value: &str, cands: &[(&'a str, &'a str)]) -> Option<&
         .then_some(longest)
 }
 
+/// Repairs the run's clipped indicator names (every source as read, before any repair), then
+/// its department and implementer names.
 pub fn repair_run(records: &mut [Record]) {
-    type Tier<'a> = Box<dyn Fn(&&Entry) -> bool + 'a>;
     let widths: Vec<HashMap<ColKey, usize>> = records.iter().map(clip_widths).collect();
-    // Snapshot of every indicator: (record, period, level2, name, value, suspected).
-    struct Entry {
-        rec: usize,
-        period: Period,
-        level2: Option<String>,
-        name: String,
-        value: String,
-        suspected: bool,
-        /// (table, row) of the name cell.
-        row: Option<(String, usize)>,
+    let all = snapshot(records, &widths);
+    let doc_of = document_keys(records);
+    for (ri, w) in widths.iter().enumerate() {
+        repair_record(records, ri, &all, &doc_of, w);
     }
+    repair_units(records, &doc_of);
+}
+
+/// Snapshot of every indicator: (record, period, level2, name, value, suspected).
+struct Entry {
+    rec: usize,
+    period: Period,
+    level2: Option<String>,
+    name: String,
+    value: String,
+    suspected: bool,
+    /// (table, row) of the name cell.
+    row: Option<(String, usize)>,
+}
+
+/// Every indicator of the run as read, before any is repaired: the sources repairs look in.
+fn snapshot(records: &[Record], widths: &[HashMap<ColKey, usize>]) -> Vec<Entry> {
     let mut all: Vec<Entry> = Vec::new();
     for (ri, r) in records.iter().enumerate() {
         for i in &r.indicators {
@@ -171,7 +183,12 @@ pub fn repair_run(records: &mut [Record]) {
             });
         }
     }
-    let doc_of: Vec<String> = records
+    all
+}
+
+/// The document each record came from: its file's hash, else its path.
+fn document_keys(records: &[Record]) -> Vec<String> {
+    records
         .iter()
         .map(|r| {
             r.source
@@ -179,100 +196,120 @@ pub fn repair_run(records: &mut [Record]) {
                 .clone()
                 .unwrap_or_else(|| r.source.path.clone())
         })
+        .collect()
+}
+
+/// Repairs the clipped names of record `ri` from the snapshot `all`, warning of a suspected
+/// name left clipped or repaired from a source itself suspected.
+fn repair_record(
+    records: &mut [Record],
+    ri: usize,
+    all: &[Entry],
+    doc_of: &[String],
+    widths: &HashMap<ColKey, usize>,
+) {
+    let mut warnings = Vec::new();
+    let susp: Vec<bool> = records[ri]
+        .indicators
+        .iter()
+        .map(|i| suspected_in(&records[ri], i, widths))
         .collect();
-    for ri in 0..records.len() {
-        let mut warnings = Vec::new();
-        let susp: Vec<bool> = records[ri]
-            .indicators
-            .iter()
-            .map(|i| suspected_in(&records[ri], i, &widths[ri]))
-            .collect();
-        for (k, ind) in records[ri].indicators.iter_mut().enumerate() {
-            let name = ind.name.clone();
-            if chars(&name) < 2 {
-                continue;
-            }
-            let same_l2 = |e: &&Entry| e.level2 == ind.level2;
-            // The other period's cell in the same printed row with the same value is the
-            // twin even where the two columns print different 二级 (seed 004: "…及时率" under
-            // 时效指标 beside "…及时率（%）" under a merged 质量指标; two twins so repaired).
-            let row = ind.cell.as_ref().map(|c| (c.table.clone(), c.row));
-            let same_row = |e: &&Entry| {
-                e.rec == ri
-                    && e.period != ind.period
-                    && row.is_some()
-                    && e.row == row
-                    && !ind.value_raw.is_empty()
-                    && e.value == ind.value_raw
-            };
-            // That cell printing the very same name is the twin, and it adds nothing: a longer
-            // name starting with it in another row of the other period is another indicator
-            // (seed 004: an annual 满意度 name printed whole in both columns of its row was
-            // lengthened from the row above). Names cut alike in both columns still find
-            // their source elsewhere in the document.
-            let row_twin_alike = all.iter().any(|e| same_row(&e) && e.name == name);
-            let tiers: [Tier<'_>; 3] = [
-                Box::new(|e: &&Entry| e.rec == ri && e.period != ind.period),
-                Box::new(|e: &&Entry| e.rec != ri && doc_of[e.rec] == doc_of[ri]),
-                Box::new(|e: &&Entry| doc_of[e.rec] != doc_of[ri]),
-            ];
-            let mut fixed: Option<(String, bool)> = None;
-            for (t, tier) in tiers.iter().enumerate() {
-                if t == 0 && row_twin_alike {
-                    continue;
-                }
-                let pool: Vec<&Entry> = all
-                    .iter()
-                    .filter(|e| same_l2(e) || (t == 0 && same_row(e)))
-                    .filter(|e| tier(e))
-                    .collect();
-                let cands: Vec<(&str, &str)> = pool
-                    .iter()
-                    .map(|e| (e.name.as_str(), e.value.as_str()))
-                    .collect();
-                // Beyond the form itself, only a source printed with the same value counts,
-                // and a complete name followed elsewhere by a note ("…满意度（%）") is not cut;
-                // from other documents, only a name seen cut at its column's width is repaired.
-                if t == 2 && !susp[k] {
-                    continue;
-                }
-                let cands: Vec<(&str, &str)> = if t == 0 {
-                    cands
-                } else {
-                    cands
-                        .into_iter()
-                        .filter(|(_, v)| !ind.value_raw.is_empty() && *v == ind.value_raw)
-                        .filter(|(n, _)| {
-                            !n.get(name.len()..)
-                                .is_some_and(|rest| rest.starts_with(['(', '（', '[', '【']))
-                        })
-                        .collect()
-                };
-                if let Some(full) = choose(&name, &ind.value_raw, &cands) {
-                    let src_clipped = pool.iter().any(|e| e.name == full && e.suspected);
-                    fixed = Some((full.to_string(), src_clipped));
-                    break;
-                }
-            }
-            match fixed {
-                Some((full, src_clipped)) => {
-                    ind.name = full;
-                    if src_clipped {
-                        warnings.push(format!(
-                            "indicator {}: name truncated, only partially repaired",
-                            k + 1
-                        ));
-                    }
-                }
-                None if susp[k] => {
-                    warnings.push(format!("indicator {}: name truncated, not repaired", k + 1));
-                }
-                None => {}
-            }
+    for (k, ind) in records[ri].indicators.iter_mut().enumerate() {
+        if chars(&ind.name) < 2 {
+            continue;
         }
-        records[ri].warnings.extend(warnings);
+        match full_name(ind, ri, all, doc_of, susp[k]) {
+            Some((full, src_clipped)) => {
+                ind.name = full;
+                if src_clipped {
+                    warnings.push(format!(
+                        "indicator {}: name truncated, only partially repaired",
+                        k + 1
+                    ));
+                }
+            }
+            None if susp[k] => {
+                warnings.push(format!("indicator {}: name truncated, not repaired", k + 1));
+            }
+            None => {}
+        }
     }
-    repair_units(records, &doc_of);
+    records[ri].warnings.extend(warnings);
+}
+
+/// The full name of indicator `ind` of record `ri` and whether its source is itself suspected
+/// clipped: looked for in the other period of the form, then elsewhere in the document, then
+/// (for a `suspected` name only) in other documents.
+fn full_name(
+    ind: &Indicator,
+    ri: usize,
+    all: &[Entry],
+    doc_of: &[String],
+    suspected: bool,
+) -> Option<(String, bool)> {
+    type Tier<'a> = Box<dyn Fn(&&Entry) -> bool + 'a>;
+    let name = ind.name.clone();
+    let same_l2 = |e: &&Entry| e.level2 == ind.level2;
+    // The other period's cell in the same printed row with the same value is the
+    // twin even where the two columns print different 二级 (seed 004: "…及时率" under
+    // 时效指标 beside "…及时率（%）" under a merged 质量指标; two twins so repaired).
+    let row = ind.cell.as_ref().map(|c| (c.table.clone(), c.row));
+    let same_row = |e: &&Entry| {
+        e.rec == ri
+            && e.period != ind.period
+            && row.is_some()
+            && e.row == row
+            && !ind.value_raw.is_empty()
+            && e.value == ind.value_raw
+    };
+    // That cell printing the very same name is the twin, and it adds nothing: a longer
+    // name starting with it in another row of the other period is another indicator
+    // (seed 004: an annual 满意度 name printed whole in both columns of its row was
+    // lengthened from the row above). Names cut alike in both columns still find
+    // their source elsewhere in the document.
+    let row_twin_alike = all.iter().any(|e| same_row(&e) && e.name == name);
+    let tiers: [Tier<'_>; 3] = [
+        Box::new(|e: &&Entry| e.rec == ri && e.period != ind.period),
+        Box::new(|e: &&Entry| e.rec != ri && doc_of[e.rec] == doc_of[ri]),
+        Box::new(|e: &&Entry| doc_of[e.rec] != doc_of[ri]),
+    ];
+    for (t, tier) in tiers.iter().enumerate() {
+        if t == 0 && row_twin_alike {
+            continue;
+        }
+        let pool: Vec<&Entry> = all
+            .iter()
+            .filter(|e| same_l2(e) || (t == 0 && same_row(e)))
+            .filter(|e| tier(e))
+            .collect();
+        let cands: Vec<(&str, &str)> = pool
+            .iter()
+            .map(|e| (e.name.as_str(), e.value.as_str()))
+            .collect();
+        // Beyond the form itself, only a source printed with the same value counts,
+        // and a complete name followed elsewhere by a note ("…满意度（%）") is not cut;
+        // from other documents, only a name seen cut at its column's width is repaired.
+        if t == 2 && !suspected {
+            continue;
+        }
+        let cands: Vec<(&str, &str)> = if t == 0 {
+            cands
+        } else {
+            cands
+                .into_iter()
+                .filter(|(_, v)| !ind.value_raw.is_empty() && *v == ind.value_raw)
+                .filter(|(n, _)| {
+                    !n.get(name.len()..)
+                        .is_some_and(|rest| rest.starts_with(['(', '（', '[', '【']))
+                })
+                .collect()
+        };
+        if let Some(full) = choose(&name, &ind.value_raw, &cands) {
+            let src_clipped = pool.iter().any(|e| e.name == full && e.suspected);
+            return Some((full.to_string(), src_clipped));
+        }
+    }
+    None
 }
 
 /// Organisation names end in a unit word; one that does not was probably cut by its cell.

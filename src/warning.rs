@@ -299,6 +299,8 @@ pub fn locate_record(r: &Record, tables: &TableIndex) -> Vec<WarningAt> {
         .collect()
 }
 
+/// One record warning as a typed warning: its code and where it points (page, field,
+/// indicator, table cell), found by its kind.
 fn locate_one(r: &Record, tables: &TableIndex, msg: &str) -> WarningAt {
     use WarningCode as C;
     let code = classify(msg);
@@ -309,20 +311,7 @@ fn locate_one(r: &Record, tables: &TableIndex, msg: &str) -> WarningAt {
         w.page = u32::try_from(n).ok();
     }
     match code {
-        C::LowOcrConfidence => {
-            if let (Some(page), Some((row, col))) = (w.page, cell_of(msg)) {
-                let t = r.source.tables.iter().find(|id| {
-                    tables.get(*id).is_some_and(|t| {
-                        t.page == page && t.cells.iter().any(|c| c.0 == row && c.1 == col)
-                    })
-                });
-                if let Some(t) = t {
-                    w.table = Some(t.clone());
-                    w.row = Some(row);
-                    w.col = Some(col);
-                }
-            }
-        }
+        C::LowOcrConfidence => at_low_confidence_cell(&mut w, r, tables, msg),
         C::FormNotJoined => {
             // "… continue on page N …": the page the reviewer should look at.
             if let Some(at) = msg.find("on page ") {
@@ -338,26 +327,7 @@ fn locate_one(r: &Record, tables: &TableIndex, msg: &str) -> WarningAt {
                 w.page = Some(t.page);
             }
         }
-        C::AmountMisreadPoint | C::AmountUnparseable => {
-            w.field = msg.split(':').next().map(str::to_string);
-            w.table = first_table.cloned();
-            let raw = quoted(msg).map(|s| squash(&s));
-            let found = raw.filter(|s| !s.is_empty()).and_then(|raw| {
-                r.source.tables.iter().find_map(|id| {
-                    let t = tables.get(id)?;
-                    t.cells
-                        .iter()
-                        .find(|c| squash(&c.2) == raw)
-                        .map(|c| (id, t.page, c.0, c.1))
-                })
-            });
-            if let Some((id, page, row, col)) = found {
-                w.table = Some(id.clone());
-                w.page = Some(page);
-                w.row = Some(row);
-                w.col = Some(col);
-            }
-        }
+        C::AmountMisreadPoint | C::AmountUnparseable => at_amount_cell(&mut w, r, tables, msg),
         C::UnitNameTruncated => {
             w.field = msg.split(':').next().map(str::to_string);
         }
@@ -370,43 +340,92 @@ fn locate_one(r: &Record, tables: &TableIndex, msg: &str) -> WarningAt {
         | C::Other
             if msg.starts_with("indicator ") =>
         {
-            let k = leading_number(msg, "indicator ");
-            w.indicator = k;
-            let ind = k
-                .and_then(|k| k.checked_sub(1))
-                .and_then(|i| r.indicators.get(i));
-            w.field = k.map(|k| {
-                let part = if code == C::NameTruncated {
-                    "name"
-                } else {
-                    "value"
-                };
-                format!("indicators[{}].{part}", k - 1)
-            });
-            if let Some((ind, cell)) = ind.and_then(|i| i.cell.as_ref().map(|c| (i, c))) {
-                w.table = Some(cell.table.clone());
-                w.page = Some(cell.page);
-                w.row = Some(cell.row);
-                w.col = Some(cell.col);
-                // Value warnings point at the value's cell: the first cell right of the name
-                // in its row that holds the value as read.
-                if code != C::NameTruncated {
-                    let want = squash(&ind.value_raw);
-                    let v = tables.get(&cell.table).and_then(|t| {
-                        t.cells
-                            .iter()
-                            .filter(|c| c.0 == cell.row && c.1 > cell.col)
-                            .find(|c| !want.is_empty() && squash(&c.2) == want)
-                    });
-                    if let Some(v) = v {
-                        w.col = Some(v.1);
-                    }
-                }
-            }
+            at_indicator(&mut w, r, tables, msg)
         }
         _ => {}
     }
     w
+}
+
+/// A low-confidence warning ("page P … r R c C …") at the cell of that row and column in the
+/// record's table on that page.
+fn at_low_confidence_cell(w: &mut WarningAt, r: &Record, tables: &TableIndex, msg: &str) {
+    if let (Some(page), Some((row, col))) = (w.page, cell_of(msg)) {
+        let t = r.source.tables.iter().find(|id| {
+            tables
+                .get(*id)
+                .is_some_and(|t| t.page == page && t.cells.iter().any(|c| c.0 == row && c.1 == col))
+        });
+        if let Some(t) = t {
+            w.table = Some(t.clone());
+            w.row = Some(row);
+            w.col = Some(col);
+        }
+    }
+}
+
+/// An amount warning at its field, and at the first cell of the record's tables that holds
+/// the quoted amount as read (else at the record's first table).
+fn at_amount_cell(w: &mut WarningAt, r: &Record, tables: &TableIndex, msg: &str) {
+    let first_table = r.source.tables.first();
+    w.field = msg.split(':').next().map(str::to_string);
+    w.table = first_table.cloned();
+    let raw = quoted(msg).map(|s| squash(&s));
+    let found = raw.filter(|s| !s.is_empty()).and_then(|raw| {
+        r.source.tables.iter().find_map(|id| {
+            let t = tables.get(id)?;
+            t.cells
+                .iter()
+                .find(|c| squash(&c.2) == raw)
+                .map(|c| (id, t.page, c.0, c.1))
+        })
+    });
+    if let Some((id, page, row, col)) = found {
+        w.table = Some(id.clone());
+        w.page = Some(page);
+        w.row = Some(row);
+        w.col = Some(col);
+    }
+}
+
+/// An "indicator N: …" warning at indicator N's name or value field and at the cell it was
+/// read from.
+fn at_indicator(w: &mut WarningAt, r: &Record, tables: &TableIndex, msg: &str) {
+    use WarningCode as C;
+    let code = w.code;
+    let k = leading_number(msg, "indicator ");
+    w.indicator = k;
+    let ind = k
+        .and_then(|k| k.checked_sub(1))
+        .and_then(|i| r.indicators.get(i));
+    w.field = k.map(|k| {
+        let part = if code == C::NameTruncated {
+            "name"
+        } else {
+            "value"
+        };
+        format!("indicators[{}].{part}", k - 1)
+    });
+    if let Some((ind, cell)) = ind.and_then(|i| i.cell.as_ref().map(|c| (i, c))) {
+        w.table = Some(cell.table.clone());
+        w.page = Some(cell.page);
+        w.row = Some(cell.row);
+        w.col = Some(cell.col);
+        // Value warnings point at the value's cell: the first cell right of the name
+        // in its row that holds the value as read.
+        if code != C::NameTruncated {
+            let want = squash(&ind.value_raw);
+            let v = tables.get(&cell.table).and_then(|t| {
+                t.cells
+                    .iter()
+                    .filter(|c| c.0 == cell.row && c.1 > cell.col)
+                    .find(|c| !want.is_empty() && squash(&c.2) == want)
+            });
+            if let Some(v) = v {
+                w.col = Some(v.1);
+            }
+        }
+    }
 }
 
 /// The typed form of a page's warnings (they point at the page only).

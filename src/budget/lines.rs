@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 
 use super::header::{
     code_digits, column_roles, has_han, header_paths, header_rows, is_numbering_row,
-    is_total_label, misread_code, ColKey, ColRole, Column, Grid,
+    is_total_label, misread_code, ColKey, ColRole, Column, Grid, Slot,
 };
 use super::kind::squash;
 use crate::normalise::{fold_width, parse_amount, MoneyUnit};
@@ -436,6 +436,9 @@ fn row_text(g: &Grid<'_>, r: usize) -> String {
         .join("|")
 }
 
+/// Row `r` of block `bi` (its columns `block`) as a typed line: its label and amount cells (the
+/// amounts in `unit`), a code printed in the name, names repaired, then what kind of line it
+/// is; `None` for an empty row.
 fn line_of(
     g: &Grid<'_>,
     lay: &Layout,
@@ -444,14 +447,7 @@ fn line_of(
     r: usize,
     unit: Option<&str>,
 ) -> Option<Line> {
-    let mut code = String::new();
-    let mut code_cell = None;
-    let mut names: Vec<String> = Vec::new();
-    let mut name_cell = None;
-    let mut group = None;
-    let mut values = Vec::new();
-    let mut warnings = Vec::new();
-    let mut last_label_cell: Option<usize> = None;
+    let mut row = RowRead::default();
     for &c in block {
         let Some(col) = lay
             .column_at
@@ -465,40 +461,8 @@ fn line_of(
         let slot = g.slot(r, c);
         match &col.role {
             ColRole::Code | ColRole::Name => {
-                let Some(s) = slot else { continue };
-                if last_label_cell == Some(s.cell) {
-                    continue;
-                }
-                last_label_cell = Some(s.cell);
-                let cell = &g.table.cells[s.cell];
-                let t = cell.text.trim();
-                if t.is_empty() {
-                    continue;
-                }
-                let mut digits = code_digits(t);
-                if col.role == ColRole::Code && digits.is_none() {
-                    digits = misread_code(t);
-                    if let Some(d) = &digits {
-                        warnings.push((
-                            "budget_code_repaired",
-                            format!("row {r} col {c}: code {t:?} read as {d}"),
-                        ));
-                    }
-                }
-                if col.role == ColRole::Code && digits.is_some() {
-                    let d = digits.unwrap_or_default();
-                    // A 款 or 项 printed in its own column as "2" is "02".
-                    if !code.is_empty() && d.len() == 1 {
-                        code.push('0');
-                    }
-                    code.push_str(&d);
-                    code_cell.get_or_insert((cell.row, cell.col));
-                } else {
-                    if cell.rowspan > 1 && block.len() > 1 {
-                        group = Some(s.cell);
-                    }
-                    names.push(t.replace('\n', ""));
-                    name_cell = Some((cell.row, cell.col));
+                if let Some(s) = slot {
+                    row.label_cell(g, &col.role, s, block.len(), r, c);
                 }
             }
             ColRole::Value(k) => {
@@ -508,8 +472,8 @@ fn line_of(
                     continue;
                 }
                 let raw = g.own_text(r, c);
-                let amount = read_amount(raw, unit, r, c, &mut warnings);
-                values.push(ValueCell {
+                let amount = read_amount(raw, unit, r, c, &mut row.warnings);
+                row.values.push(ValueCell {
                     key: *k,
                     col: c,
                     amount,
@@ -518,55 +482,151 @@ fn line_of(
             ColRole::Skip => {}
         }
     }
-    // A code printed in the name cell ("2080101 行政运行", "[208]社会保障和就业支出").
-    if code.is_empty() {
-        if let Some((c, rest)) = names.first().and_then(|n| code_in_name(n)) {
-            code = c;
-            code_cell = name_cell;
-            names[0] = rest;
+    row.code_from_name();
+    row.repair_names(r);
+    row.into_line(g, lay, bi, block, r)
+}
+
+/// One row of one block as its cells are read: the code and name parts, the amounts, the
+/// warnings.
+#[derive(Default)]
+struct RowRead {
+    code: String,
+    code_cell: Option<(usize, usize)>,
+    names: Vec<String>,
+    name_cell: Option<(usize, usize)>,
+    group: Option<usize>,
+    values: Vec<ValueCell>,
+    warnings: Vec<(&'static str, String)>,
+    last_label_cell: Option<usize>,
+}
+
+impl RowRead {
+    /// A code or name column's cell (at `slot`, once per spanning cell): code digits (a
+    /// misread code repaired, with a warning) onto the code, any other text onto the names.
+    fn label_cell(
+        &mut self,
+        g: &Grid<'_>,
+        role: &ColRole,
+        s: Slot,
+        block_len: usize,
+        r: usize,
+        c: usize,
+    ) {
+        if self.last_label_cell == Some(s.cell) {
+            return;
+        }
+        self.last_label_cell = Some(s.cell);
+        let cell = &g.table.cells[s.cell];
+        let t = cell.text.trim();
+        if t.is_empty() {
+            return;
+        }
+        let mut digits = code_digits(t);
+        if *role == ColRole::Code && digits.is_none() {
+            digits = misread_code(t);
+            if let Some(d) = &digits {
+                self.warnings.push((
+                    "budget_code_repaired",
+                    format!("row {r} col {c}: code {t:?} read as {d}"),
+                ));
+            }
+        }
+        if *role == ColRole::Code && digits.is_some() {
+            let d = digits.unwrap_or_default();
+            // A 款 or 项 printed in its own column as "2" is "02".
+            if !self.code.is_empty() && d.len() == 1 {
+                self.code.push('0');
+            }
+            self.code.push_str(&d);
+            self.code_cell.get_or_insert((cell.row, cell.col));
+        } else {
+            if cell.rowspan > 1 && block_len > 1 {
+                self.group = Some(s.cell);
+            }
+            self.names.push(t.replace('\n', ""));
+            self.name_cell = Some((cell.row, cell.col));
         }
     }
-    for n in &mut names {
-        if let Some((fixed, why)) = misread_name(n) {
-            warnings.push((
-                "budget_name_repaired",
-                format!("row {r}: name {n:?} read as {fixed:?} ({why})"),
-            ));
-            *n = fixed;
+
+    /// A code printed in the name cell ("2080101 行政运行", "[208]社会保障和就业支出"), when
+    /// no code column gave one.
+    fn code_from_name(&mut self) {
+        if self.code.is_empty() {
+            if let Some((c, rest)) = self.names.first().and_then(|n| code_in_name(n)) {
+                self.code = c;
+                self.code_cell = self.name_cell;
+                self.names[0] = rest;
+            }
         }
     }
-    let name = names.join(" / ");
-    // An empty row, or one whose only text has no Chinese character: on a scan, specks and
-    // dust in an empty row read as "#", "●", "e", "11"; no budget line is named that way.
-    if code.is_empty() && !has_han(&name) && values.iter().all(|v| v.amount.is_none()) {
-        return None;
+
+    /// Names with a known misreading repaired, each with a warning.
+    fn repair_names(&mut self, r: usize) {
+        for n in &mut self.names {
+            if let Some((fixed, why)) = misread_name(n) {
+                self.warnings.push((
+                    "budget_name_repaired",
+                    format!("row {r}: name {n:?} read as {fixed:?} ({why})"),
+                ));
+                *n = fixed;
+            }
+        }
     }
-    let last_name = names.last().map(String::as_str).unwrap_or("");
-    let subtotal = names.len() >= 2
-        && is_total_label(last_name)
-        && !is_total_label(&names[0])
-        && !names[0].trim().is_empty();
-    if subtotal && group.is_none() {
-        group = first_label_cell(g, block, r);
+
+    /// The typed line, or `None` for an empty row: whether it is a total, a group's 小计 or
+    /// a 其中 part, from its last name.
+    fn into_line(
+        self,
+        g: &Grid<'_>,
+        lay: &Layout,
+        bi: usize,
+        block: &[usize],
+        r: usize,
+    ) -> Option<Line> {
+        let RowRead {
+            code,
+            code_cell,
+            names,
+            name_cell,
+            mut group,
+            values,
+            warnings,
+            last_label_cell: _,
+        } = self;
+        let name = names.join(" / ");
+        // An empty row, or one whose only text has no Chinese character: on a scan, specks and
+        // dust in an empty row read as "#", "●", "e", "11"; no budget line is named that way.
+        if code.is_empty() && !has_han(&name) && values.iter().all(|v| v.amount.is_none()) {
+            return None;
+        }
+        let last_name = names.last().map(String::as_str).unwrap_or("");
+        let subtotal = names.len() >= 2
+            && is_total_label(last_name)
+            && !is_total_label(&names[0])
+            && !names[0].trim().is_empty();
+        if subtotal && group.is_none() {
+            group = first_label_cell(g, block, r);
+        }
+        let is_total = code.is_empty() && is_total_label(last_name) && !subtotal;
+        let of_which = squash(last_name).starts_with("其中");
+        Some(Line {
+            row: r,
+            block: bi,
+            section: lay.sections.get(bi).cloned().flatten(),
+            code: (!code.is_empty()).then_some(code),
+            code_cell,
+            level: numbering_level(last_name),
+            name,
+            name_cell,
+            values,
+            is_total,
+            of_which,
+            group,
+            subtotal,
+            warnings,
+        })
     }
-    let is_total = code.is_empty() && is_total_label(last_name) && !subtotal;
-    let of_which = squash(last_name).starts_with("其中");
-    Some(Line {
-        row: r,
-        block: bi,
-        section: lay.sections.get(bi).cloned().flatten(),
-        code: (!code.is_empty()).then_some(code),
-        code_cell,
-        level: numbering_level(last_name),
-        name,
-        name_cell,
-        values,
-        is_total,
-        of_which,
-        group,
-        subtotal,
-        warnings,
-    })
 }
 
 /// A name a scan misread in ways no printed budget name has: specks after its last character

@@ -208,74 +208,126 @@ struct Prepared<'a> {
 /// Types and checks the budget tables of one input file. `cover` is the text of the file's
 /// first pages, where a disclosure prints its year when its table titles do not.
 pub fn analyse_file(tables: &[TableRecord], records: &[Record], cover: &str) -> FileBudget {
-    let mut prepared: Vec<Prepared<'_>> = Vec::new();
     let file_unit = file_unit(tables);
-    for t in tables {
-        // Budget tables have a few dozen columns at most; a one-line text file of a million
-        // cells is not one, and must not cost quadratic time.
-        if t.n_cols > MAX_COLS || t.n_cols == 0 {
-            continue;
-        }
-        let title = t.title.clone().unwrap_or_default();
-        let by_title = kind::classify_title(&title);
-        // A clipped title is looked up in the header, unless the table is a form.
-        if by_title.is_none() && title.contains("绩效") {
-            continue;
-        }
-        let g = Grid::new(t);
-        let lay = lines::layout(&g);
-        let header: String = lay
-            .columns
-            .iter()
-            .map(|c| c.header.as_str())
-            .collect::<Vec<_>>()
-            .join(" ");
-        let Some(kind) = by_title.or_else(|| kind::classify_header(&header)) else {
-            continue;
-        };
-        if !lay
-            .columns
-            .iter()
-            .any(|c| matches!(c.role, ColRole::Value(_)))
-        {
-            continue;
-        }
-        let (unit, unit_note) = match lines::printed_unit(t.unit.as_deref()) {
-            Some(u) => (Some(u), None),
-            None => (
-                file_unit,
-                file_unit.map(|u| {
-                    format!(
-                        "unit line read as {:?}: amounts taken in {u}, the unit of the file's other tables",
-                        t.unit.as_deref().unwrap_or("")
-                    )
-                }),
-            ),
-        };
-        let mut ls = lines::lines(&g, &lay, unit);
-        if let Some(n) = unit_note {
-            for l in &mut ls {
-                l.warnings.push(("budget_unit_assumed", n.clone()));
-            }
-        }
-        let year = fiscal_year_of(&title).or_else(|| fiscal_year_of(&header));
-        prepared.push(Prepared {
-            table: t,
-            kind,
-            stage: kind::stage_of(&title, &header),
-            layout: lay,
-            lines: ls,
-            year,
-        });
+    let prepared: Vec<Prepared<'_>> = tables
+        .iter()
+        .filter_map(|t| prepare(t, file_unit))
+        .collect();
+    let doc_year = document_year(&prepared, records, cover);
+    let tl: Vec<TLine<'_>> = prepared
+        .iter()
+        .enumerate()
+        .flat_map(|(ti, p)| p.lines.iter().map(move |l| TLine { table: ti, line: l }))
+        .collect();
+    let checks = make_checks(&prepared, &tl, records);
+    let path = tables
+        .first()
+        .map(|t| t.source.path.clone())
+        .unwrap_or_default();
+    let Failures {
+        mut line_warnings,
+        failed,
+        doubtful,
+    } = report_failures(&prepared, &checks, &path);
+
+    // Output lines and tables.
+    let per_table_checks = tally(&checks, |c| c.whole.table);
+    let out_lines = tl
+        .iter()
+        .enumerate()
+        .map(|(li, t)| {
+            let found = line_warnings.remove(&li).unwrap_or_default();
+            budget_line(&prepared[t.table], t.line, doc_year, found)
+        })
+        .collect();
+    let out_tables = prepared
+        .iter()
+        .enumerate()
+        .map(|(ti, p)| {
+            let counts = per_table_checks.get(&ti).copied().unwrap_or_default();
+            budget_table(p, counts, doc_year)
+        })
+        .collect();
+    FileBudget {
+        tables: out_tables,
+        lines: out_lines,
+        checks: checks.len(),
+        by_rule: tally(&checks, |c| c.rule.code()),
+        failed,
+        doubtful_cells: doubtful,
     }
-    // A table without a year in its title or header belongs to the disclosure's year.
+}
+
+/// Classifies one table and types its data rows; `None` for a table that is not a budget
+/// table (too wide, a 绩效 form, no known kind or no amount column). `file_unit` stands in
+/// for a unit line the scan lost.
+fn prepare<'a>(t: &'a TableRecord, file_unit: Option<&'static str>) -> Option<Prepared<'a>> {
+    // Budget tables have a few dozen columns at most; a one-line text file of a million
+    // cells is not one, and must not cost quadratic time.
+    if t.n_cols > MAX_COLS || t.n_cols == 0 {
+        return None;
+    }
+    let title = t.title.clone().unwrap_or_default();
+    let by_title = kind::classify_title(&title);
+    // A clipped title is looked up in the header, unless the table is a form.
+    if by_title.is_none() && title.contains("绩效") {
+        return None;
+    }
+    let g = Grid::new(t);
+    let lay = lines::layout(&g);
+    let header: String = lay
+        .columns
+        .iter()
+        .map(|c| c.header.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let kind = by_title.or_else(|| kind::classify_header(&header))?;
+    if !lay
+        .columns
+        .iter()
+        .any(|c| matches!(c.role, ColRole::Value(_)))
+    {
+        return None;
+    }
+    let (unit, unit_note) = match lines::printed_unit(t.unit.as_deref()) {
+        Some(u) => (Some(u), None),
+        None => (
+            file_unit,
+            file_unit.map(|u| {
+                format!(
+                    "unit line read as {:?}: amounts taken in {u}, the unit of the file's other tables",
+                    t.unit.as_deref().unwrap_or("")
+                )
+            }),
+        ),
+    };
+    let mut ls = lines::lines(&g, &lay, unit);
+    if let Some(n) = unit_note {
+        for l in &mut ls {
+            l.warnings.push(("budget_unit_assumed", n.clone()));
+        }
+    }
+    let year = fiscal_year_of(&title).or_else(|| fiscal_year_of(&header));
+    Some(Prepared {
+        table: t,
+        kind,
+        stage: kind::stage_of(&title, &header),
+        layout: lay,
+        lines: ls,
+        year,
+    })
+}
+
+/// The disclosure's year, for a table without a year in its title or header: the year most
+/// tables print, else a record's, else the first cover line naming a 预算/决算 year.
+fn document_year(prepared: &[Prepared<'_>], records: &[Record], cover: &str) -> Option<i32> {
     let mut years: BTreeMap<i32, usize> = BTreeMap::new();
-    for p in &prepared {
+    for p in prepared {
         if let Some(y) = p.year {
             *years.entry(y).or_default() += 1;
         }
     }
-    let doc_year = years
+    years
         .iter()
         .max_by_key(|(_, n)| **n)
         .map(|(y, _)| *y)
@@ -285,13 +337,12 @@ pub fn analyse_file(tables: &[TableRecord], records: &[Record], cover: &str) -> 
                 .lines()
                 .filter(|l| l.contains('年') && (l.contains("预算") || l.contains("决算")))
                 .find_map(fiscal_year_of)
-        });
+        })
+}
 
-    let tl: Vec<TLine<'_>> = prepared
-        .iter()
-        .enumerate()
-        .flat_map(|(ti, p)| p.lines.iter().map(move |l| TLine { table: ti, line: l }))
-        .collect();
+/// Every check of one file: across and down each block of each table (no down checks on a
+/// procurement table), the balance of each table, then the cross-table checks.
+fn make_checks(prepared: &[Prepared<'_>], tl: &[TLine<'_>], records: &[Record]) -> Vec<Check> {
     let facts: Vec<TableFacts> = prepared
         .iter()
         .map(|p| TableFacts {
@@ -308,20 +359,35 @@ pub fn analyse_file(tables: &[TableRecord], records: &[Record], cover: &str) -> 
     for (ti, p) in prepared.iter().enumerate() {
         for b in 0..p.layout.blocks.len() {
             let idx: Vec<usize> = by_block.get(&(ti, b)).cloned().unwrap_or_default();
-            reconcile::across_checks(&tl, &idx, &mut checks);
+            reconcile::across_checks(tl, &idx, &mut checks);
             if p.kind != TableKind::Procurement {
-                reconcile::down_checks(&tl, &idx, &mut checks);
+                reconcile::down_checks(tl, &idx, &mut checks);
             }
         }
         let idx: Vec<usize> = by_block
             .range((ti, 0)..(ti + 1, 0))
             .flat_map(|(_, v)| v.iter().copied())
             .collect();
-        reconcile::balance_checks(&tl, &idx, &mut checks);
+        reconcile::balance_checks(tl, &idx, &mut checks);
     }
-    reconcile::cross_checks(&tl, &facts, records, &mut checks);
+    reconcile::cross_checks(tl, &facts, records, &mut checks);
+    checks
+}
 
-    let cref = |t: &Term| CellRef {
+/// Checks made and failed per key (a table, a rule code).
+fn tally<K: Ord>(checks: &[Check], key: impl Fn(&Check) -> K) -> BTreeMap<K, (usize, usize)> {
+    let mut counts: BTreeMap<K, (usize, usize)> = BTreeMap::new();
+    for c in checks {
+        let e = counts.entry(key(c)).or_default();
+        e.0 += 1;
+        e.1 += usize::from(!c.ok);
+    }
+    counts
+}
+
+/// The cell a check's term was read from, as the outputs name it.
+fn cell_ref(prepared: &[Prepared<'_>], t: &Term) -> CellRef {
+    CellRef {
         table: prepared[t.table].table.id.clone(),
         page: prepared[t.table]
             .table
@@ -332,103 +398,35 @@ pub fn analyse_file(tables: &[TableRecord], records: &[Record], cover: &str) -> 
             .unwrap_or(0),
         row: t.row,
         col: t.col,
-    };
-    // Candidates shared by several failed checks pin the cell down.
-    let mut shared: BTreeMap<(usize, usize, usize, String), usize> = BTreeMap::new();
-    for c in checks.iter().filter(|c| !c.ok) {
-        for (ti, v) in &c.candidates {
-            let t = if *ti == 0 { &c.whole } else { &c.parts[ti - 1] };
-            *shared
-                .entry((t.table, t.row, t.col, v.clone()))
-                .or_default() += 1;
-        }
     }
+}
+
+/// What the failed checks of one file leave: warnings per line index, the `run.json` list
+/// and the cells whose confidence they lower.
+struct Failures {
+    line_warnings: BTreeMap<usize, Vec<BudgetWarning>>,
+    failed: Vec<FailedCheck>,
+    doubtful: Vec<(String, usize, usize)>,
+}
+
+/// Turns each failed check into a warning on the lines it involves (the whole's line; every
+/// line of a cross-table check), a `run.json` entry and the cells it doubts: the suggested
+/// cells when one to three single digits explain it, else every term's cell.
+fn report_failures(prepared: &[Prepared<'_>], checks: &[Check], path: &str) -> Failures {
+    let shared = shared_candidates(checks);
     let mut line_warnings: BTreeMap<usize, Vec<BudgetWarning>> = BTreeMap::new();
     let mut failed = Vec::new();
     let mut doubtful = Vec::new();
-    let path = tables
-        .first()
-        .map(|t| t.source.path.clone())
-        .unwrap_or_default();
     for c in checks.iter().filter(|c| !c.ok) {
         let terms: Vec<&Term> = std::iter::once(&c.whole).chain(c.parts.iter()).collect();
-        let mut sugg: Vec<Suggestion> = c
-            .candidates
-            .iter()
-            .filter_map(|(ti, v)| {
-                let t = terms.get(*ti)?;
-                let a = t.amount.as_ref()?;
-                Some(Suggestion {
-                    cell: cref(t),
-                    read: a.raw.clone(),
-                    balancing: v.clone(),
-                    balances_checks: shared
-                        .get(&(t.table, t.row, t.col, v.clone()))
-                        .copied()
-                        .unwrap_or(1),
-                })
-            })
-            .collect();
-        sugg.sort_by_key(|s| std::cmp::Reverse(s.balances_checks));
-        let best = sugg.first().map(|s| s.balances_checks).unwrap_or(0);
-        if best >= 2 {
-            sugg.retain(|s| s.balances_checks == best);
-        }
+        let mut sugg = suggestions(prepared, c, &terms, &shared);
         let cells: Vec<CellRef> = terms
             .iter()
             .filter(|t| t.row != usize::MAX)
-            .map(|t| cref(t))
+            .map(|t| cell_ref(prepared, t))
             .collect();
-        let read = |t: &Term| {
-            t.amount
-                .as_ref()
-                .map(|a| a.raw.clone())
-                .unwrap_or_else(|| "empty".into())
-        };
-        let whole_t = &prepared[c.whole.table];
-        let verb = if c.rule == reconcile::Rule::CrossTable || c.rule == reconcile::Rule::Balance {
-            "disagree"
-        } else {
-            "does not add up"
-        };
-        let sum: rust_decimal::Decimal = c
-            .parts
-            .iter()
-            .map(|p| p.amount.as_ref().map(|a| a.yuan).unwrap_or_default())
-            .sum();
-        let mut msg = format!(
-            "{} {verb} in {} (p{}): row {} col {} reads {}, the {} term(s) give {}, off by {}",
-            c.what,
-            whole_t.table.title.as_deref().unwrap_or(&whole_t.table.id),
-            whole_t.table.source.pages.first().copied().unwrap_or(0),
-            c.whole.row,
-            c.whole.col,
-            read(&c.whole),
-            c.parts.len(),
-            printed(sum, c.whole.amount.as_ref()),
-            printed(c.diff, c.whole.amount.as_ref()),
-        );
-        if !sugg.is_empty() && sugg.len() <= 3 {
-            let s: Vec<String> = sugg
-                .iter()
-                .map(|s| {
-                    format!(
-                        "row {} col {} read {} — {} would balance it",
-                        s.cell.row, s.cell.col, s.read, s.balancing
-                    )
-                })
-                .collect();
-            msg.push_str(&format!(
-                "; a single misread digit would explain it: {}",
-                s.join(" or ")
-            ));
-        } else if sugg.len() > 3 {
-            msg.push_str(&format!(
-                "; {} cells could each be one misread digit",
-                sugg.len()
-            ));
-            sugg.truncate(3);
-        }
+        let msg = failure_message(prepared, c, &sugg);
+        sugg.truncate(3);
         if sugg.is_empty() || sugg.len() > 3 {
             doubtful.extend(
                 terms
@@ -455,7 +453,7 @@ pub fn analyse_file(tables: &[TableRecord], records: &[Record], cover: &str) -> 
         pages.sort_unstable();
         pages.dedup();
         failed.push(FailedCheck {
-            file: path.clone(),
+            file: path.to_owned(),
             code: c.rule.code(),
             message: msg,
             pages,
@@ -469,116 +467,206 @@ pub fn analyse_file(tables: &[TableRecord], records: &[Record], cover: &str) -> 
             line_warnings.entry(li).or_default().push(w.clone());
         }
     }
+    Failures {
+        line_warnings,
+        failed,
+        doubtful,
+    }
+}
 
-    // Output lines and tables.
-    let mut out_lines = Vec::with_capacity(tl.len());
-    let mut per_table_checks: BTreeMap<usize, (usize, usize)> = BTreeMap::new();
-    for c in &checks {
-        let e = per_table_checks.entry(c.whole.table).or_default();
-        e.0 += 1;
-        e.1 += usize::from(!c.ok);
+/// How many failed checks each one-digit candidate (table, row, col, balancing text)
+/// balances: candidates shared by several failed checks pin the cell down.
+fn shared_candidates(checks: &[Check]) -> BTreeMap<(usize, usize, usize, String), usize> {
+    let mut shared: BTreeMap<(usize, usize, usize, String), usize> = BTreeMap::new();
+    for c in checks.iter().filter(|c| !c.ok) {
+        for (ti, v) in &c.candidates {
+            let t = if *ti == 0 { &c.whole } else { &c.parts[ti - 1] };
+            *shared
+                .entry((t.table, t.row, t.col, v.clone()))
+                .or_default() += 1;
+        }
     }
-    for (li, t) in tl.iter().enumerate() {
-        let p = &prepared[t.table];
-        let l = t.line;
-        let tid = p.table.id.clone();
-        let page = p.table.source.pages.first().copied().unwrap_or(0);
-        let at = |row: usize, col: usize| CellRef {
-            table: tid.clone(),
-            page,
-            row,
-            col,
-        };
-        let mut values = BTreeMap::new();
-        let mut cell = BTreeMap::new();
-        for v in &l.values {
-            let k = v.key.as_str();
-            let k = if values.contains_key(k) { "unknown" } else { k };
-            values.insert(k, v.amount.as_ref().map(|a| Num(a.yuan.normalize())));
-            cell.insert(k, at(l.row, v.col));
-        }
-        if let Some((r, c)) = l.code_cell {
-            cell.insert("code", at(r, c));
-        }
-        if let Some((r, c)) = l.name_cell {
-            cell.insert("name", at(r, c));
-        }
-        let mut warnings: Vec<BudgetWarning> = l
-            .warnings
-            .iter()
-            .map(|(code, m)| BudgetWarning {
-                code: (*code).into(),
-                message: m.clone(),
-                cells: vec![],
-                suggestions: vec![],
-            })
-            .collect();
-        if l.values.iter().any(|v| v.key == header::ColKey::Unknown) {
-            warnings.push(BudgetWarning {
-                code: "budget_unknown_column".into(),
-                message: "an amount column whose header names no known key".into(),
-                cells: vec![],
-                suggestions: vec![],
-            });
-        }
-        warnings.extend(line_warnings.remove(&li).unwrap_or_default());
-        out_lines.push(BudgetLine {
-            kind: "budget_line",
-            table: tid.clone(),
-            table_kind: p.kind,
-            stage: p.stage,
-            fiscal_year: p.year.or(doc_year),
-            department: p.table.department.clone(),
-            source: crate::model::Source {
-                tables: vec![],
-                ..p.table.source.clone()
-            },
-            section: l.section.clone(),
-            row: l.row,
-            code: l.code.clone(),
-            code_levels: l.code.as_deref().map(lines::code_levels),
-            name: (!l.name.is_empty()).then(|| l.name.clone()),
-            values,
-            is_total: l.is_total,
-            cell,
-            warnings,
-        });
-    }
-    let out_tables = prepared
+    shared
+}
+
+/// A failed check's one-digit suggestions, those balancing the most checks first; when some
+/// balance two or more, only those.
+fn suggestions(
+    prepared: &[Prepared<'_>],
+    c: &Check,
+    terms: &[&Term],
+    shared: &BTreeMap<(usize, usize, usize, String), usize>,
+) -> Vec<Suggestion> {
+    let mut sugg: Vec<Suggestion> = c
+        .candidates
         .iter()
-        .enumerate()
-        .map(|(ti, p)| {
-            let (n, f) = per_table_checks.get(&ti).copied().unwrap_or_default();
-            BudgetTable {
-                kind: "budget_table",
-                table: p.table.id.clone(),
-                table_kind: p.kind,
-                stage: p.stage,
-                title: p.table.title.clone(),
-                fiscal_year: p.year.or(doc_year),
-                department: p.table.department.clone(),
-                unit: p.table.unit.clone(),
-                header_rows: p.layout.n_header,
-                columns: p.layout.columns.clone(),
-                lines: p.lines.len(),
-                checks: n,
-                checks_failed: f,
-            }
+        .filter_map(|(ti, v)| {
+            let t = terms.get(*ti)?;
+            let a = t.amount.as_ref()?;
+            Some(Suggestion {
+                cell: cell_ref(prepared, t),
+                read: a.raw.clone(),
+                balancing: v.clone(),
+                balances_checks: shared
+                    .get(&(t.table, t.row, t.col, v.clone()))
+                    .copied()
+                    .unwrap_or(1),
+            })
         })
         .collect();
-    let mut by_rule: BTreeMap<&'static str, (usize, usize)> = BTreeMap::new();
-    for c in &checks {
-        let e = by_rule.entry(c.rule.code()).or_default();
-        e.0 += 1;
-        e.1 += usize::from(!c.ok);
+    sugg.sort_by_key(|s| std::cmp::Reverse(s.balances_checks));
+    let best = sugg.first().map(|s| s.balances_checks).unwrap_or(0);
+    if best >= 2 {
+        sugg.retain(|s| s.balances_checks == best);
     }
-    FileBudget {
-        tables: out_tables,
-        lines: out_lines,
-        checks: checks.len(),
-        by_rule,
-        failed,
-        doubtful_cells: doubtful,
+    sugg
+}
+
+/// The message of a failed check: what is read, what the terms give and by how much they
+/// differ, in the printed unit, then the suggestions (named when three or fewer).
+fn failure_message(prepared: &[Prepared<'_>], c: &Check, sugg: &[Suggestion]) -> String {
+    let read = |t: &Term| {
+        t.amount
+            .as_ref()
+            .map(|a| a.raw.clone())
+            .unwrap_or_else(|| "empty".into())
+    };
+    let whole_t = &prepared[c.whole.table];
+    let verb = if c.rule == reconcile::Rule::CrossTable || c.rule == reconcile::Rule::Balance {
+        "disagree"
+    } else {
+        "does not add up"
+    };
+    let sum: rust_decimal::Decimal = c
+        .parts
+        .iter()
+        .map(|p| p.amount.as_ref().map(|a| a.yuan).unwrap_or_default())
+        .sum();
+    let mut msg = format!(
+        "{} {verb} in {} (p{}): row {} col {} reads {}, the {} term(s) give {}, off by {}",
+        c.what,
+        whole_t.table.title.as_deref().unwrap_or(&whole_t.table.id),
+        whole_t.table.source.pages.first().copied().unwrap_or(0),
+        c.whole.row,
+        c.whole.col,
+        read(&c.whole),
+        c.parts.len(),
+        printed(sum, c.whole.amount.as_ref()),
+        printed(c.diff, c.whole.amount.as_ref()),
+    );
+    if !sugg.is_empty() && sugg.len() <= 3 {
+        let s: Vec<String> = sugg
+            .iter()
+            .map(|s| {
+                format!(
+                    "row {} col {} read {} — {} would balance it",
+                    s.cell.row, s.cell.col, s.read, s.balancing
+                )
+            })
+            .collect();
+        msg.push_str(&format!(
+            "; a single misread digit would explain it: {}",
+            s.join(" or ")
+        ));
+    } else if sugg.len() > 3 {
+        msg.push_str(&format!(
+            "; {} cells could each be one misread digit",
+            sugg.len()
+        ));
+    }
+    msg
+}
+
+/// One typed line as written to `budget_lines.jsonl`: values and the cells they were read
+/// from keyed by column (a second column of the same key is `unknown`), the line's own
+/// warnings, an unknown-column warning and the `found` warnings of failed checks.
+fn budget_line(
+    p: &Prepared<'_>,
+    l: &Line,
+    doc_year: Option<i32>,
+    found: Vec<BudgetWarning>,
+) -> BudgetLine {
+    let tid = p.table.id.clone();
+    let page = p.table.source.pages.first().copied().unwrap_or(0);
+    let at = |row: usize, col: usize| CellRef {
+        table: tid.clone(),
+        page,
+        row,
+        col,
+    };
+    let mut values = BTreeMap::new();
+    let mut cell = BTreeMap::new();
+    for v in &l.values {
+        let k = v.key.as_str();
+        let k = if values.contains_key(k) { "unknown" } else { k };
+        values.insert(k, v.amount.as_ref().map(|a| Num(a.yuan.normalize())));
+        cell.insert(k, at(l.row, v.col));
+    }
+    if let Some((r, c)) = l.code_cell {
+        cell.insert("code", at(r, c));
+    }
+    if let Some((r, c)) = l.name_cell {
+        cell.insert("name", at(r, c));
+    }
+    let mut warnings: Vec<BudgetWarning> = l
+        .warnings
+        .iter()
+        .map(|(code, m)| BudgetWarning {
+            code: (*code).into(),
+            message: m.clone(),
+            cells: vec![],
+            suggestions: vec![],
+        })
+        .collect();
+    if l.values.iter().any(|v| v.key == header::ColKey::Unknown) {
+        warnings.push(BudgetWarning {
+            code: "budget_unknown_column".into(),
+            message: "an amount column whose header names no known key".into(),
+            cells: vec![],
+            suggestions: vec![],
+        });
+    }
+    warnings.extend(found);
+    BudgetLine {
+        kind: "budget_line",
+        table: tid.clone(),
+        table_kind: p.kind,
+        stage: p.stage,
+        fiscal_year: p.year.or(doc_year),
+        department: p.table.department.clone(),
+        source: crate::model::Source {
+            tables: vec![],
+            ..p.table.source.clone()
+        },
+        section: l.section.clone(),
+        row: l.row,
+        code: l.code.clone(),
+        code_levels: l.code.as_deref().map(lines::code_levels),
+        name: (!l.name.is_empty()).then(|| l.name.clone()),
+        values,
+        is_total: l.is_total,
+        cell,
+        warnings,
+    }
+}
+
+/// One table as written to `budget_tables.jsonl`, with its (made, failed) check counts.
+fn budget_table(p: &Prepared<'_>, counts: (usize, usize), doc_year: Option<i32>) -> BudgetTable {
+    let (n, f) = counts;
+    BudgetTable {
+        kind: "budget_table",
+        table: p.table.id.clone(),
+        table_kind: p.kind,
+        stage: p.stage,
+        title: p.table.title.clone(),
+        fiscal_year: p.year.or(doc_year),
+        department: p.table.department.clone(),
+        unit: p.table.unit.clone(),
+        header_rows: p.layout.n_header,
+        columns: p.layout.columns.clone(),
+        lines: p.lines.len(),
+        checks: n,
+        checks_failed: f,
     }
 }
 

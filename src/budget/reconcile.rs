@@ -583,41 +583,63 @@ pub fn cross_checks(
     records: &[crate::model::Record],
     out: &mut Vec<Check>,
 ) {
-    use TableKind::*;
-    let of_kind = |k: TableKind| {
-        (0..lines.len())
-            .filter(move |&i| tables[lines[i].table].kind == k)
+    let x = Across { lines, tables };
+    for (what, groups) in quantity_sets(&x) {
+        compare_groups(&x, what, groups, out);
+    }
+    let prj = x.of_kind(TableKind::ProjectExpenditure);
+    if !prj.is_empty() {
+        project_total_check(&x, &prj, out);
+        project_fund_checks(&x, &prj, records, out);
+    }
+}
+
+/// A disclosure's lines and tables as the cross-table checks look lines up in them.
+struct Across<'l, 'a> {
+    lines: &'l [TLine<'a>],
+    tables: &'l [TableFacts],
+}
+
+impl Across<'_, '_> {
+    /// The lines (indices) of the tables of one kind.
+    fn of_kind(&self, k: TableKind) -> Vec<usize> {
+        (0..self.lines.len())
+            .filter(|&i| self.tables[self.lines[i].table].kind == k)
             .collect::<Vec<usize>>()
-    };
-    let first_total = |v: &[usize], section: Option<&str>| {
+    }
+
+    /// The first ungrouped total line among `v`, in `section` when one is given.
+    fn first_total(&self, v: &[usize], section: Option<&str>) -> Option<usize> {
         v.iter().copied().find(|&i| {
-            let l = lines[i].line;
+            let l = self.lines[i].line;
             l.is_total
                 && l.group.is_none()
                 && (section.is_none() || l.section.as_deref() == section)
         })
-    };
-    let named = |v: &[usize], section: &str, name: &str| {
+    }
+
+    /// The first line among `v` in `section` whose name, numbering stripped, starts `name`.
+    fn named(&self, v: &[usize], section: &str, name: &str) -> Option<usize> {
         v.iter().copied().find(|&i| {
-            let l = lines[i].line;
+            let l = self.lines[i].line;
             l.section.as_deref() == Some(section) && strip_numbering(&l.name).starts_with(name)
         })
-    };
-    let budget = |i: usize| tables[lines[i].table].stage == Stage::Budget;
-    let main = |i: usize| main_key(lines[i].line).and_then(|k| term(lines, i, k));
+    }
 
-    let gbe = of_kind(GeneralBudgetExpenditure);
-    let fgs = of_kind(FiscalGrantSummary);
-    let ies = of_kind(IncomeExpenditureSummary);
-    let fge = of_kind(FiscalGrantExpenditure);
-    let gbb = of_kind(GeneralBudgetBasicExpenditure);
-    let fgb = of_kind(FiscalGrantBasicExpenditure);
-    let exs = of_kind(ExpenditureSummary);
-    let prj = of_kind(ProjectExpenditure);
+    /// The line is in a 预算 (not a 决算) table.
+    fn budget(&self, i: usize) -> bool {
+        self.tables[self.lines[i].table].stage == Stage::Budget
+    }
 
-    // A table's grand total: its total line, or the totals of its side-by-side halves
-    // (人员经费合计 | 公用经费合计) taken together.
-    let table_total = |v: &[usize], key: Option<ColKey>| -> Vec<Term> {
+    /// The line's main amount.
+    fn main(&self, i: usize) -> Option<Term> {
+        main_key(self.lines[i].line).and_then(|k| term(self.lines, i, k))
+    }
+
+    /// A table's grand total: its total line, or the totals of its side-by-side halves
+    /// (人员经费合计 | 公用经费合计) taken together.
+    fn table_total(&self, v: &[usize], key: Option<ColKey>) -> Vec<Term> {
+        let lines = self.lines;
         let mut blocks: Vec<usize> = v.iter().map(|&i| lines[i].line.block).collect();
         blocks.dedup();
         let firsts: Vec<usize> = blocks
@@ -628,7 +650,7 @@ pub fn cross_checks(
                     .copied()
                     .filter(|&i| lines[i].line.block == *b)
                     .collect();
-                first_total(&of_b, None)
+                self.first_total(&of_b, None)
             })
             .collect();
         if firsts.len() > 1 && firsts.iter().any(|&i| lines[i].line.section.is_some()) {
@@ -638,143 +660,186 @@ pub fn cross_checks(
             .iter()
             .filter_map(|&i| match key {
                 Some(k) => term(lines, i, k),
-                None => main(i),
+                None => self.main(i),
             })
             .collect()
-    };
+    }
+}
+
+/// The quantities printed in several tables, each with the groups of terms that print it:
+/// the 一般公共预算 total, the 财政拨款 total and the two 基本支出.
+fn quantity_sets(x: &Across<'_, '_>) -> Vec<(&'static str, Vec<Vec<Term>>)> {
+    use TableKind::*;
+    let lines = x.lines;
+    let gbe = x.of_kind(GeneralBudgetExpenditure);
+    let fgs = x.of_kind(FiscalGrantSummary);
+    let ies = x.of_kind(IncomeExpenditureSummary);
+    let fge = x.of_kind(FiscalGrantExpenditure);
+    let gbb = x.of_kind(GeneralBudgetBasicExpenditure);
+    let fgb = x.of_kind(FiscalGrantBasicExpenditure);
+
     let mut sets: Vec<(&str, Vec<Vec<Term>>)> = Vec::new();
     // 一般公共预算 expenditure.
     let one = |t: Option<Term>| t.into_iter().collect::<Vec<Term>>();
     let gb = vec![
-        table_total(&gbe, None),
-        one(first_total(&fgs, Some("expenditure"))
+        x.table_total(&gbe, None),
+        one(x
+            .first_total(&fgs, Some("expenditure"))
             .and_then(|i| term(lines, i, ColKey::GeneralBudget))),
-        one(named(&fgs, "income", "一般公共预算")
-            .filter(|&i| budget(i))
-            .and_then(main)),
-        one(named(&ies, "income", "一般公共预算")
-            .filter(|&i| budget(i))
-            .and_then(main)),
+        one(x
+            .named(&fgs, "income", "一般公共预算")
+            .filter(|&i| x.budget(i))
+            .and_then(|i| x.main(i))),
+        one(x
+            .named(&ies, "income", "一般公共预算")
+            .filter(|&i| x.budget(i))
+            .and_then(|i| x.main(i))),
     ];
     sets.push(("一般公共预算 total", gb));
     // 财政拨款 total.
     let fg = vec![
-        one(first_total(&fgs, Some("income")).and_then(main)),
-        table_total(&fge, None),
+        one(x.first_total(&fgs, Some("income")).and_then(|i| x.main(i))),
+        x.table_total(&fge, None),
     ];
     sets.push(("财政拨款 total", fg));
     // 基本支出 of the general budget and of the fiscal grants.
     let b = vec![
-        table_total(&gbe, Some(ColKey::Basic)),
-        table_total(&gbb, None),
+        x.table_total(&gbe, Some(ColKey::Basic)),
+        x.table_total(&gbb, None),
     ];
     sets.push(("一般公共预算 基本支出", b));
     let fb = vec![
-        one(named(&fgs, "expenditure_purpose", "基本支出").and_then(main)),
-        table_total(&fgb, None),
+        one(x
+            .named(&fgs, "expenditure_purpose", "基本支出")
+            .and_then(|i| x.main(i))),
+        x.table_total(&fgb, None),
     ];
     sets.push(("财政拨款 基本支出", fb));
+    sets
+}
 
-    for (what, groups) in sets {
-        let groups: Vec<Vec<Term>> = groups.into_iter().filter(|g| !g.is_empty()).collect();
-        // The whole is a quantity printed in one cell; the others are compared with it.
-        let Some(wi) = groups.iter().position(|g| g.len() == 1) else {
+/// Checks one quantity's groups against the one printed in a single cell (the whole), each
+/// group from another table.
+fn compare_groups(x: &Across<'_, '_>, what: &str, groups: Vec<Vec<Term>>, out: &mut Vec<Check>) {
+    let groups: Vec<Vec<Term>> = groups.into_iter().filter(|g| !g.is_empty()).collect();
+    // The whole is a quantity printed in one cell; the others are compared with it.
+    let Some(wi) = groups.iter().position(|g| g.len() == 1) else {
+        return;
+    };
+    let w = groups[wi][0].clone();
+    for (gi, g) in groups.iter().enumerate() {
+        if gi == wi || g.iter().any(|p| p.table == w.table) {
             continue;
-        };
-        let w = groups[wi][0].clone();
-        for (gi, g) in groups.iter().enumerate() {
-            if gi == wi || g.iter().any(|p| p.table == w.table) {
-                continue;
+        }
+        let d = format!(
+            "{what}: {} vs {}",
+            x.tables[w.table].id, x.tables[g[0].table].id
+        );
+        out.extend(evaluate(Rule::CrossTable, d, w.clone(), g.clone()));
+    }
+}
+
+/// 项目支出 in the 支出总表 vs the 项目支出预算表(s): each one's total line, or its lines
+/// (not the 其中 ones) when it prints none.
+fn project_total_check(x: &Across<'_, '_>, prj: &[usize], out: &mut Vec<Check>) {
+    let lines = x.lines;
+    let exs = x.of_kind(TableKind::ExpenditureSummary);
+    if let Some(w) = x
+        .first_total(&exs, None)
+        .and_then(|i| term(lines, i, ColKey::Project))
+    {
+        let mut parts = Vec::new();
+        let mut prj_tables: Vec<usize> = prj.iter().map(|&i| lines[i].table).collect();
+        prj_tables.dedup();
+        for t in prj_tables {
+            let of_t: Vec<usize> = prj
+                .iter()
+                .copied()
+                .filter(|&i| lines[i].table == t)
+                .collect();
+            match x.first_total(&of_t, None) {
+                Some(i) => parts.extend(x.main(i)),
+                None => parts.extend(
+                    of_t.iter()
+                        .filter(|&&i| !lines[i].line.of_which)
+                        .filter_map(|&i| x.main(i)),
+                ),
             }
-            let d = format!(
-                "{what}: {} vs {}",
-                tables[w.table].id, tables[g[0].table].id
-            );
-            out.extend(evaluate(Rule::CrossTable, d, w.clone(), g.clone()));
+        }
+        let d = "项目支出 of the 支出总表 = Σ the 项目支出预算表".to_string();
+        out.extend(evaluate(Rule::CrossTable, d, w, parts));
+    }
+}
+
+/// A project's amount vs its 绩效目标表's funds, where the name is unambiguous.
+fn project_fund_checks(
+    x: &Across<'_, '_>,
+    prj: &[usize],
+    records: &[crate::model::Record],
+    out: &mut Vec<Check>,
+) {
+    let lines = x.lines;
+    let mut count: HashMap<String, usize> = HashMap::new();
+    for &i in prj {
+        *count.entry(squash(&lines[i].line.name)).or_default() += 1;
+    }
+    let mut rec_count: HashMap<String, usize> = HashMap::new();
+    for r in records {
+        if let Some(n) = &r.project.name {
+            *rec_count.entry(squash(n)).or_default() += 1;
         }
     }
+    for &i in prj {
+        let l = lines[i].line;
+        let n = squash(&l.name);
+        if l.is_total || count.get(&n) != Some(&1) || rec_count.get(&n) != Some(&1) {
+            continue;
+        }
+        let Some(r) = records
+            .iter()
+            .find(|r| r.project.name.as_deref().map(squash).as_deref() == Some(n.as_str()))
+        else {
+            continue;
+        };
+        let Some(Some(total)) = r
+            .funds
+            .annual
+            .as_ref()
+            .and_then(|a| a.get(&crate::model::FundKey::Total))
+        else {
+            continue;
+        };
+        let Some(w) = x.main(i) else { continue };
+        let unit_wan = r.funds.declared_unit.as_deref() == Some("万元");
+        let p = fund_term(i, lines[i].table, total.0, unit_wan);
+        let d = format!(
+            "{}: 项目支出预算表 vs 绩效目标表 {} annual total",
+            l.name, r.id
+        );
+        out.extend(evaluate(Rule::CrossTable, d, w, vec![p]));
+    }
+}
 
-    // 项目支出 in the 支出总表 vs the 项目支出预算表(s).
-    if !prj.is_empty() {
-        if let Some(w) = first_total(&exs, None).and_then(|i| term(lines, i, ColKey::Project)) {
-            let mut parts = Vec::new();
-            let mut prj_tables: Vec<usize> = prj.iter().map(|&i| lines[i].table).collect();
-            prj_tables.dedup();
-            for t in prj_tables {
-                let of_t: Vec<usize> = prj
-                    .iter()
-                    .copied()
-                    .filter(|&i| lines[i].table == t)
-                    .collect();
-                match first_total(&of_t, None) {
-                    Some(i) => parts.extend(main(i)),
-                    None => parts.extend(
-                        of_t.iter()
-                            .filter(|&&i| !lines[i].line.of_which)
-                            .filter_map(|&i| main(i)),
-                    ),
-                }
-            }
-            let d = "项目支出 of the 支出总表 = Σ the 项目支出预算表".to_string();
-            out.extend(evaluate(Rule::CrossTable, d, w, parts));
-        }
-        // A project's amount vs its 绩效目标表's funds, where the name is unambiguous.
-        let mut count: HashMap<String, usize> = HashMap::new();
-        for &i in &prj {
-            *count.entry(squash(&lines[i].line.name)).or_default() += 1;
-        }
-        let mut rec_count: HashMap<String, usize> = HashMap::new();
-        for r in records {
-            if let Some(n) = &r.project.name {
-                *rec_count.entry(squash(n)).or_default() += 1;
-            }
-        }
-        for &i in &prj {
-            let l = lines[i].line;
-            let n = squash(&l.name);
-            if l.is_total || count.get(&n) != Some(&1) || rec_count.get(&n) != Some(&1) {
-                continue;
-            }
-            let Some(r) = records
-                .iter()
-                .find(|r| r.project.name.as_deref().map(squash).as_deref() == Some(n.as_str()))
-            else {
-                continue;
-            };
-            let Some(Some(total)) = r
-                .funds
-                .annual
-                .as_ref()
-                .and_then(|a| a.get(&crate::model::FundKey::Total))
-            else {
-                continue;
-            };
-            let Some(w) = main(i) else { continue };
-            let unit_wan = r.funds.declared_unit.as_deref() == Some("万元");
-            let p = Term {
-                line: i,
-                table: lines[i].table,
-                row: usize::MAX,
-                col: usize::MAX,
-                amount: Some(Amount {
-                    yuan: total.0,
-                    ulp: if unit_wan {
-                        Decimal::from(100)
-                    } else {
-                        "0.01".parse().unwrap_or(Decimal::ONE)
-                    },
-                    raw: total.0.to_string(),
-                    row: usize::MAX,
-                    col: usize::MAX,
-                    wan: false,
-                }),
-            };
-            let d = format!(
-                "{}: 项目支出预算表 vs 绩效目标表 {} annual total",
-                l.name, r.id
-            );
-            out.extend(evaluate(Rule::CrossTable, d, w, vec![p]));
-        }
+/// A record's annual fund total as a check term on line `line` (no cell: row and col
+/// `usize::MAX`), its rounding step that of the unit it was declared in.
+fn fund_term(line: usize, table: usize, yuan: Decimal, unit_wan: bool) -> Term {
+    Term {
+        line,
+        table,
+        row: usize::MAX,
+        col: usize::MAX,
+        amount: Some(Amount {
+            yuan,
+            ulp: if unit_wan {
+                Decimal::from(100)
+            } else {
+                "0.01".parse().unwrap_or(Decimal::ONE)
+            },
+            raw: yuan.to_string(),
+            row: usize::MAX,
+            col: usize::MAX,
+            wan: false,
+        }),
     }
 }
 

@@ -573,23 +573,7 @@ fn aligned_table(page: u32, w: f32, h: f32, a: &super::unruled::Aligned) -> (Tab
 pub fn layout(page: u32, w: f32, h: f32, glyphs: &[Glyph], rules: &[Rule]) -> Vec<Block> {
     let merged = merge_rules(rules);
     let grids = find_grids(&merged);
-    let owners: Vec<Vec<usize>> = grids.iter().map(Grid::owners).collect();
-    let mut in_cell: Vec<Vec<Vec<Glyph>>> = grids
-        .iter()
-        .map(|g| vec![Vec::new(); g.cells.len()])
-        .collect();
-    let mut outside = Vec::new();
-    for g in glyphs {
-        let (cx, cy) = (g.bbox.cx(), g.bbox.cy());
-        let hit = grids
-            .iter()
-            .enumerate()
-            .find_map(|(k, grid)| grid.cell_of(cx, cy, &owners[k]).map(|c| (k, c)));
-        match hit {
-            Some((k, c)) => in_cell[k][c].push(*g),
-            None => outside.push(*g),
-        }
-    }
+    let (mut in_cell, mut outside) = glyphs_by_cell(&grids, glyphs);
     // A page border crossed by a header rule encloses a few huge "cells" of running text:
     // that is a frame, and its text is read as lines.
     // (A boxed paragraph smaller than the page stays a table: that box is the print.)
@@ -616,34 +600,80 @@ pub fn layout(page: u32, w: f32, h: f32, glyphs: &[Glyph], rules: &[Rule]) -> Ve
         if is_frame[k] {
             continue;
         }
-        let cells: Vec<Cell> = grid
-            .cells
-            .iter()
-            .zip(&in_cell[k])
-            .map(|(&(r, c, rs, cs), gl)| {
-                let text: Vec<String> = group_lines(gl)
-                    .iter()
-                    .map(|l| line_text(l))
-                    .filter(|t| !t.is_empty())
-                    .collect();
-                let rect = Rect::new(grid.xs[c], grid.ys[r], grid.xs[c + cs], grid.ys[r + rs]);
-                Cell {
-                    row: r,
-                    col: c,
-                    rowspan: rs,
-                    colspan: cs,
-                    text: text.join("\n"),
-                    conf: 1.0,
-                    bbox: Some(frac(&rect, w, h)),
-                }
-            })
-            .collect();
-        let mut t = Table::from_cells(page, 0, cells);
-        let b = grid.bbox();
-        t.bbox = Some(frac(&b, w, h));
-        placed.push((b.y0, b.x0, Block::Table(t)));
+        placed.push(ruled_table(page, w, h, grid, &in_cell[k]));
     }
-    let outside_lines = group_lines(&outside);
+    place_outside(page, w, h, &outside, &mut placed);
+    reading_order(placed)
+}
+
+/// The glyphs in each cell of each grid, and those in no cell.
+fn glyphs_by_cell(grids: &[Grid], glyphs: &[Glyph]) -> (Vec<Vec<Vec<Glyph>>>, Vec<Glyph>) {
+    let owners: Vec<Vec<usize>> = grids.iter().map(Grid::owners).collect();
+    let mut in_cell: Vec<Vec<Vec<Glyph>>> = grids
+        .iter()
+        .map(|g| vec![Vec::new(); g.cells.len()])
+        .collect();
+    let mut outside = Vec::new();
+    for g in glyphs {
+        let (cx, cy) = (g.bbox.cx(), g.bbox.cy());
+        let hit = grids
+            .iter()
+            .enumerate()
+            .find_map(|(k, grid)| grid.cell_of(cx, cy, &owners[k]).map(|c| (k, c)));
+        match hit {
+            Some((k, c)) => in_cell[k][c].push(*g),
+            None => outside.push(*g),
+        }
+    }
+    (in_cell, outside)
+}
+
+/// A ruled grid as a table, each cell's text its glyphs' lines, placed at its top left.
+fn ruled_table(
+    page: u32,
+    w: f32,
+    h: f32,
+    grid: &Grid,
+    in_cell: &[Vec<Glyph>],
+) -> (f32, f32, Block) {
+    let cells: Vec<Cell> = grid
+        .cells
+        .iter()
+        .zip(in_cell)
+        .map(|(&(r, c, rs, cs), gl)| {
+            let text: Vec<String> = group_lines(gl)
+                .iter()
+                .map(|l| line_text(l))
+                .filter(|t| !t.is_empty())
+                .collect();
+            let rect = Rect::new(grid.xs[c], grid.ys[r], grid.xs[c + cs], grid.ys[r + rs]);
+            Cell {
+                row: r,
+                col: c,
+                rowspan: rs,
+                colspan: cs,
+                text: text.join("\n"),
+                conf: 1.0,
+                bbox: Some(frac(&rect, w, h)),
+            }
+        })
+        .collect();
+    let mut t = Table::from_cells(page, 0, cells);
+    let b = grid.bbox();
+    t.bbox = Some(frac(&b, w, h));
+    (b.y0, b.x0, Block::Table(t))
+}
+
+/// The glyphs in no ruled cell, placed as tables where their lines align in columns and as
+/// text lines (one per run) elsewhere.
+fn place_outside(
+    page: u32,
+    w: f32,
+    h: f32,
+    outside: &[Glyph],
+    placed: &mut Vec<(f32, f32, Block)>,
+) {
+    let outside_lines = group_lines(outside);
     let aligned = super::unruled::find(&outside_lines);
     for a in &aligned {
         let (t, rect) = aligned_table(page, w, h, a);
@@ -671,6 +701,10 @@ pub fn layout(page: u32, w: f32, h: f32, glyphs: &[Glyph], rules: &[Rule]) -> Ve
             ));
         }
     }
+}
+
+/// The placed blocks in reading order, the tables numbered in it.
+fn reading_order(mut placed: Vec<(f32, f32, Block)>) -> Vec<Block> {
     // Blocks whose tops lie within a few points share a band and read left to right (a
     // tolerance comparator is not a total order, so bands are formed first).
     placed.sort_by(|a, b| a.0.total_cmp(&b.0));

@@ -155,6 +155,31 @@ pub fn read_page(doc: &PdfDocument, n: u32, path: &Path) -> Result<DigitalPage> 
         0,
     );
     let text = page.text().map_err(|e| err("text layer", e))?;
+    let glyphs = page_glyphs(&text, &view, &images, &mut stats);
+    // Invisible text (render mode 3, or painted under a page-filling image) is only known
+    // per text object: scale the object share to characters.
+    let unseen = invisible_objects.max(hidden_objects);
+    if text_objects > 0 && unseen > 0 {
+        let share = unseen as f32 / text_objects as f32;
+        stats.invisible = stats
+            .invisible
+            .max((share * stats.chars as f32).round() as usize);
+    }
+    stats.image_cover = image_cover(&images, &view);
+    match quality::verdict(&stats) {
+        Verdict::NeedsOcr(reason) => Ok(DigitalPage::NeedsOcr { number: n, reason }),
+        Verdict::TextLayer => Ok(text_layer_page(n, &view, &glyphs, &rules, &stats, t0)),
+    }
+}
+
+/// The text layer's visible characters as glyphs (spaces kept to separate Latin words),
+/// counting into `stats` the characters, the unmapped, the white and those over images.
+fn page_glyphs(
+    text: &PdfPageText<'_>,
+    view: &View,
+    images: &[Rect],
+    stats: &mut LayerStats,
+) -> Vec<Glyph> {
     let mut glyphs = Vec::new();
     for c in text.chars().iter() {
         if c.is_generated().unwrap_or(false) {
@@ -205,17 +230,14 @@ pub fn read_page(doc: &PdfDocument, n: u32, path: &Path) -> Result<DigitalPage> 
         }
         glyphs.push(Glyph { ch, bbox });
     }
-    // Invisible text (render mode 3, or painted under a page-filling image) is only known
-    // per text object: scale the object share to characters.
-    let unseen = invisible_objects.max(hidden_objects);
-    if text_objects > 0 && unseen > 0 {
-        let share = unseen as f32 / text_objects as f32;
-        stats.invisible = stats
-            .invisible
-            .max((share * stats.chars as f32).round() as usize);
-    }
+    glyphs
+}
+
+/// The share of the page the images cover (each clipped to the page; overlaps counted twice,
+/// at most 1).
+fn image_cover(images: &[Rect], view: &View) -> f32 {
     let page_area = (view.width() * view.height()).max(1.0);
-    stats.image_cover = (images
+    (images
         .iter()
         .map(|r| {
             let (x0, y0) = (r.x0.max(0.0), r.y0.max(0.0));
@@ -224,37 +246,44 @@ pub fn read_page(doc: &PdfDocument, n: u32, path: &Path) -> Result<DigitalPage> 
         })
         .sum::<f32>()
         / page_area)
-        .min(1.0);
-    match quality::verdict(&stats) {
-        Verdict::NeedsOcr(reason) => Ok(DigitalPage::NeedsOcr { number: n, reason }),
-        Verdict::TextLayer => {
-            let blocks = layout::layout(n, view.width(), view.height(), &glyphs, &rules);
-            let mut info = PageInfo {
-                source: PageSource::BornDigital,
-                mean_conf: Some(1.0),
-                ..Default::default()
-            };
-            if stats.image_cover > 0.2 {
-                info.warnings.push(format!(
-                    "page {n}: images cover {:.0}% of the page; their content is not read",
-                    stats.image_cover * 100.0
-                ));
-            }
-            if stats.unmapped > 0 {
-                info.warnings.push(format!(
-                    "page {n}: {} characters without unicode dropped",
-                    stats.unmapped
-                ));
-            }
-            info.ms
-                .insert("digital".into(), t0.elapsed().as_millis() as u64);
-            Ok(DigitalPage::Page(Page {
-                number: n,
-                blocks,
-                info,
-            }))
-        }
+        .min(1.0)
+}
+
+/// A page read from its text layer: its blocks laid out from the glyphs and rules, with
+/// warnings for images covering much of it and characters dropped without unicode.
+fn text_layer_page(
+    n: u32,
+    view: &View,
+    glyphs: &[Glyph],
+    rules: &[Rule],
+    stats: &LayerStats,
+    t0: Instant,
+) -> DigitalPage {
+    let blocks = layout::layout(n, view.width(), view.height(), glyphs, rules);
+    let mut info = PageInfo {
+        source: PageSource::BornDigital,
+        mean_conf: Some(1.0),
+        ..Default::default()
+    };
+    if stats.image_cover > 0.2 {
+        info.warnings.push(format!(
+            "page {n}: images cover {:.0}% of the page; their content is not read",
+            stats.image_cover * 100.0
+        ));
     }
+    if stats.unmapped > 0 {
+        info.warnings.push(format!(
+            "page {n}: {} characters without unicode dropped",
+            stats.unmapped
+        ));
+    }
+    info.ms
+        .insert("digital".into(), t0.elapsed().as_millis() as u64);
+    DigitalPage::Page(Page {
+        number: n,
+        blocks,
+        info,
+    })
 }
 
 /// What the object walk collects.
@@ -271,6 +300,8 @@ struct Gather<'a> {
 /// Form XObjects nest; real files stay shallow, and a cycle must not recurse forever.
 const MAX_FORM_DEPTH: usize = 8;
 
+/// Gathers a page's objects into `out` (nested form XObjects too, to [`MAX_FORM_DEPTH`]): rules
+/// from paths, image boxes, text objects counted.
 fn walk_objects<'a>(
     objects: impl Iterator<Item = PdfPageObject<'a>>,
     parent: Affine,
@@ -280,81 +311,8 @@ fn walk_objects<'a>(
 ) {
     for obj in objects {
         match &obj {
-            PdfPageObject::Path(p) => {
-                let m = p
-                    .matrix()
-                    .map(|m| Affine::from_pdf(&m).then(&parent))
-                    .unwrap_or(parent);
-                let fill_visible = p.fill_mode().is_ok_and(|f| f != PdfPathFillMode::None)
-                    && p.fill_color().is_ok_and(|c| visible_ink(&c));
-                let stroke_visible = p.is_stroked().unwrap_or(false)
-                    && p.stroke_color().is_ok_and(|c| visible_ink(&c));
-                if !fill_visible && !stroke_visible {
-                    continue;
-                }
-                let mut sub: Vec<(f32, f32)> = Vec::new();
-                let mut flush = |sub: &mut Vec<(f32, f32)>| {
-                    out.rules.extend(layout::rules_from_subpath(
-                        sub,
-                        fill_visible,
-                        stroke_visible,
-                    ));
-                    sub.clear();
-                };
-                let segs = p.segments();
-                for s in segs.iter() {
-                    *out.segments += 1;
-                    let (x, y) = m.apply(s.x().value, s.y().value);
-                    let pt = view.point(x, y);
-                    match s.segment_type() {
-                        PdfPathSegmentType::MoveTo => {
-                            flush(&mut sub);
-                            sub.push(pt);
-                        }
-                        PdfPathSegmentType::LineTo => sub.push(pt),
-                        // Curves are not rules; breaking the subpath keeps the straight
-                        // pieces on either side.
-                        _ => {
-                            flush(&mut sub);
-                            sub.push(pt);
-                        }
-                    }
-                }
-                flush(&mut sub);
-            }
-            PdfPageObject::Image(img) => {
-                if let Ok(q) = img.bounds() {
-                    let corners = [
-                        (q.x1().value, q.y1().value),
-                        (q.x2().value, q.y2().value),
-                        (q.x3().value, q.y3().value),
-                        (q.x4().value, q.y4().value),
-                    ];
-                    let pts: Vec<(f32, f32)> = corners
-                        .iter()
-                        .map(|&(x, y)| {
-                            let (x, y) = parent.apply(x, y);
-                            view.point(x, y)
-                        })
-                        .collect();
-                    let xs = pts.iter().map(|p| p.0);
-                    let ys = pts.iter().map(|p| p.1);
-                    let r = Rect::new(
-                        xs.clone().fold(f32::MAX, f32::min),
-                        ys.clone().fold(f32::MAX, f32::min),
-                        xs.fold(f32::MIN, f32::max),
-                        ys.fold(f32::MIN, f32::max),
-                    );
-                    // An opaque picture over the whole page hides the text painted before
-                    // it (a scan laid over its own OCR text); a watermark is translucent.
-                    if r.w() * r.h() >= 0.85 * view.width() * view.height()
-                        && !img.has_transparency()
-                    {
-                        *out.hidden_objects = *out.text_objects;
-                    }
-                    out.images.push(r);
-                }
-            }
+            PdfPageObject::Path(p) => gather_path(p, parent, view, out),
+            PdfPageObject::Image(img) => gather_image(img, parent, view, out),
             PdfPageObject::Text(t) => {
                 *out.text_objects += 1;
                 if t.render_mode() == PdfPageTextRenderMode::Invisible {
@@ -370,6 +328,83 @@ fn walk_objects<'a>(
             }
             _ => {}
         }
+    }
+}
+
+/// A visible path's straight subpaths as rules (curves break them), its segments counted.
+fn gather_path(p: &PdfPagePathObject<'_>, parent: Affine, view: &View, out: &mut Gather) {
+    let m = p
+        .matrix()
+        .map(|m| Affine::from_pdf(&m).then(&parent))
+        .unwrap_or(parent);
+    let fill_visible = p.fill_mode().is_ok_and(|f| f != PdfPathFillMode::None)
+        && p.fill_color().is_ok_and(|c| visible_ink(&c));
+    let stroke_visible =
+        p.is_stroked().unwrap_or(false) && p.stroke_color().is_ok_and(|c| visible_ink(&c));
+    if !fill_visible && !stroke_visible {
+        return;
+    }
+    let mut sub: Vec<(f32, f32)> = Vec::new();
+    let mut flush = |sub: &mut Vec<(f32, f32)>| {
+        out.rules.extend(layout::rules_from_subpath(
+            sub,
+            fill_visible,
+            stroke_visible,
+        ));
+        sub.clear();
+    };
+    let segs = p.segments();
+    for s in segs.iter() {
+        *out.segments += 1;
+        let (x, y) = m.apply(s.x().value, s.y().value);
+        let pt = view.point(x, y);
+        match s.segment_type() {
+            PdfPathSegmentType::MoveTo => {
+                flush(&mut sub);
+                sub.push(pt);
+            }
+            PdfPathSegmentType::LineTo => sub.push(pt),
+            // Curves are not rules; breaking the subpath keeps the straight
+            // pieces on either side.
+            _ => {
+                flush(&mut sub);
+                sub.push(pt);
+            }
+        }
+    }
+    flush(&mut sub);
+}
+
+/// An image's box on the page; an opaque one covering the page hides the text before it.
+fn gather_image(img: &PdfPageImageObject<'_>, parent: Affine, view: &View, out: &mut Gather) {
+    if let Ok(q) = img.bounds() {
+        let corners = [
+            (q.x1().value, q.y1().value),
+            (q.x2().value, q.y2().value),
+            (q.x3().value, q.y3().value),
+            (q.x4().value, q.y4().value),
+        ];
+        let pts: Vec<(f32, f32)> = corners
+            .iter()
+            .map(|&(x, y)| {
+                let (x, y) = parent.apply(x, y);
+                view.point(x, y)
+            })
+            .collect();
+        let xs = pts.iter().map(|p| p.0);
+        let ys = pts.iter().map(|p| p.1);
+        let r = Rect::new(
+            xs.clone().fold(f32::MAX, f32::min),
+            ys.clone().fold(f32::MAX, f32::min),
+            xs.fold(f32::MIN, f32::max),
+            ys.fold(f32::MIN, f32::max),
+        );
+        // An opaque picture over the whole page hides the text painted before
+        // it (a scan laid over its own OCR text); a watermark is translucent.
+        if r.w() * r.h() >= 0.85 * view.width() * view.height() && !img.has_transparency() {
+            *out.hidden_objects = *out.text_objects;
+        }
+        out.images.push(r);
     }
 }
 

@@ -95,11 +95,10 @@ fn page_images(
     dir: &Path,
     cfg: &Config,
 ) -> (HashMap<u32, PageImage>, Vec<String>) {
-    let mut out = HashMap::new();
     let mut warnings = Vec::new();
     let e = &cfg.export;
     let Some(sha) = doc.sha256.as_deref() else {
-        return (out, warnings);
+        return (HashMap::new(), warnings);
     };
     let name = |n: u32| {
         format!(
@@ -109,25 +108,7 @@ fn page_images(
             e.review_page_kb
         )
     };
-    // Reuse what an earlier run wrote (same content, same settings); its size is read from
-    // the JPEG header without decoding.
-    let mut todo = Vec::new();
-    for &n in pages {
-        let path = dir.join(name(n));
-        match image::image_dimensions(&path) {
-            Ok((w, h)) => {
-                out.insert(
-                    n,
-                    PageImage {
-                        file: name(n),
-                        width: w,
-                        height: h,
-                    },
-                );
-            }
-            Err(_) => todo.push(n),
-        }
-    }
+    let (mut out, todo) = stored_images(pages, dir, &name);
     if todo.is_empty() {
         return (out, warnings);
     }
@@ -142,38 +123,18 @@ fn page_images(
     // page is 8.27 in wide); scans come out of the PDF as stored and are scaled down.
     let mut rcfg = cfg.clone();
     rcfg.render.dpi = (e.review_width_px as f32 / 8.27).clamp(36.0, 300.0);
-    let is_pdf = bytes.starts_with(b"%PDF") || bytes.windows(5).take(1024).any(|w| w == b"%PDF-");
-    // Opened once for all its pages.
-    let opened = if is_pdf {
-        crate::render::PdfFile::open(&doc.path, &bytes, &rcfg).map(|f| Opened::Pdf(Box::new(f)))
-    } else {
-        crate::render::ImageFile::open(&doc.path, &bytes, &rcfg).map(Opened::Image)
-    };
-    let opened = match opened {
+    let opened = match open_input(doc, &bytes, &rcfg) {
         Ok(o) => o,
         Err(err) => {
             warnings.push(format!("{}: page images not drawn: {err}", doc.display));
             return (out, warnings);
         }
     };
-    let raster = |n: u32| -> Result<image::RgbImage> {
-        Ok(match &opened {
-            Opened::Pdf(f) => f.page_raster(n, &rcfg)?.image,
-            Opened::Image(f) => f.page_raster(n, &rcfg)?.image,
-        })
-    };
     let budget = e.review_page_kb as usize * 1024;
     for n in todo {
-        let made = raster(n).and_then(|img| {
-            let w = e.review_width_px.min(img.width()).max(1);
-            let h = ((img.height() as u64 * w as u64) / img.width().max(1) as u64).max(1) as u32;
-            let small = if w < img.width() {
-                image::imageops::thumbnail(&img, w, h)
-            } else {
-                img
-            };
-            jpeg_under(small, budget)
-        });
+        let made = opened
+            .raster(n, &rcfg)
+            .and_then(|img| review_jpeg(img, e.review_width_px, budget));
         match made {
             Ok((buf, w, h)) => {
                 let path = dir.join(name(n));
@@ -197,6 +158,69 @@ fn page_images(
         }
     }
     (out, warnings)
+}
+
+/// The page images an earlier run wrote (same content, same settings), and the pages still
+/// to draw.
+fn stored_images(
+    pages: &[u32],
+    dir: &Path,
+    name: &dyn Fn(u32) -> String,
+) -> (HashMap<u32, PageImage>, Vec<u32>) {
+    let mut out = HashMap::new();
+    // Reuse what an earlier run wrote (same content, same settings); its size is read from
+    // the JPEG header without decoding.
+    let mut todo = Vec::new();
+    for &n in pages {
+        let path = dir.join(name(n));
+        match image::image_dimensions(&path) {
+            Ok((w, h)) => {
+                out.insert(
+                    n,
+                    PageImage {
+                        file: name(n),
+                        width: w,
+                        height: h,
+                    },
+                );
+            }
+            Err(_) => todo.push(n),
+        }
+    }
+    (out, todo)
+}
+
+/// The input opened once for all its pages: as a PDF when its bytes say so, else as an image.
+fn open_input<'b>(doc: &DocInput, bytes: &'b [u8], rcfg: &Config) -> Result<Opened<'b>> {
+    let is_pdf = bytes.starts_with(b"%PDF") || bytes.windows(5).take(1024).any(|w| w == b"%PDF-");
+    if is_pdf {
+        crate::render::PdfFile::open(&doc.path, bytes, rcfg).map(|f| Opened::Pdf(Box::new(f)))
+    } else {
+        crate::render::ImageFile::open(&doc.path, bytes, rcfg).map(Opened::Image)
+    }
+}
+
+impl Opened<'_> {
+    /// Page `n` drawn.
+    fn raster(&self, n: u32, rcfg: &Config) -> Result<image::RgbImage> {
+        Ok(match self {
+            Opened::Pdf(f) => f.page_raster(n, rcfg)?.image,
+            Opened::Image(f) => f.page_raster(n, rcfg)?.image,
+        })
+    }
+}
+
+/// A page image scaled down to `width_px` (never up) and encoded as a JPEG under `budget`
+/// bytes, with its size.
+fn review_jpeg(img: image::RgbImage, width_px: u32, budget: usize) -> Result<(Vec<u8>, u32, u32)> {
+    let w = width_px.min(img.width()).max(1);
+    let h = ((img.height() as u64 * w as u64) / img.width().max(1) as u64).max(1) as u32;
+    let small = if w < img.width() {
+        image::imageops::thumbnail(&img, w, h)
+    } else {
+        img
+    };
+    jpeg_under(small, budget)
 }
 
 /// One document's pages and tables, gathered from the streamed JSONL files.
@@ -566,101 +590,32 @@ fn index_html(results: &[DocSummary]) -> String {
     o
 }
 
+/// One document's review page: its flags, its records, then its pages; with its flag counts
+/// by code and its number of flags (for the index).
 fn doc_html(
     d: &DocInput,
     dd: &DocData,
     recs: &[&RecordOut],
     images: &HashMap<u32, PageImage>,
 ) -> (String, BTreeMap<WarningCode, usize>, usize) {
-    let tables: HashMap<&str, &TableRecord> =
-        dd.tables.iter().map(|t| (t.id.as_str(), t)).collect();
-    let page_text: HashMap<u32, &str> = dd
-        .pages
-        .iter()
-        .filter_map(|p| Some((*p.page.source.pages.first()?, p.page.text.as_str())))
-        .collect();
-    let mut counts: BTreeMap<WarningCode, usize> = BTreeMap::new();
-    let mut flagged: HashSet<(String, usize, usize)> = HashSet::new();
-    let mut flags = String::new();
-    let mut n_flags = 0usize;
-
-    let mut flag = |ro: Option<&RecordOut>, w: &WarningAt, flags: &mut String| {
-        n_flags += 1;
-        *counts.entry(w.code).or_default() += 1;
-        let cell = match (w.table.as_deref(), w.row, w.col) {
-            (Some(t), Some(r), Some(c)) => tables
-                .get(t)
-                .and_then(|t| t.cells.iter().find(|x| x.row == r && x.col == c)),
-            _ => None,
-        };
-        if let (Some(t), Some(r), Some(c)) = (w.table.as_ref(), w.row, w.col) {
-            flagged.insert((t.clone(), r, c));
-        }
-        let page = w.page;
-        // The area to show: the cell, else the table named, else nothing (page-level).
-        let funds = w.field.as_deref().is_some_and(|f| f.starts_with("funds"));
-        let area = cell.and_then(|c| c.bbox).or_else(|| {
-            let t = tables.get(w.table.as_deref()?)?;
-            funds
-                .then(|| funds_box(t))
-                .flatten()
-                .or_else(|| union_box(t))
-        });
-        let crop = match (page.and_then(|p| images.get(&p)), area) {
-            (Some(img), Some(b)) => crop_html(img, b),
-            (Some(img), None) => crop_html(img, [0.0, 0.0, 1.0, 1.0]),
-            (None, _) => match page.and_then(|p| page_text.get(&p)) {
-                Some(text) => text_crop(text, &needle(ro, w, cell, &tables)),
-                None => r#"<div class="muted">no page image</div>"#.to_string(),
-            },
-        };
-        let rec = ro
-            .map(|ro| {
-                format!(
-                    "{} · {}",
-                    esc(&ro.record.id),
-                    esc(ro.record.project.name.as_deref().unwrap_or(""))
-                )
-            })
-            .unwrap_or_else(|| "page".into());
-        let where_ = [
-            page.map(|p| format!("page {p}")),
-            w.table.as_ref().map(|t| {
-                format!("table {t}")
-                    + &w.row.map(|r| format!(" r{r}")).unwrap_or_default()
-                    + &w.col.map(|c| format!("c{c}")).unwrap_or_default()
-            }),
-            w.field.as_ref().map(|f| format!("field {f}")),
-        ]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(" · ");
-        let _ = write!(
-            flags,
-            r#"<div class="flag" tabindex="-1" data-code="{code}" data-table="{t}" data-row="{r}" data-col="{c}" data-page="{p}"><div class="info"><div><span class="code">{code}</span> {msg}</div><div class="muted">{rec}</div><div class="muted">{where_}</div><div>read: <b class="read">{read}</b></div><div>value: <code class="value">{val}</code></div></div>{crop}</div>"#,
-            code = w.code,
-            t = esc(w.table.as_deref().unwrap_or("")),
-            r = w.row.map(|v| v.to_string()).unwrap_or_default(),
-            c = w.col.map(|v| v.to_string()).unwrap_or_default(),
-            p = page.map(|v| v.to_string()).unwrap_or_default(),
-            msg = esc(&w.message),
-            read = esc(cell.map(|c| c.text.as_str()).unwrap_or("—")),
-            val = esc(&ro
-                .map(|ro| typed_value(ro, w))
-                .unwrap_or_else(|| "—".into())),
-        );
-    };
+    let mut f = Flags::new(dd, images);
     for ro in recs {
         for w in &ro.warnings_at {
-            flag(Some(ro), w, &mut flags);
+            f.flag(Some(ro), w);
         }
     }
     for p in &dd.pages {
         for w in &p.warnings_at {
-            flag(None, w, &mut flags);
+            f.flag(None, w);
         }
     }
+    let Flags {
+        counts,
+        flagged,
+        html: flags,
+        n: n_flags,
+        ..
+    } = f;
 
     let mut o = String::new();
     let _ = write!(
@@ -678,6 +633,136 @@ fn doc_html(
     }
     o.push_str(&flags);
     o.push_str(r#"</div><h2>Records</h2><table class="list"><tr><th>id</th><th>project</th><th>year</th><th>pages</th><th>indicators</th><th>warnings</th></tr>"#);
+    record_rows(&mut o, recs);
+    o.push_str("</table><h2>Pages</h2>");
+    for p in &dd.pages {
+        page_html(&mut o, dd, p, images, &flagged);
+    }
+    let _ = writeln!(o, "</main><script>{DOC_SCRIPT}</script></body></html>");
+    (o, counts, n_flags)
+}
+
+/// A document's flags as they are written: their HTML, counts by code and the cells flagged
+/// (drawn flagged on the pages).
+struct Flags<'d> {
+    tables: HashMap<&'d str, &'d TableRecord>,
+    page_text: HashMap<u32, &'d str>,
+    images: &'d HashMap<u32, PageImage>,
+    counts: BTreeMap<WarningCode, usize>,
+    flagged: HashSet<(String, usize, usize)>,
+    html: String,
+    n: usize,
+}
+
+impl<'d> Flags<'d> {
+    /// No flags yet, over the document's tables, page texts and page images.
+    fn new(dd: &'d DocData, images: &'d HashMap<u32, PageImage>) -> Self {
+        Flags {
+            tables: dd.tables.iter().map(|t| (t.id.as_str(), t)).collect(),
+            page_text: dd
+                .pages
+                .iter()
+                .filter_map(|p| Some((*p.page.source.pages.first()?, p.page.text.as_str())))
+                .collect(),
+            images,
+            counts: BTreeMap::new(),
+            flagged: HashSet::new(),
+            html: String::new(),
+            n: 0,
+        }
+    }
+
+    /// One warning (of record `ro`, or of a page) as a flag: what it says, where, the text
+    /// read, the typed value and the crop showing it.
+    fn flag(&mut self, ro: Option<&RecordOut>, w: &WarningAt) {
+        self.n += 1;
+        *self.counts.entry(w.code).or_default() += 1;
+        let cell = match (w.table.as_deref(), w.row, w.col) {
+            (Some(t), Some(r), Some(c)) => self
+                .tables
+                .get(t)
+                .and_then(|t| t.cells.iter().find(|x| x.row == r && x.col == c)),
+            _ => None,
+        };
+        if let (Some(t), Some(r), Some(c)) = (w.table.as_ref(), w.row, w.col) {
+            self.flagged.insert((t.clone(), r, c));
+        }
+        let page = w.page;
+        let crop = self.crop(ro, w, cell);
+        let rec = ro
+            .map(|ro| {
+                format!(
+                    "{} · {}",
+                    esc(&ro.record.id),
+                    esc(ro.record.project.name.as_deref().unwrap_or(""))
+                )
+            })
+            .unwrap_or_else(|| "page".into());
+        let where_ = flag_place(w);
+        let _ = write!(
+            self.html,
+            r#"<div class="flag" tabindex="-1" data-code="{code}" data-table="{t}" data-row="{r}" data-col="{c}" data-page="{p}"><div class="info"><div><span class="code">{code}</span> {msg}</div><div class="muted">{rec}</div><div class="muted">{where_}</div><div>read: <b class="read">{read}</b></div><div>value: <code class="value">{val}</code></div></div>{crop}</div>"#,
+            code = w.code,
+            t = esc(w.table.as_deref().unwrap_or("")),
+            r = w.row.map(|v| v.to_string()).unwrap_or_default(),
+            c = w.col.map(|v| v.to_string()).unwrap_or_default(),
+            p = page.map(|v| v.to_string()).unwrap_or_default(),
+            msg = esc(&w.message),
+            read = esc(cell.map(|c| c.text.as_str()).unwrap_or("—")),
+            val = esc(&ro
+                .map(|ro| typed_value(ro, w))
+                .unwrap_or_else(|| "—".into())),
+        );
+    }
+
+    /// What shows a flag: a crop of its page image around its cell (else its table, else the
+    /// whole page), or on a text page the lines where it is.
+    fn crop(
+        &self,
+        ro: Option<&RecordOut>,
+        w: &WarningAt,
+        cell: Option<&crate::model::TableCell>,
+    ) -> String {
+        let page = w.page;
+        // The area to show: the cell, else the table named, else nothing (page-level).
+        let funds = w.field.as_deref().is_some_and(|f| f.starts_with("funds"));
+        let area = cell.and_then(|c| c.bbox).or_else(|| {
+            let t = self.tables.get(w.table.as_deref()?)?;
+            funds
+                .then(|| funds_box(t))
+                .flatten()
+                .or_else(|| union_box(t))
+        });
+        match (page.and_then(|p| self.images.get(&p)), area) {
+            (Some(img), Some(b)) => crop_html(img, b),
+            (Some(img), None) => crop_html(img, [0.0, 0.0, 1.0, 1.0]),
+            (None, _) => match page.and_then(|p| self.page_text.get(&p)) {
+                Some(text) => text_crop(text, &needle(ro, w, cell, &self.tables)),
+                None => r#"<div class="muted">no page image</div>"#.to_string(),
+            },
+        }
+    }
+}
+
+/// Where a flag points, as a line: "page 3 · table t1 r4c2 · field funds.annual.total".
+fn flag_place(w: &WarningAt) -> String {
+    [
+        w.page.map(|p| format!("page {p}")),
+        w.table.as_ref().map(|t| {
+            format!("table {t}")
+                + &w.row.map(|r| format!(" r{r}")).unwrap_or_default()
+                + &w.col.map(|c| format!("c{c}")).unwrap_or_default()
+        }),
+        w.field.as_ref().map(|f| format!("field {f}")),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" · ")
+}
+
+/// The document's records, one table row each.
+fn record_rows(o: &mut String, recs: &[&RecordOut]) {
     for ro in recs {
         let r = &ro.record;
         let _ = write!(
@@ -691,53 +776,59 @@ fn doc_html(
             r.warnings.len()
         );
     }
-    o.push_str("</table><h2>Pages</h2>");
-    for p in &dd.pages {
-        let Some(n) = p.page.source.pages.first().copied() else {
-            continue;
-        };
-        let _ = write!(o, r#"<h3 id="page-{n}">page {n}</h3>"#);
-        match images.get(&n) {
-            Some(img) => {
-                let _ = write!(
-                    o,
-                    r#"<div class="page"><img loading="lazy" src="img/{}" alt="page {n}" width="{}" height="{}">"#,
-                    esc(&img.file),
-                    img.width,
-                    img.height
-                );
-                for t in dd
-                    .tables
-                    .iter()
-                    .filter(|t| t.source.pages.first() == Some(&n))
-                {
-                    for c in &t.cells {
-                        let Some(b) = c.bbox else { continue };
-                        let f = flagged.contains(&(t.id.clone(), c.row, c.col));
-                        let _ = write!(
-                            o,
-                            r#"<div class="cell{}" title="{} r{}c{}: {}" style="left:{:.2}%;top:{:.2}%;width:{:.2}%;height:{:.2}%"></div>"#,
-                            if f { " flagged" } else { "" },
-                            esc(&t.id),
-                            c.row,
-                            c.col,
-                            esc(&c.text),
-                            b[0] * 100.0,
-                            b[1] * 100.0,
-                            (b[2] - b[0]) * 100.0,
-                            (b[3] - b[1]) * 100.0
-                        );
-                    }
+}
+
+/// One page: its image with every cell box of its tables drawn over it (flagged cells
+/// marked), or its text when it has no image.
+fn page_html(
+    o: &mut String,
+    dd: &DocData,
+    p: &PageOut,
+    images: &HashMap<u32, PageImage>,
+    flagged: &HashSet<(String, usize, usize)>,
+) {
+    let Some(n) = p.page.source.pages.first().copied() else {
+        return;
+    };
+    let _ = write!(o, r#"<h3 id="page-{n}">page {n}</h3>"#);
+    match images.get(&n) {
+        Some(img) => {
+            let _ = write!(
+                o,
+                r#"<div class="page"><img loading="lazy" src="img/{}" alt="page {n}" width="{}" height="{}">"#,
+                esc(&img.file),
+                img.width,
+                img.height
+            );
+            for t in dd
+                .tables
+                .iter()
+                .filter(|t| t.source.pages.first() == Some(&n))
+            {
+                for c in &t.cells {
+                    let Some(b) = c.bbox else { continue };
+                    let f = flagged.contains(&(t.id.clone(), c.row, c.col));
+                    let _ = write!(
+                        o,
+                        r#"<div class="cell{}" title="{} r{}c{}: {}" style="left:{:.2}%;top:{:.2}%;width:{:.2}%;height:{:.2}%"></div>"#,
+                        if f { " flagged" } else { "" },
+                        esc(&t.id),
+                        c.row,
+                        c.col,
+                        esc(&c.text),
+                        b[0] * 100.0,
+                        b[1] * 100.0,
+                        (b[2] - b[0]) * 100.0,
+                        (b[3] - b[1]) * 100.0
+                    );
                 }
-                o.push_str("</div>");
             }
-            None => {
-                let _ = write!(o, r#"<pre class="text">{}</pre>"#, esc(&p.page.text));
-            }
+            o.push_str("</div>");
+        }
+        None => {
+            let _ = write!(o, r#"<pre class="text">{}</pre>"#, esc(&p.page.text));
         }
     }
-    let _ = writeln!(o, "</main><script>{DOC_SCRIPT}</script></body></html>");
-    (o, counts, n_flags)
 }
 
 /// The rows of a form that hold its funds (a row with a cell naming 资金), for a funds warning

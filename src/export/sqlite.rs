@@ -165,167 +165,188 @@ fn insert_warning(
 pub fn write(path: &Path, out: &Path, records: &[RecordOut]) -> Result<()> {
     let tmp = path.with_extension("sqlite.tmp");
     let _ = std::fs::remove_file(&tmp);
-    let e = |x: rusqlite::Error| export_err("sqlite", x);
-    let mut db = Connection::open(&tmp).map_err(e)?;
+    let mut db = Connection::open(&tmp).map_err(sql_err)?;
     // A fresh file written once: no journal needed, the rename is the commit.
     db.execute_batch("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;")
-        .map_err(e)?;
-    db.execute_batch(SCHEMA).map_err(e)?;
-    let tx = db.transaction().map_err(e)?;
+        .map_err(sql_err)?;
+    db.execute_batch(SCHEMA).map_err(sql_err)?;
+    let tx = db.transaction().map_err(sql_err)?;
     for ro in records {
-        let r = &ro.record;
-        let p = &r.project;
-        let json = serde_json::to_string(r).map_err(|x| export_err("sqlite", x))?;
-        let pages = crate::emit::pages_list(&r.source.pages);
-        tx.execute(
-            "INSERT INTO records VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24)",
-            params![
-                r.id,
-                r.source.path,
-                r.source.sha256,
-                r.source.pages.first(),
-                pages,
-                r.title,
-                r.fiscal_year,
-                p.name,
-                p.department_code,
-                p.department,
-                p.implementer,
-                p.attribute,
-                p.origin,
-                p.term,
-                p.category,
-                p.start_date,
-                p.end_date,
-                r.funds.declared_unit,
-                r.goals.midterm,
-                r.goals.annual,
-                r.goals.midterm_span,
-                r.indicators.len() as i64,
-                r.warnings.len() as i64,
-                json,
-            ],
-        )
-        .map_err(e)?;
-        for (period, set) in [
-            (Period::Midterm, &r.funds.midterm),
-            (Period::Annual, &r.funds.annual),
-        ] {
-            for (k, v) in set.iter().flatten() {
-                let key = k.as_str();
-                tx.execute(
-                    "INSERT INTO funds VALUES (?1,?2,?3,?4)",
-                    params![r.id, period.as_str(), key, num(v)],
-                )
-                .map_err(e)?;
-            }
-        }
-        for (k, i) in r.indicators.iter().enumerate() {
-            let v = i.value.as_ref();
-            tx.execute(
-                "INSERT INTO indicators VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18)",
-                params![
-                    r.id,
-                    (k + 1) as i64,
-                    i.period.as_str(),
-                    i.level1,
-                    i.level2,
-                    i.level2_code,
-                    i.name,
-                    i.name_raw,
-                    i.value_raw,
-                    v.and_then(|v| v.op).map(crate::emit::op_str),
-                    v.and_then(|v| v.number.as_ref()).and_then(|n| n.0.to_f64()),
-                    v.and_then(|v| v.unit.clone()),
-                    v.and_then(|v| v.date.clone()),
-                    v.map(|v| crate::emit::kind_str(v.kind)),
-                    i.cell.as_ref().map(|c| c.table.clone()),
-                    i.cell.as_ref().map(|c| c.page),
-                    i.cell.as_ref().map(|c| c.row as i64),
-                    i.cell.as_ref().map(|c| c.col as i64),
-                ],
-            )
-            .map_err(e)?;
-        }
-        for w in &ro.warnings_at {
-            insert_warning(&tx, Some(&r.id), &r.source.path, w).map_err(e)?;
-        }
+        insert_record(&tx, ro)?;
     }
-    {
-        let mut t_ins = tx
-            .prepare("INSERT OR REPLACE INTO tables VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)")
-            .map_err(e)?;
-        let mut c_ins = tx
-            .prepare("INSERT OR REPLACE INTO cells VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)")
-            .map_err(e)?;
-        super::for_each_table(out, |t| {
-            t_ins
-                .execute(params![
-                    t.id,
-                    t.source.path,
-                    t.source.sha256,
-                    t.source.pages.first(),
-                    t.title,
-                    t.unit,
-                    t.department,
-                    t.n_rows as i64,
-                    t.n_cols as i64,
-                ])
-                .map_err(e)?;
-            for c in &t.cells {
-                let b = c.bbox;
-                c_ins
-                    .execute(params![
-                        t.id,
-                        c.row as i64,
-                        c.col as i64,
-                        c.rowspan as i64,
-                        c.colspan as i64,
-                        c.text,
-                        c.conf as f64,
-                        b.map(|b| b[0] as f64),
-                        b.map(|b| b[1] as f64),
-                        b.map(|b| b[2] as f64),
-                        b.map(|b| b[3] as f64),
-                    ])
-                    .map_err(e)?;
-            }
-            Ok(())
-        })?;
-        let mut p_ins = tx
-            .prepare("INSERT OR REPLACE INTO pages VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)")
-            .map_err(e)?;
-        super::for_each_page(out, |po| {
-            let p = &po.page;
-            p_ins
-                .execute(params![
-                    p.source.path,
-                    p.source.pages.first(),
-                    p.source.sha256,
-                    p.page_source.as_ref().and_then(json_str),
-                    json_str(&p.status),
-                    p.why,
-                    p.width_px,
-                    p.height_px,
-                    p.dpi.map(f64::from),
-                    p.skew_deg.map(f64::from),
-                    p.mean_conf.map(f64::from),
-                    p.text,
-                ])
-                .map_err(e)?;
-            for w in &po.warnings_at {
-                insert_warning(&tx, None, &p.source.path, w).map_err(e)?;
-            }
-            Ok(())
-        })?;
-    }
+    insert_tables(&tx, out)?;
+    insert_pages(&tx, out)?;
     let lines = super::read_budget_lines(out)?;
     if !lines.is_empty() {
-        write_objects(&tx, "budget_lines", &lines).map_err(e)?;
+        write_objects(&tx, "budget_lines", &lines).map_err(sql_err)?;
     }
-    tx.commit().map_err(e)?;
-    db.close().map_err(|(_, x)| e(x))?;
+    tx.commit().map_err(sql_err)?;
+    db.close().map_err(|(_, x)| sql_err(x))?;
     std::fs::rename(&tmp, path).map_err(|x| crate::error::Error::io(path, x))?;
+    Ok(())
+}
+
+/// A SQLite error as the export's.
+fn sql_err(x: rusqlite::Error) -> crate::error::Error {
+    export_err("sqlite", x)
+}
+
+/// One record into `records` (with its JSON), its amounts into `funds`, its indicators into
+/// `indicators` and its typed warnings into `warnings`.
+fn insert_record(tx: &rusqlite::Transaction<'_>, ro: &RecordOut) -> Result<()> {
+    let r = &ro.record;
+    let p = &r.project;
+    let json = serde_json::to_string(r).map_err(|x| export_err("sqlite", x))?;
+    let pages = crate::emit::pages_list(&r.source.pages);
+    tx.execute(
+        "INSERT INTO records VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24)",
+        params![
+            r.id,
+            r.source.path,
+            r.source.sha256,
+            r.source.pages.first(),
+            pages,
+            r.title,
+            r.fiscal_year,
+            p.name,
+            p.department_code,
+            p.department,
+            p.implementer,
+            p.attribute,
+            p.origin,
+            p.term,
+            p.category,
+            p.start_date,
+            p.end_date,
+            r.funds.declared_unit,
+            r.goals.midterm,
+            r.goals.annual,
+            r.goals.midterm_span,
+            r.indicators.len() as i64,
+            r.warnings.len() as i64,
+            json,
+        ],
+    )
+    .map_err(sql_err)?;
+    for (period, set) in [
+        (Period::Midterm, &r.funds.midterm),
+        (Period::Annual, &r.funds.annual),
+    ] {
+        for (k, v) in set.iter().flatten() {
+            let key = k.as_str();
+            tx.execute(
+                "INSERT INTO funds VALUES (?1,?2,?3,?4)",
+                params![r.id, period.as_str(), key, num(v)],
+            )
+            .map_err(sql_err)?;
+        }
+    }
+    for (k, i) in r.indicators.iter().enumerate() {
+        let v = i.value.as_ref();
+        tx.execute(
+            "INSERT INTO indicators VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18)",
+            params![
+                r.id,
+                (k + 1) as i64,
+                i.period.as_str(),
+                i.level1,
+                i.level2,
+                i.level2_code,
+                i.name,
+                i.name_raw,
+                i.value_raw,
+                v.and_then(|v| v.op).map(crate::emit::op_str),
+                v.and_then(|v| v.number.as_ref()).and_then(|n| n.0.to_f64()),
+                v.and_then(|v| v.unit.clone()),
+                v.and_then(|v| v.date.clone()),
+                v.map(|v| crate::emit::kind_str(v.kind)),
+                i.cell.as_ref().map(|c| c.table.clone()),
+                i.cell.as_ref().map(|c| c.page),
+                i.cell.as_ref().map(|c| c.row as i64),
+                i.cell.as_ref().map(|c| c.col as i64),
+            ],
+        )
+        .map_err(sql_err)?;
+    }
+    for w in &ro.warnings_at {
+        insert_warning(tx, Some(&r.id), &r.source.path, w).map_err(sql_err)?;
+    }
+    Ok(())
+}
+
+/// Every table of `tables.jsonl` into `tables` and its cells into `cells`, streamed.
+fn insert_tables(tx: &rusqlite::Transaction<'_>, out: &Path) -> Result<()> {
+    let mut t_ins = tx
+        .prepare("INSERT OR REPLACE INTO tables VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)")
+        .map_err(sql_err)?;
+    let mut c_ins = tx
+        .prepare("INSERT OR REPLACE INTO cells VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)")
+        .map_err(sql_err)?;
+    super::for_each_table(out, |t| {
+        t_ins
+            .execute(params![
+                t.id,
+                t.source.path,
+                t.source.sha256,
+                t.source.pages.first(),
+                t.title,
+                t.unit,
+                t.department,
+                t.n_rows as i64,
+                t.n_cols as i64,
+            ])
+            .map_err(sql_err)?;
+        for c in &t.cells {
+            let b = c.bbox;
+            c_ins
+                .execute(params![
+                    t.id,
+                    c.row as i64,
+                    c.col as i64,
+                    c.rowspan as i64,
+                    c.colspan as i64,
+                    c.text,
+                    c.conf as f64,
+                    b.map(|b| b[0] as f64),
+                    b.map(|b| b[1] as f64),
+                    b.map(|b| b[2] as f64),
+                    b.map(|b| b[3] as f64),
+                ])
+                .map_err(sql_err)?;
+        }
+        Ok(())
+    })?;
+    Ok(())
+}
+
+/// Every page of `pages.jsonl` into `pages` and its typed warnings into `warnings`, streamed.
+fn insert_pages(tx: &rusqlite::Transaction<'_>, out: &Path) -> Result<()> {
+    let mut p_ins = tx
+        .prepare("INSERT OR REPLACE INTO pages VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)")
+        .map_err(sql_err)?;
+    super::for_each_page(out, |po| {
+        let p = &po.page;
+        p_ins
+            .execute(params![
+                p.source.path,
+                p.source.pages.first(),
+                p.source.sha256,
+                p.page_source.as_ref().and_then(json_str),
+                json_str(&p.status),
+                p.why,
+                p.width_px,
+                p.height_px,
+                p.dpi.map(f64::from),
+                p.skew_deg.map(f64::from),
+                p.mean_conf.map(f64::from),
+                p.text,
+            ])
+            .map_err(sql_err)?;
+        for w in &po.warnings_at {
+            insert_warning(tx, None, &p.source.path, w).map_err(sql_err)?;
+        }
+        Ok(())
+    })?;
     Ok(())
 }
 

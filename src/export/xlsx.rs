@@ -169,13 +169,31 @@ pub fn record_header() -> Vec<String> {
     h
 }
 
-pub fn write(path: &Path, out: &Path, records: &[RecordOut]) -> Result<()> {
-    let e = |x: XlsxError| export_err("xlsx", x);
-    let mut wb = Workbook::new();
+/// An xlsx writer's error as the export's.
+fn xlsx_err(x: XlsxError) -> crate::error::Error {
+    export_err("xlsx", x)
+}
 
+/// Writes the workbook to `path` (a temporary file renamed over it), sheet by sheet.
+pub fn write(path: &Path, out: &Path, records: &[RecordOut]) -> Result<()> {
+    let mut wb = Workbook::new();
+    records_sheet(&mut wb, records)?;
+    indicators_sheet(&mut wb, records)?;
+    tables_sheet(&mut wb, out)?;
+    budget_lines_sheet(&mut wb, out)?;
+    warnings_sheet(&mut wb, out, records)?;
+
+    let tmp = path.with_extension("xlsx.tmp");
+    wb.save(&tmp).map_err(xlsx_err)?;
+    std::fs::rename(&tmp, path).map_err(|x| crate::error::Error::io(path, x))?;
+    Ok(())
+}
+
+/// Sheet `records`: one row per record, its fund amounts by period and key in yuan.
+fn records_sheet(wb: &mut Workbook, records: &[RecordOut]) -> Result<()> {
     let header = record_header();
     let hdr: Vec<&str> = header.iter().map(String::as_str).collect();
-    let mut sh = Sheet::new(wb.add_worksheet(), "records", &hdr).map_err(e)?;
+    let mut sh = Sheet::new(wb.add_worksheet(), "records", &hdr).map_err(xlsx_err)?;
     for ro in records {
         let r = &ro.record;
         let p = &r.project;
@@ -210,10 +228,14 @@ pub fn write(path: &Path, out: &Path, records: &[RecordOut]) -> Result<()> {
         row.push(X::N(r.indicators.len() as f64));
         row.push(X::N(r.warnings.len() as f64));
         row.push(s(&r.goals.annual));
-        sh.push(row).map_err(e)?;
+        sh.push(row).map_err(xlsx_err)?;
     }
-    sh.finish().map_err(e)?;
+    sh.finish().map_err(xlsx_err)?;
+    Ok(())
+}
 
+/// Sheet `indicators`: one row per indicator, its parsed value and the cell it was read from.
+fn indicators_sheet(wb: &mut Workbook, records: &[RecordOut]) -> Result<()> {
     let mut sh = Sheet::new(
         wb.add_worksheet(),
         "indicators",
@@ -238,7 +260,7 @@ pub fn write(path: &Path, out: &Path, records: &[RecordOut]) -> Result<()> {
             "col",
         ],
     )
-    .map_err(e)?;
+    .map_err(xlsx_err)?;
     for ro in records {
         let r = &ro.record;
         for (k, i) in r.indicators.iter().enumerate() {
@@ -265,11 +287,15 @@ pub fn write(path: &Path, out: &Path, records: &[RecordOut]) -> Result<()> {
                 n(c.map(|c| c.row as f64)),
                 n(c.map(|c| c.col as f64)),
             ])
-            .map_err(e)?;
+            .map_err(xlsx_err)?;
         }
     }
-    sh.finish().map_err(e)?;
+    sh.finish().map_err(xlsx_err)?;
+    Ok(())
+}
 
+/// Sheet `tables`: an index of `tables.jsonl`, one row per table, streamed.
+fn tables_sheet(wb: &mut Workbook, out: &Path) -> Result<()> {
     let mut sh = Sheet::new(
         wb.add_worksheet(),
         "tables",
@@ -285,7 +311,7 @@ pub fn write(path: &Path, out: &Path, records: &[RecordOut]) -> Result<()> {
             "n_cells",
         ],
     )
-    .map_err(e)?;
+    .map_err(xlsx_err)?;
     let mut failed: Option<XlsxError> = None;
     super::for_each_table(out, |t| {
         if failed.is_none() {
@@ -305,15 +331,19 @@ pub fn write(path: &Path, out: &Path, records: &[RecordOut]) -> Result<()> {
         Ok(())
     })?;
     if let Some(x) = failed {
-        return Err(e(x));
+        return Err(xlsx_err(x));
     }
-    sh.finish().map_err(e)?;
+    sh.finish().map_err(xlsx_err)?;
+    Ok(())
+}
 
+/// Sheet `budget_lines` (only when the run wrote budget lines): one column per key seen.
+fn budget_lines_sheet(wb: &mut Workbook, out: &Path) -> Result<()> {
     let lines = super::read_budget_lines(out)?;
     if !lines.is_empty() {
         let cols = super::object_columns(&lines);
         let hdr: Vec<&str> = cols.iter().map(String::as_str).collect();
-        let mut sh = Sheet::new(wb.add_worksheet(), "budget_lines", &hdr).map_err(e)?;
+        let mut sh = Sheet::new(wb.add_worksheet(), "budget_lines", &hdr).map_err(xlsx_err)?;
         for l in &lines {
             let row = cols
                 .iter()
@@ -324,11 +354,15 @@ pub fn write(path: &Path, out: &Path, records: &[RecordOut]) -> Result<()> {
                     Some(other) => X::S(other.to_string()),
                 })
                 .collect();
-            sh.push(row).map_err(e)?;
+            sh.push(row).map_err(xlsx_err)?;
         }
-        sh.finish().map_err(e)?;
+        sh.finish().map_err(xlsx_err)?;
     }
+    Ok(())
+}
 
+/// Sheet `warnings`: every record's typed warnings, then every page's (streamed).
+fn warnings_sheet(wb: &mut Workbook, out: &Path, records: &[RecordOut]) -> Result<()> {
     let mut sh = Sheet::new(
         wb.add_worksheet(),
         "warnings",
@@ -345,7 +379,7 @@ pub fn write(path: &Path, out: &Path, records: &[RecordOut]) -> Result<()> {
             "col",
         ],
     )
-    .map_err(e)?;
+    .map_err(xlsx_err)?;
     for ro in records {
         for w in &ro.warnings_at {
             sh.push(vec![
@@ -360,7 +394,7 @@ pub fn write(path: &Path, out: &Path, records: &[RecordOut]) -> Result<()> {
                 n(w.row.map(|k| k as f64)),
                 n(w.col.map(|k| k as f64)),
             ])
-            .map_err(e)?;
+            .map_err(xlsx_err)?;
         }
     }
     let mut failed: Option<XlsxError> = None;
@@ -387,13 +421,9 @@ pub fn write(path: &Path, out: &Path, records: &[RecordOut]) -> Result<()> {
         Ok(())
     })?;
     if let Some(x) = failed {
-        return Err(e(x));
+        return Err(xlsx_err(x));
     }
-    sh.finish().map_err(e)?;
-
-    let tmp = path.with_extension("xlsx.tmp");
-    wb.save(&tmp).map_err(e)?;
-    std::fs::rename(&tmp, path).map_err(|x| crate::error::Error::io(path, x))?;
+    sh.finish().map_err(xlsx_err)?;
     Ok(())
 }
 

@@ -304,6 +304,7 @@ pub fn narrative_line(t: &str) -> Option<(&'static str, String)> {
     Some((key, rest[sep..].trim().to_string()))
 }
 
+/// The records of a document (one per form) and its tables, each marked as a form's or not.
 pub fn extract_document(doc: &Document) -> Extracted {
     let (tables, items) = flatten(doc);
     let starts: Vec<usize> = (0..items.len())
@@ -313,41 +314,14 @@ pub fn extract_document(doc: &Document) -> Extracted {
     let mut form_title: Vec<Option<String>> = vec![None; tables.len()];
     // Heading region of each form: walk back over year, junk, title and a name printed above
     // its label, never past the previous form's 项目名称 row.
-    let mut heads: Vec<(usize, FormInput)> = Vec::new();
-    for (k, &s) in starts.iter().enumerate() {
-        let floor = if k == 0 { 0 } else { starts[k - 1] + 1 };
-        let mut fi = FormInput::default();
-        let mut b = s;
-        while b > floor {
-            let it = &items[b - 1];
-            let Some(t) = single_text(it) else { break };
-            if is_year_text(t) {
-                fi.year_text.get_or_insert_with(|| t.to_string());
-            } else if matches!(it, Item::Line { .. }) && is_junk_line(t) {
-            } else if is_title_text(t) {
-                let (title, year) = split_title_year(t);
-                if year.is_some() && fi.year_text.is_none() {
-                    fi.year_text = year;
-                }
-                fi.title = Some(title);
-                b -= 1;
-                break;
-            } else if fi.name_above.is_none() && b == s && matches!(it, Item::Row { .. }) {
-                fi.name_above = Some(t.to_string());
-            } else {
-                break;
-            }
-            b -= 1;
-        }
-        for it in &items[b..s] {
-            if let Item::Row { table, .. } = it {
-                if !fi.head_tables.contains(table) {
-                    fi.head_tables.push(*table);
-                }
-            }
-        }
-        heads.push((b, fi));
-    }
+    let mut heads: Vec<(usize, FormInput)> = starts
+        .iter()
+        .enumerate()
+        .map(|(k, &s)| {
+            let floor = if k == 0 { 0 } else { starts[k - 1] + 1 };
+            form_head(&items, s, floor)
+        })
+        .collect();
     let mut records = Vec::new();
     let mut prev_end = 0usize;
     for k in 0..starts.len() {
@@ -363,38 +337,10 @@ pub fn extract_document(doc: &Document) -> Extracted {
         }
         // Body: rows until the next form's heading region or a line that is not junk.
         let limit = heads.get(k + 1).map(|h| h.0).unwrap_or(items.len());
-        let mut e = s;
-        let mut stopped_by: Option<&str> = None;
-        while e < limit {
-            match &items[e] {
-                Item::Row { table, cells } => {
-                    fi.rows.push((*table, cells.clone()));
-                    in_form[*table] = true;
-                }
-                Item::Line { text, .. } => {
-                    if !is_junk_line(text) {
-                        stopped_by = Some(text);
-                        break;
-                    }
-                }
-            }
-            e += 1;
-        }
+        let (e, stopped_by) = form_body(&items, s, limit, &mut fi, &mut in_form);
         let unjoined =
             stopped_by.and_then(|line| unjoined_continuation(&tables, &items[e..limit], line));
-        for &t in &fi.head_tables {
-            in_form[t] = true;
-        }
-        for t in fi
-            .rows
-            .iter()
-            .map(|(t, _)| *t)
-            .chain(fi.head_tables.iter().copied())
-        {
-            if form_title[t].is_none() {
-                form_title[t] = fi.title.clone();
-            }
-        }
+        mark_form_tables(&fi, &mut in_form, &mut form_title);
         let mut record = parse_form(doc, &tables, &fi);
         record.warnings.extend(unjoined);
         records.push(record);
@@ -404,6 +350,89 @@ pub fn extract_document(doc: &Document) -> Extracted {
     Extracted {
         records,
         tables: table_records,
+    }
+}
+
+/// The heading region of the form starting at item `s` (not before `floor`): where it begins,
+/// and the year, title, name printed above the label and tables found in it.
+fn form_head(items: &[Item], s: usize, floor: usize) -> (usize, FormInput) {
+    let mut fi = FormInput::default();
+    let mut b = s;
+    while b > floor {
+        let it = &items[b - 1];
+        let Some(t) = single_text(it) else { break };
+        if is_year_text(t) {
+            fi.year_text.get_or_insert_with(|| t.to_string());
+        } else if matches!(it, Item::Line { .. }) && is_junk_line(t) {
+        } else if is_title_text(t) {
+            let (title, year) = split_title_year(t);
+            if year.is_some() && fi.year_text.is_none() {
+                fi.year_text = year;
+            }
+            fi.title = Some(title);
+            b -= 1;
+            break;
+        } else if fi.name_above.is_none() && b == s && matches!(it, Item::Row { .. }) {
+            fi.name_above = Some(t.to_string());
+        } else {
+            break;
+        }
+        b -= 1;
+    }
+    for it in &items[b..s] {
+        if let Item::Row { table, .. } = it {
+            if !fi.head_tables.contains(table) {
+                fi.head_tables.push(*table);
+            }
+        }
+    }
+    (b, fi)
+}
+
+/// The form's body rows from item `s` into `fi` (their tables marked as forms'), up to `limit`
+/// or the first line that is not junk: where it ended, and that line.
+fn form_body<'i>(
+    items: &'i [Item],
+    s: usize,
+    limit: usize,
+    fi: &mut FormInput,
+    in_form: &mut [bool],
+) -> (usize, Option<&'i str>) {
+    let mut e = s;
+    let mut stopped_by: Option<&str> = None;
+    while e < limit {
+        match &items[e] {
+            Item::Row { table, cells } => {
+                fi.rows.push((*table, cells.clone()));
+                in_form[*table] = true;
+            }
+            Item::Line { text, .. } => {
+                if !is_junk_line(text) {
+                    stopped_by = Some(text);
+                    break;
+                }
+            }
+        }
+        e += 1;
+    }
+    (e, stopped_by)
+}
+
+/// Marks the tables of the form's heading as forms' and gives every table of the form the
+/// form's title when it has none yet.
+fn mark_form_tables(fi: &FormInput, in_form: &mut [bool], form_title: &mut [Option<String>]) {
+    for &t in &fi.head_tables {
+        in_form[t] = true;
+    }
+    for t in fi
+        .rows
+        .iter()
+        .map(|(t, _)| *t)
+        .chain(fi.head_tables.iter().copied())
+    {
+        if form_title[t].is_none() {
+            form_title[t] = fi.title.clone();
+        }
     }
 }
 

@@ -116,20 +116,7 @@ pub fn speckled_amount(raw: &str) -> Option<(String, &'static str)> {
     };
     let chars: Vec<char> = body.chars().collect();
     let is_sign = |ch: char| SPECK_SIGNS.contains(&ch);
-    // Letters the recogniser gives for digits, taken as digits only beside a digit or sign.
-    let mut mapped: Vec<char> = Vec::with_capacity(chars.len());
-    for (i, &ch) in chars.iter().enumerate() {
-        let near = |j: Option<usize>| {
-            j.and_then(|j| chars.get(j))
-                .is_some_and(|&n| n.is_ascii_digit() || is_sign(n))
-        };
-        let beside = near(i.checked_sub(1)) || near(Some(i + 1));
-        mapped.push(match ch {
-            'O' | 'o' | 'Q' | 'D' | '〇' if beside => '0',
-            'l' | 'I' if beside => '1',
-            _ => ch,
-        });
-    }
+    let mapped = letters_as_digits(&chars);
     let first = mapped.iter().position(char::is_ascii_digit)?;
     let last = mapped.iter().rposition(char::is_ascii_digit)?;
     let lead_ok = mapped[..first].iter().all(|&ch| is_sign(ch));
@@ -139,42 +126,9 @@ pub fn speckled_amount(raw: &str) -> Option<(String, &'static str)> {
     if !lead_ok || !tail_ok {
         return None;
     }
-    // Digit runs and the sign runs between them.
     let core = &mapped[first..=last];
-    let mut digits: Vec<String> = vec![String::new()];
-    let mut seps: Vec<String> = Vec::new();
-    for &ch in core {
-        if ch.is_ascii_digit() {
-            if digits.len() == seps.len() {
-                digits.push(String::new());
-            }
-            if let Some(d) = digits.last_mut() {
-                d.push(ch);
-            }
-        } else if is_sign(ch) {
-            if seps.len() < digits.len() {
-                seps.push(String::new());
-            }
-            if let Some(s) = seps.last_mut() {
-                s.push(ch);
-            }
-        } else {
-            return None;
-        }
-    }
-    // The decimal point: the run after which exactly two digits remain.
-    let mut remaining = 0;
-    let mut point = None;
-    for k in (1..digits.len()).rev() {
-        remaining += digits[k].len();
-        if remaining == 2 {
-            point = Some(k);
-            break;
-        }
-        if remaining > 2 {
-            break;
-        }
-    }
+    let (digits, seps) = digit_runs(core)?;
+    let point = decimal_point(&digits);
     let int_end = point.unwrap_or(digits.len());
     let groups = &digits[..int_end];
     let grouped = groups.len() == 1
@@ -207,6 +161,75 @@ pub fn speckled_amount(raw: &str) -> Option<(String, &'static str)> {
             "specks read as signs or letters in it taken for what they stand for"
         },
     ))
+}
+
+/// Letters the recogniser gives for digits (O, Q, D, 〇 for 0; l, I for 1) as those digits,
+/// where they stand beside a digit or a speck sign.
+fn letters_as_digits(chars: &[char]) -> Vec<char> {
+    let is_sign = |ch: char| SPECK_SIGNS.contains(&ch);
+    // Letters the recogniser gives for digits, taken as digits only beside a digit or sign.
+    let mut mapped: Vec<char> = Vec::with_capacity(chars.len());
+    for (i, &ch) in chars.iter().enumerate() {
+        let near = |j: Option<usize>| {
+            j.and_then(|j| chars.get(j))
+                .is_some_and(|&n| n.is_ascii_digit() || is_sign(n))
+        };
+        let beside = near(i.checked_sub(1)) || near(Some(i + 1));
+        mapped.push(match ch {
+            'O' | 'o' | 'Q' | 'D' | '〇' if beside => '0',
+            'l' | 'I' if beside => '1',
+            _ => ch,
+        });
+    }
+    mapped
+}
+
+/// The digit runs of an amount's core (first to last digit) and the sign runs between them;
+/// `None` when anything else is in it.
+fn digit_runs(core: &[char]) -> Option<(Vec<String>, Vec<String>)> {
+    let is_sign = |ch: char| SPECK_SIGNS.contains(&ch);
+    // Digit runs and the sign runs between them.
+    let mut digits: Vec<String> = vec![String::new()];
+    let mut seps: Vec<String> = Vec::new();
+    for &ch in core {
+        if ch.is_ascii_digit() {
+            if digits.len() == seps.len() {
+                digits.push(String::new());
+            }
+            if let Some(d) = digits.last_mut() {
+                d.push(ch);
+            }
+        } else if is_sign(ch) {
+            if seps.len() < digits.len() {
+                seps.push(String::new());
+            }
+            if let Some(s) = seps.last_mut() {
+                s.push(ch);
+            }
+        } else {
+            return None;
+        }
+    }
+    Some((digits, seps))
+}
+
+/// The decimal point: the digit run after which exactly two digits remain (fund amounts
+/// print two decimals), if any.
+fn decimal_point(digits: &[String]) -> Option<usize> {
+    // The decimal point: the run after which exactly two digits remain.
+    let mut remaining = 0;
+    let mut point = None;
+    for k in (1..digits.len()).rev() {
+        remaining += digits[k].len();
+        if remaining == 2 {
+            point = Some(k);
+            break;
+        }
+        if remaining > 2 {
+            break;
+        }
+    }
+    point
 }
 
 /// "\[073\]六安市…" → ("073", "六安市…"); "054-吕梁市…" → ("054", "吕梁市…"); "044001" → ("044001", "");

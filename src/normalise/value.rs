@@ -563,94 +563,24 @@ fn quantity(prefix: &str, n: Decimal, suffix: &str) -> Option<Value> {
     let neg = prefix
         .strip_suffix('-')
         .is_some_and(|b| b.is_empty() || b.chars().last().and_then(op_symbol).is_some());
-    let mut n = if neg { -n } else { n };
+    let n = if neg { -n } else { n };
     let mut s = suffix;
-    let set_op = |o: Option<Op>, op: &mut Option<Op>| {
-        if op.is_none() {
-            *op = o;
-        }
-    };
     let (o, r) = strip_suffix_op(s);
     set_op(o, &mut op);
-    s = r;
-    // A unit printed in brackets after the number ("=100.00(%)", "≥5(万元)") is the unit itself.
-    if let Some(inner) = s
-        .strip_prefix(['(', '（'])
-        .and_then(|r| r.strip_suffix([')', '）']))
-        .filter(|i| !i.is_empty() && !i.contains(['(', ')', '（', '）']))
-    {
-        s = inner;
-    }
-    if let Some(r) = s.strip_prefix('万') {
-        n = n.checked_mul(Decimal::from(10_000))?;
-        s = r;
-    } else if let Some(r) = s.strip_prefix('亿') {
-        n = n.checked_mul(Decimal::from(100_000_000))?;
-        s = r;
-    } else if s.starts_with("千元") {
-        // 千元 is a money unit of its own; a bare 千 is left as printed.
-        n = n.checked_mul(Decimal::from(1_000))?;
-        s = &s['千'.len_utf8()..];
-    }
-    let (o, r) = strip_suffix_op(s);
+    s = bracketed_unit(r);
+    let (n, r) = magnitude(n, s)?;
+    let (o, r) = strip_suffix_op(r);
     set_op(o, &mut op);
-    s = r;
-
-    let (kind, mut unit) = if let Some(r) = s.strip_prefix('%').or_else(|| s.strip_prefix("百分比"))
-    {
-        s = r;
-        (ValueKind::Percent, Some("%".to_string()))
-    } else if let Some(r) = s.strip_prefix('元') {
-        s = r;
-        (ValueKind::Money, Some("元".to_string()))
-    } else if prefix.ends_with("百分之") {
-        (ValueKind::Percent, Some("%".to_string()))
-    } else {
-        let (u, r) = take_unit(s);
-        s = r;
-        (ValueKind::Quantity, u)
-    };
-    let (o, r) = strip_suffix_op(s);
+    let (kind, mut unit, r) = kind_and_unit(prefix, r);
+    let (o, r) = strip_suffix_op(r);
     set_op(o, &mut op);
     s = r;
     // "/人/月", "/年": per-something parts of the unit (not for percent: "%/年" is rare and
     // "1.5%贷款总量" must not grow a unit).
     if kind != ValueKind::Percent {
-        // "元/人·月": the middle dot joins per-units like "/".
-        while let Some((sep, r)) = s.strip_prefix('/').map(|r| ('/', r)).or_else(|| {
-            s.strip_prefix('·')
-                .filter(|_| unit.is_some())
-                .map(|r| ('·', r))
-        }) {
-            let (u, r2) = take_unit(r);
-            let Some(u) = u else { break };
-            unit.get_or_insert_with(String::new)
-                .push_str(&format!("{sep}{u}"));
-            s = r2;
-            let (o, r3) = strip_suffix_op(s);
-            set_op(o, &mut op);
-            s = r3;
-        }
+        s = per_units(s, &mut unit, &mut op);
     }
-    // What the number is embedded in. A bare number inside words ("2023预算数", "(1) 项目概述",
-    // "站牌/13") is a label or a numbering, not a target; a sentence around a number is
-    // narrative. A phrase around a number with a unit is a target ("开展至少1次团体心理治疗").
-    let pre_words = strip_op_words(prefix);
-    let pre_words = pre_words.strip_suffix('-').unwrap_or(&pre_words);
-    let has_words = |t: &str| t.chars().any(is_cjk);
-    let sentence = |t: &str| t.contains(['，', '。', '；', ',', ';']) && has_words(t);
-    if sentence(pre_words) || sentence(s) {
-        return None;
-    }
-    if kind == ValueKind::Quantity && unit.is_none() && (has_words(pre_words) || has_words(s)) {
-        return None;
-    }
-    if kind == ValueKind::Quantity
-        && unit.is_none()
-        && (pre_words.ends_with('/')
-            || pre_words.ends_with(['、', '.', ')', '）'])
-            || s.starts_with(['、', '.']))
-    {
+    if is_label_or_narrative(prefix, s, kind, unit.is_none()) {
         return None;
     }
     Some(Value {
@@ -660,6 +590,96 @@ fn quantity(prefix: &str, n: Decimal, suffix: &str) -> Option<Value> {
         date: None,
         kind,
     })
+}
+
+/// Sets the operator `o` read after the number unless one was read before it.
+fn set_op(o: Option<Op>, op: &mut Option<Op>) {
+    if op.is_none() {
+        *op = o;
+    }
+}
+
+/// The text after the number without the brackets of a unit printed in them.
+fn bracketed_unit(s: &str) -> &str {
+    // A unit printed in brackets after the number ("=100.00(%)", "≥5(万元)") is the unit itself.
+    s.strip_prefix(['(', '（'])
+        .and_then(|r| r.strip_suffix([')', '）']))
+        .filter(|i| !i.is_empty() && !i.contains(['(', ')', '（', '）']))
+        .unwrap_or(s)
+}
+
+/// The number scaled by a 万, 亿 or 千元 after it, and the text after that; `None` on
+/// overflow.
+fn magnitude(n: Decimal, s: &str) -> Option<(Decimal, &str)> {
+    Some(if let Some(r) = s.strip_prefix('万') {
+        (n.checked_mul(Decimal::from(10_000))?, r)
+    } else if let Some(r) = s.strip_prefix('亿') {
+        (n.checked_mul(Decimal::from(100_000_000))?, r)
+    } else if s.starts_with("千元") {
+        // 千元 is a money unit of its own; a bare 千 is left as printed.
+        (n.checked_mul(Decimal::from(1_000))?, &s['千'.len_utf8()..])
+    } else {
+        (n, s)
+    })
+}
+
+/// What the number is (a percent, money or a quantity) and its unit, from the text after it
+/// (or a 百分之 before it), and the text left.
+fn kind_and_unit<'s>(prefix: &str, s: &'s str) -> (ValueKind, Option<String>, &'s str) {
+    if let Some(r) = s.strip_prefix('%').or_else(|| s.strip_prefix("百分比")) {
+        (ValueKind::Percent, Some("%".to_string()), r)
+    } else if let Some(r) = s.strip_prefix('元') {
+        (ValueKind::Money, Some("元".to_string()), r)
+    } else if prefix.ends_with("百分之") {
+        (ValueKind::Percent, Some("%".to_string()), s)
+    } else {
+        let (u, r) = take_unit(s);
+        (ValueKind::Quantity, u, r)
+    }
+}
+
+/// Appends the per-units after the unit ("/人/月", "·月") to it, with any operator after
+/// each; the text left.
+fn per_units<'s>(mut s: &'s str, unit: &mut Option<String>, op: &mut Option<Op>) -> &'s str {
+    // "元/人·月": the middle dot joins per-units like "/".
+    while let Some((sep, r)) = s.strip_prefix('/').map(|r| ('/', r)).or_else(|| {
+        s.strip_prefix('·')
+            .filter(|_| unit.is_some())
+            .map(|r| ('·', r))
+    }) {
+        let (u, r2) = take_unit(r);
+        let Some(u) = u else { break };
+        unit.get_or_insert_with(String::new)
+            .push_str(&format!("{sep}{u}"));
+        s = r2;
+        let (o, r3) = strip_suffix_op(s);
+        set_op(o, op);
+        s = r3;
+    }
+    s
+}
+
+/// The number is a label or a numbering, or part of a sentence, not a target: judged by the
+/// words around it (`prefix`, and `s` after its unit).
+fn is_label_or_narrative(prefix: &str, s: &str, kind: ValueKind, no_unit: bool) -> bool {
+    // What the number is embedded in. A bare number inside words ("2023预算数", "(1) 项目概述",
+    // "站牌/13") is a label or a numbering, not a target; a sentence around a number is
+    // narrative. A phrase around a number with a unit is a target ("开展至少1次团体心理治疗").
+    let pre_words = strip_op_words(prefix);
+    let pre_words = pre_words.strip_suffix('-').unwrap_or(&pre_words);
+    let has_words = |t: &str| t.chars().any(is_cjk);
+    let sentence = |t: &str| t.contains(['，', '。', '；', ',', ';']) && has_words(t);
+    if sentence(pre_words) || sentence(s) {
+        return true;
+    }
+    if kind == ValueKind::Quantity && no_unit && (has_words(pre_words) || has_words(s)) {
+        return true;
+    }
+    kind == ValueKind::Quantity
+        && no_unit
+        && (pre_words.ends_with('/')
+            || pre_words.ends_with(['、', '.', ')', '）'])
+            || s.starts_with(['、', '.']))
 }
 
 #[cfg(test)]

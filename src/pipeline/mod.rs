@@ -253,23 +253,7 @@ fn run_inner(opts: &RunOptions, inputs: Vec<InputFile>, read_pages: bool) -> Res
     });
     mark_duplicates(&mut outcomes);
     if !read_pages {
-        for o in &mut outcomes {
-            let unread = matches!(o.held, Held::Nothing(ref e) if e.is_empty())
-                && o.duplicate_of.is_none()
-                && o.reading.is_none()
-                && o.kind != Some(InputKind::Text);
-            if unread {
-                o.held = Held::Nothing(vec![ErrorLine {
-                    transient: true,
-                    ..ErrorLine::new(
-                        &o.input.display,
-                        None,
-                        Stage::Input,
-                        "no shard stored a result or reading of these bytes (the file is new or changed since it was planned, or its shard lost it): run its shard again, or plan again",
-                    )
-                }]);
-            }
-        }
+        mark_unread(&mut outcomes);
     }
     let probe_ms = ms(t_probe);
 
@@ -281,68 +265,28 @@ fn run_inner(opts: &RunOptions, inputs: Vec<InputFile>, read_pages: bool) -> Res
                 && outcomes[i].duplicate_of.is_none()
         })
         .collect();
-    // An engine that cannot start (models missing where this binary looks) would fail every
-    // scanned page one by one; it is a usage error before any page is read instead. Images
-    // always need it, so it is started; PDFs may be born-digital and need none, so only its
-    // files are checked (a text-layer run loads no model).
-    let kind_todo = |k: InputKind| {
-        todo.iter()
-            .any(|&i| outcomes[i].kind == Some(k) && outcomes[i].reading.is_none())
-    };
-    let start = if kind_todo(InputKind::Image) {
-        pool.install(|| engines.with_engine(|_| ()))
-    } else if kind_todo(InputKind::Pdf) {
-        crate::ocr::preflight(&cfg.ocr)
-    } else {
-        Ok(())
-    };
-    start.map_err(cannot_start)?;
-    let progress = Progress::new(opts.progress, todo.len());
-    let ctx = Ctx {
-        cfg,
-        engines: &engines,
-        progress: &progress,
-    };
-    let done: Vec<(usize, Outcome)> = pool.install(|| {
-        todo.par_iter()
-            .with_max_len(1)
-            .map(|&i| (i, process_input(&outcomes[i], &ctx, &versions, &state)))
-            .collect()
-    });
-    for (i, o) in done {
-        outcomes[i] = o;
-    }
-    progress.finish();
+    start_engine(&pool, &engines, cfg, &outcomes, &todo)?;
+    process_all(
+        &pool,
+        opts,
+        &engines,
+        &versions,
+        &state,
+        &mut outcomes,
+        &todo,
+    );
     let process_ms = ms(t_process);
 
     // Phase 3: assemble.
     let t_assemble = Instant::now();
-    let rederived = outcomes.iter().filter(|o| o.rederived).count();
-    let mut summary = RunSummary {
-        inputs: outcomes.len(),
-        processed: todo.len() - rederived,
-        reused: outcomes.iter().filter(|o| o.reused).count(),
-        rederived,
-        pages_read: outcomes.iter().map(|o| o.pages_read).sum(),
-        duplicates: outcomes.iter().filter(|o| o.duplicate_of.is_some()).count(),
-        engines_created: engines.created(),
-        ..RunSummary::default()
-    };
+    let mut summary = run_counts(&outcomes, todo.len(), &engines);
     let mut assembled = outputs::assemble(&opts.out, &outcomes, &mut summary)?;
     let assemble_ms = ms(t_assemble);
 
     // Phase 4: exports (SQLite, Excel, review pages), rebuilt from the outputs just written.
     let t_export = Instant::now();
-    let docs: Vec<crate::export::DocInput> = outcomes
-        .iter()
-        .filter(|o| o.duplicate_of.is_none())
-        .map(|o| crate::export::DocInput {
-            display: o.input.display.clone(),
-            path: o.input.path.clone(),
-            sha256: o.sha256.clone(),
-        })
-        .collect();
-    let (export_parts_ms, export_warnings) = crate::export::write_all(&opts.out, &docs, cfg);
+    let (export_parts_ms, export_warnings) =
+        crate::export::write_all(&opts.out, &export_docs(&outcomes), cfg);
     assembled.warnings.extend(export_warnings);
     let export_ms = ms(t_export);
 
@@ -376,6 +320,112 @@ fn run_inner(opts: &RunOptions, inputs: Vec<InputFile>, read_pages: bool) -> Res
     })?;
     outputs::collect_garbage(&state, &outcomes, &versions, cfg);
     Ok(summary)
+}
+
+/// `jixiao merge` reads no page: an input with neither a stored result nor a stored reading
+/// becomes a transient input error telling to run its shard (or plan) again.
+fn mark_unread(outcomes: &mut [Outcome]) {
+    for o in outcomes {
+        let unread = matches!(o.held, Held::Nothing(ref e) if e.is_empty())
+            && o.duplicate_of.is_none()
+            && o.reading.is_none()
+            && o.kind != Some(InputKind::Text);
+        if unread {
+            o.held = Held::Nothing(vec![ErrorLine {
+                transient: true,
+                ..ErrorLine::new(
+                    &o.input.display,
+                    None,
+                    Stage::Input,
+                    "no shard stored a result or reading of these bytes (the file is new or changed since it was planned, or its shard lost it): run its shard again, or plan again",
+                )
+            }]);
+        }
+    }
+}
+
+/// Starts (or checks) the OCR engine before any page is read when some input to process
+/// needs it.
+fn start_engine(
+    pool: &rayon::ThreadPool,
+    engines: &EnginePool,
+    cfg: &Config,
+    outcomes: &[Outcome],
+    todo: &[usize],
+) -> Result<()> {
+    // An engine that cannot start (models missing where this binary looks) would fail every
+    // scanned page one by one; it is a usage error before any page is read instead. Images
+    // always need it, so it is started; PDFs may be born-digital and need none, so only its
+    // files are checked (a text-layer run loads no model).
+    let kind_todo = |k: InputKind| {
+        todo.iter()
+            .any(|&i| outcomes[i].kind == Some(k) && outcomes[i].reading.is_none())
+    };
+    let start = if kind_todo(InputKind::Image) {
+        pool.install(|| engines.with_engine(|_| ()))
+    } else if kind_todo(InputKind::Pdf) {
+        crate::ocr::preflight(&cfg.ocr)
+    } else {
+        Ok(())
+    };
+    start.map_err(cannot_start)
+}
+
+/// Processes the inputs `todo` in parallel (one input per task), each outcome replacing its
+/// probe's, with the progress bar.
+fn process_all(
+    pool: &rayon::ThreadPool,
+    opts: &RunOptions,
+    engines: &EnginePool,
+    versions: &Versions,
+    state: &Path,
+    outcomes: &mut [Outcome],
+    todo: &[usize],
+) {
+    let progress = Progress::new(opts.progress, todo.len());
+    let ctx = Ctx {
+        cfg: &opts.config,
+        engines,
+        progress: &progress,
+    };
+    let done: Vec<(usize, Outcome)> = pool.install(|| {
+        todo.par_iter()
+            .with_max_len(1)
+            .map(|&i| (i, process_input(&outcomes[i], &ctx, versions, state)))
+            .collect()
+    });
+    for (i, o) in done {
+        outcomes[i] = o;
+    }
+    progress.finish();
+}
+
+/// The run's counts known before assembly: inputs processed, reused, re-derived, duplicate.
+fn run_counts(outcomes: &[Outcome], n_todo: usize, engines: &EnginePool) -> RunSummary {
+    let rederived = outcomes.iter().filter(|o| o.rederived).count();
+    RunSummary {
+        inputs: outcomes.len(),
+        processed: n_todo - rederived,
+        reused: outcomes.iter().filter(|o| o.reused).count(),
+        rederived,
+        pages_read: outcomes.iter().map(|o| o.pages_read).sum(),
+        duplicates: outcomes.iter().filter(|o| o.duplicate_of.is_some()).count(),
+        engines_created: engines.created(),
+        ..RunSummary::default()
+    }
+}
+
+/// The documents the exports draw: every input but the duplicates.
+fn export_docs(outcomes: &[Outcome]) -> Vec<crate::export::DocInput> {
+    outcomes
+        .iter()
+        .filter(|o| o.duplicate_of.is_none())
+        .map(|o| crate::export::DocInput {
+            display: o.input.display.clone(),
+            path: o.input.path.clone(),
+            sha256: o.sha256.clone(),
+        })
+        .collect()
 }
 
 /// `jixiao prune OUT`: removes the stored results in `OUT` that the last run did not use (inputs

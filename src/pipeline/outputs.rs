@@ -161,59 +161,121 @@ pub(super) fn assemble(
     outcomes: &[Outcome],
     summary: &mut RunSummary,
 ) -> Result<Assembled> {
-    let mut tables_f = AtomicFile::create(&out.join("tables.jsonl"))?;
-    let mut pages_f = AtomicFile::create(&out.join("pages.jsonl"))?;
-    let mut budget_lines_f = AtomicFile::create(&out.join("budget_lines.jsonl"))?;
-    let mut budget_tables_f = AtomicFile::create(&out.join("budget_tables.jsonl"))?;
-    let mut budget_csv: Vec<crate::budget::BudgetLine> = Vec::new();
-    let mut budget = crate::budget::BudgetSummary::default();
-    let mut records: Vec<Record> = Vec::new();
-    // Record index → position in `errors` order is not needed; the file is enough.
-    let mut errors: Vec<ErrorLine> = Vec::new();
-    let mut inputs = Vec::with_capacity(outcomes.len());
-    let mut stage_ms: BTreeMap<String, u64> = BTreeMap::new();
-    let mut warnings: Vec<String> = Vec::new();
-    let mut ledger = Ledger::default();
-    // The cells of the tables records were read from, to locate their typed warnings.
-    let mut table_index = crate::warning::TableIndex::new();
-    let io = |p: &str, e: std::io::Error| Error::io(out.join(p), e);
-
+    let mut a = Assembly::open(out)?;
     for o in outcomes {
-        let display = o.input.display.as_str();
-        let mut s = InputSummary {
-            path: display.to_owned(),
-            sha256: o.sha256.clone(),
-            bytes: o.bytes,
-            kind: o.kind,
-            status: Status::Ok,
-            reused: o.reused,
-            rederived: o.rederived,
-            duplicate_of: o.duplicate_of.clone(),
-            pages: 0,
-            pages_in: None,
-            pages_ok: 0,
-            pages_partial: 0,
-            pages_failed: 0,
-            tables: 0,
-            records: 0,
-            errors: 0,
-            ms: 0,
+        a.add_input(o, summary)?;
+    }
+    a.repair_and_check();
+    a.close_ledger();
+    a.finish(summary)
+}
+
+/// The run's outputs while they are assembled: the streamed files, open, and what is
+/// gathered across inputs for the files written at the end.
+struct Assembly<'a> {
+    out: &'a Path,
+    tables_f: AtomicFile,
+    pages_f: AtomicFile,
+    budget_lines_f: AtomicFile,
+    budget_tables_f: AtomicFile,
+    budget_csv: Vec<crate::budget::BudgetLine>,
+    budget: crate::budget::BudgetSummary,
+    records: Vec<Record>,
+    // Record index → position in `errors` order is not needed; the file is enough.
+    errors: Vec<ErrorLine>,
+    inputs: Vec<InputSummary>,
+    stage_ms: BTreeMap<String, u64>,
+    warnings: Vec<String>,
+    ledger: Ledger,
+    // The cells of the tables records were read from, to locate their typed warnings.
+    table_index: crate::warning::TableIndex,
+}
+
+/// The error of a failed write to the output file `p`.
+fn io_error<'p>(out: &'p Path, p: &'p str) -> impl FnOnce(std::io::Error) -> Error + 'p {
+    move |e| Error::io(out.join(p), e)
+}
+
+/// An input's `run.json` entry before its result is read: what the probe knew, status ok.
+fn input_summary(o: &Outcome) -> InputSummary {
+    InputSummary {
+        path: o.input.display.clone(),
+        sha256: o.sha256.clone(),
+        bytes: o.bytes,
+        kind: o.kind,
+        status: Status::Ok,
+        reused: o.reused,
+        rederived: o.rederived,
+        duplicate_of: o.duplicate_of.clone(),
+        pages: 0,
+        pages_in: None,
+        pages_ok: 0,
+        pages_partial: 0,
+        pages_failed: 0,
+        tables: 0,
+        records: 0,
+        errors: 0,
+        ms: 0,
+        warnings: Vec::new(),
+    }
+}
+
+impl<'a> Assembly<'a> {
+    /// Opens the streamed output files in `out`, each written whole or not at all.
+    fn open(out: &'a Path) -> Result<Self> {
+        Ok(Assembly {
+            out,
+            tables_f: AtomicFile::create(&out.join("tables.jsonl"))?,
+            pages_f: AtomicFile::create(&out.join("pages.jsonl"))?,
+            budget_lines_f: AtomicFile::create(&out.join("budget_lines.jsonl"))?,
+            budget_tables_f: AtomicFile::create(&out.join("budget_tables.jsonl"))?,
+            budget_csv: Vec::new(),
+            budget: crate::budget::BudgetSummary::default(),
+            records: Vec::new(),
+            errors: Vec::new(),
+            inputs: Vec::new(),
+            stage_ms: BTreeMap::new(),
             warnings: Vec::new(),
-        };
+            ledger: Ledger::default(),
+            table_index: crate::warning::TableIndex::new(),
+        })
+    }
+
+    /// Adds one input: a duplicate is only listed; a result is loaded, counted and its pages,
+    /// budget lines and tables streamed out, its records and errors gathered.
+    fn add_input(&mut self, o: &Outcome, summary: &mut RunSummary) -> Result<()> {
+        let display = o.input.display.as_str();
+        let mut s = input_summary(o);
         if let Some(d) = &o.duplicate_of {
             s.status = Status::Duplicate;
-            warnings.push(format!(
+            self.warnings.push(format!(
                 "{display}: same content as {d}, not processed twice"
             ));
-            inputs.push(s);
-            continue;
+            self.inputs.push(s);
+            return Ok(());
         }
-        let loaded: Option<FileResult> = match &o.held {
+        if let Some(r) = self.load(o, &mut s) {
+            self.add_result(r, display, &mut s, summary)?;
+        }
+        match s.status {
+            Status::Ok => summary.ok += 1,
+            Status::Partial => summary.partial += 1,
+            Status::Failed => summary.failed += 1,
+            Status::Duplicate => {}
+        }
+        self.inputs.push(s);
+        Ok(())
+    }
+
+    /// The input's result, from memory or from the store; `None` (the input failed, its
+    /// errors gathered) when it could not be opened or its stored result is gone.
+    fn load(&mut self, o: &Outcome, s: &mut InputSummary) -> Option<FileResult> {
+        match &o.held {
             Held::Nothing(errs) => {
-                ledger.inputs_unopened += 1;
+                self.ledger.inputs_unopened += 1;
                 s.status = Status::Failed;
                 s.errors = errs.len();
-                errors.extend(errs.iter().cloned());
+                self.errors.extend(errs.iter().cloned());
                 None
             }
             Held::Memory(r) => Some((**r).clone()),
@@ -228,190 +290,258 @@ pub(super) fn assemble(
                     let e = ErrorLine {
                         transient: true,
                         ..ErrorLine::new(
-                            display,
+                            o.input.display.as_str(),
                             None,
                             Stage::Emit,
                             "stored result vanished during the run; rerun",
                         )
                     };
-                    errors.push(e);
-                    ledger.inputs_unopened += 1;
+                    self.errors.push(e);
+                    self.ledger.inputs_unopened += 1;
                     s.status = Status::Failed;
                     s.errors = 1;
                 }
                 r
             }
-        };
-        if let Some(mut r) = loaded {
-            r.relabel(display);
-            s.status = status_of(&r);
-            s.pages = r.pages.len();
-            s.pages_in = r.pages_in;
-            for p in &r.pages {
-                match p.status {
-                    crate::ir::PageStatus::Ok => s.pages_ok += 1,
-                    crate::ir::PageStatus::Partial => s.pages_partial += 1,
-                    crate::ir::PageStatus::Failed => s.pages_failed += 1,
-                }
-            }
-            ledger.pages_in += r.pages_in.unwrap_or(0) as u64;
-            ledger.ok += s.pages_ok as u64;
-            ledger.partial += s.pages_partial as u64;
-            ledger.failed += s.pages_failed as u64;
-            if r.pages_in.is_none() {
-                ledger.inputs_unopened += 1;
-            }
-            for v in ledger_violations(&r) {
-                let v = format!("page ledger: {display}: {v}");
-                errors.push(ErrorLine::new(display, None, Stage::Emit, v.clone()));
-                ledger.violations.push(v);
-            }
-            s.tables = r.tables.len();
-            s.records = r.records.len();
-            s.errors = r.errors.len();
-            s.ms = r.ms;
-            s.warnings = r.warnings.clone();
-            for (k, v) in &r.stage_ms {
-                *stage_ms.entry(k.clone()).or_default() += v;
-            }
-            for p in &r.pages {
-                for (k, v) in &p.ms {
-                    *stage_ms.entry(k.clone()).or_default() += v;
-                }
-                let at = crate::warning::locate_page(p);
-                let line = crate::warning::WithWarnings {
-                    item: p,
-                    warnings_at: &at,
-                };
-                jsonl_line(&mut pages_f, &line).map_err(|e| io("pages.jsonl", e))?;
-            }
-            // Budget tables typed and reconciled per input (a disclosure's cross-table
-            // checks need its own tables only); done before the tables are written so a
-            // failed check can lower the confidence of the scanned cells it doubts.
-            match guarded(display, None, Stage::Budget, || {
-                let cover: String = r.pages.iter().take(3).map(|p| p.text.as_str()).collect();
-                crate::budget::analyse_file(&r.tables, &r.records, &cover)
-            }) {
-                Ok(fb) => {
-                    let scanned: Vec<u32> = r
-                        .pages
-                        .iter()
-                        .filter(|p| p.page_source == Some(crate::ir::PageSource::Scan))
-                        .flat_map(|p| p.source.pages.iter().copied())
-                        .collect();
-                    crate::budget::lower_confidence(
-                        &mut r.tables,
-                        &scanned,
-                        &fb.doubtful_cells,
-                        crate::budget::DOUBTED_CONF,
-                    );
-                    for l in &fb.lines {
-                        jsonl_line(&mut budget_lines_f, l)
-                            .map_err(|e| io("budget_lines.jsonl", e))?;
-                    }
-                    for t in &fb.tables {
-                        jsonl_line(&mut budget_tables_f, t)
-                            .map_err(|e| io("budget_tables.jsonl", e))?;
-                    }
-                    budget.add(&fb);
-                    budget_csv.extend(fb.lines);
-                }
-                Err(e) => {
-                    warnings.push(format!("{display}: budget lines skipped: {}", e.reason));
-                    errors.push(e);
-                }
-            }
-            let used: std::collections::HashSet<&str> = r
-                .records
-                .iter()
-                .flat_map(|x| x.source.tables.iter().map(String::as_str))
-                .collect();
-            for t in &r.tables {
-                jsonl_line(&mut tables_f, t).map_err(|e| io("tables.jsonl", e))?;
-                if used.contains(t.id.as_str()) {
-                    table_index.insert(t.id.clone(), crate::warning::TableCells::of(t));
-                }
-            }
-            summary.pages += r.pages.len();
-            summary.tables += r.tables.len();
-            records.extend(r.records);
-            errors.extend(r.errors);
-            warnings.extend(r.warnings.iter().map(|w| format!("{display}: {w}")));
         }
-        match s.status {
-            Status::Ok => summary.ok += 1,
-            Status::Partial => summary.partial += 1,
-            Status::Failed => summary.failed += 1,
-            Status::Duplicate => {}
-        }
-        inputs.push(s);
     }
 
-    // Run-wide repair, then checks; a panic in either must not cost the run its outputs.
-    if let Err(e) = guarded("", None, Stage::Repair, || {
-        crate::repair::repair_run(&mut records)
-    }) {
-        warnings.push(format!("repair skipped: {}", e.reason));
-        errors.push(e);
+    /// Adds one loaded result: counts it, streams its pages, budget lines and tables, and
+    /// gathers its records, errors and warnings.
+    fn add_result(
+        &mut self,
+        mut r: FileResult,
+        display: &str,
+        s: &mut InputSummary,
+        summary: &mut RunSummary,
+    ) -> Result<()> {
+        r.relabel(display);
+        s.status = status_of(&r);
+        self.count_pages(&r, display, s);
+        s.tables = r.tables.len();
+        s.records = r.records.len();
+        s.errors = r.errors.len();
+        s.ms = r.ms;
+        s.warnings = r.warnings.clone();
+        for (k, v) in &r.stage_ms {
+            *self.stage_ms.entry(k.clone()).or_default() += v;
+        }
+        self.write_pages(&r)?;
+        self.add_budget(&mut r, display)?;
+        self.write_tables(&r)?;
+        summary.pages += r.pages.len();
+        summary.tables += r.tables.len();
+        self.records.extend(r.records);
+        self.errors.extend(r.errors);
+        self.warnings
+            .extend(r.warnings.iter().map(|w| format!("{display}: {w}")));
+        Ok(())
     }
-    for r in &mut records {
-        match guarded(&r.source.path, None, Stage::Check, || {
-            crate::check::check_record(r)
+
+    /// Counts the input's pages by status into its summary and the run's ledger, and reports
+    /// what is wrong with its page accounting.
+    fn count_pages(&mut self, r: &FileResult, display: &str, s: &mut InputSummary) {
+        s.pages = r.pages.len();
+        s.pages_in = r.pages_in;
+        for p in &r.pages {
+            match p.status {
+                crate::ir::PageStatus::Ok => s.pages_ok += 1,
+                crate::ir::PageStatus::Partial => s.pages_partial += 1,
+                crate::ir::PageStatus::Failed => s.pages_failed += 1,
+            }
+        }
+        let ledger = &mut self.ledger;
+        ledger.pages_in += r.pages_in.unwrap_or(0) as u64;
+        ledger.ok += s.pages_ok as u64;
+        ledger.partial += s.pages_partial as u64;
+        ledger.failed += s.pages_failed as u64;
+        if r.pages_in.is_none() {
+            ledger.inputs_unopened += 1;
+        }
+        for v in ledger_violations(r) {
+            let v = format!("page ledger: {display}: {v}");
+            self.errors
+                .push(ErrorLine::new(display, None, Stage::Emit, v.clone()));
+            ledger.violations.push(v);
+        }
+    }
+
+    /// Streams the input's pages to `pages.jsonl`, each with its located warnings, adding
+    /// their stage timings to the run's.
+    fn write_pages(&mut self, r: &FileResult) -> Result<()> {
+        for p in &r.pages {
+            for (k, v) in &p.ms {
+                *self.stage_ms.entry(k.clone()).or_default() += v;
+            }
+            let at = crate::warning::locate_page(p);
+            let line = crate::warning::WithWarnings {
+                item: p,
+                warnings_at: &at,
+            };
+            jsonl_line(&mut self.pages_f, &line).map_err(io_error(self.out, "pages.jsonl"))?;
+        }
+        Ok(())
+    }
+
+    /// Types and reconciles the input's budget tables, lowering the confidence of the
+    /// scanned cells a failed check doubts, and streams its budget lines and tables; a panic
+    /// costs only the budget lines (a warning and an error).
+    fn add_budget(&mut self, r: &mut FileResult, display: &str) -> Result<()> {
+        // Budget tables typed and reconciled per input (a disclosure's cross-table
+        // checks need its own tables only); done before the tables are written so a
+        // failed check can lower the confidence of the scanned cells it doubts.
+        match guarded(display, None, Stage::Budget, || {
+            let cover: String = r.pages.iter().take(3).map(|p| p.text.as_str()).collect();
+            crate::budget::analyse_file(&r.tables, &r.records, &cover)
         }) {
-            Ok(w) => r.warnings.extend(w),
-            Err(e) => errors.push(e),
+            Ok(fb) => {
+                let scanned: Vec<u32> = r
+                    .pages
+                    .iter()
+                    .filter(|p| p.page_source == Some(crate::ir::PageSource::Scan))
+                    .flat_map(|p| p.source.pages.iter().copied())
+                    .collect();
+                crate::budget::lower_confidence(
+                    &mut r.tables,
+                    &scanned,
+                    &fb.doubtful_cells,
+                    crate::budget::DOUBTED_CONF,
+                );
+                for l in &fb.lines {
+                    jsonl_line(&mut self.budget_lines_f, l)
+                        .map_err(io_error(self.out, "budget_lines.jsonl"))?;
+                }
+                for t in &fb.tables {
+                    jsonl_line(&mut self.budget_tables_f, t)
+                        .map_err(io_error(self.out, "budget_tables.jsonl"))?;
+                }
+                self.budget.add(&fb);
+                self.budget_csv.extend(fb.lines);
+            }
+            Err(e) => {
+                self.warnings
+                    .push(format!("{display}: budget lines skipped: {}", e.reason));
+                self.errors.push(e);
+            }
+        }
+        Ok(())
+    }
+
+    /// Streams the input's tables to `tables.jsonl`, indexing the cells of those its records
+    /// were read from.
+    fn write_tables(&mut self, r: &FileResult) -> Result<()> {
+        let used: std::collections::HashSet<&str> = r
+            .records
+            .iter()
+            .flat_map(|x| x.source.tables.iter().map(String::as_str))
+            .collect();
+        for t in &r.tables {
+            jsonl_line(&mut self.tables_f, t).map_err(io_error(self.out, "tables.jsonl"))?;
+            if used.contains(t.id.as_str()) {
+                self.table_index
+                    .insert(t.id.clone(), crate::warning::TableCells::of(t));
+            }
+        }
+        Ok(())
+    }
+
+    /// Run-wide repair, then checks; a panic in either must not cost the run its outputs.
+    fn repair_and_check(&mut self) {
+        if let Err(e) = guarded("", None, Stage::Repair, || {
+            crate::repair::repair_run(&mut self.records)
+        }) {
+            self.warnings.push(format!("repair skipped: {}", e.reason));
+            self.errors.push(e);
+        }
+        for r in &mut self.records {
+            match guarded(&r.source.path, None, Stage::Check, || {
+                crate::check::check_record(r)
+            }) {
+                Ok(w) => r.warnings.extend(w),
+                Err(e) => self.errors.push(e),
+            }
         }
     }
-    // The whole run: pages in = pages accounted for.
-    let accounted = ledger.ok + ledger.partial + ledger.failed;
-    if accounted != ledger.pages_in && ledger.violations.is_empty() {
-        let v = format!(
-            "page ledger: {} pages in, {accounted} accounted for",
-            ledger.pages_in
-        );
-        errors.push(ErrorLine::new("", None, Stage::Emit, v.clone()));
-        ledger.violations.push(v);
-    }
-    ledger.holds = ledger.violations.is_empty();
-    summary.ledger_violations = ledger.violations.len();
-    summary.records = records.len();
-    summary.indicators = records.iter().map(|r| r.indicators.len()).sum();
-    summary.errors = errors.len();
-    summary.warnings = warnings.len() + records.iter().map(|r| r.warnings.len()).sum::<usize>();
 
-    tables_f.commit()?;
-    pages_f.commit()?;
-    budget_lines_f.commit()?;
-    budget_tables_f.commit()?;
-    store::write_atomic(&out.join("budget_lines.csv"), |w| {
-        crate::budget::write_lines_csv(w, &budget_csv)
-    })?;
-    summary.budget_lines = budget.lines;
-    summary.budget_checks = budget.checks;
-    summary.budget_checks_failed = budget.checks_failed;
-    // Typed warnings (additive to schema v1): written beside each record's strings.
-    let typed: Vec<crate::warning::WithOwnedWarnings<'_, Record>> = records
-        .iter()
-        .map(|r| {
-            crate::warning::WithWarnings::owned(r, crate::warning::locate_record(r, &table_index))
+    /// The whole run: pages in = pages accounted for (reported only when no input's own
+    /// accounting already failed).
+    fn close_ledger(&mut self) {
+        let ledger = &mut self.ledger;
+        let accounted = ledger.ok + ledger.partial + ledger.failed;
+        if accounted != ledger.pages_in && ledger.violations.is_empty() {
+            let v = format!(
+                "page ledger: {} pages in, {accounted} accounted for",
+                ledger.pages_in
+            );
+            self.errors
+                .push(ErrorLine::new("", None, Stage::Emit, v.clone()));
+            ledger.violations.push(v);
+        }
+        ledger.holds = ledger.violations.is_empty();
+    }
+
+    /// Completes the run's counts, commits the streamed files and writes the gathered ones
+    /// (`budget_lines.csv`, `records.jsonl`, `indicators.csv`, `errors.jsonl`).
+    fn finish(self, summary: &mut RunSummary) -> Result<Assembled> {
+        let Assembly {
+            out,
+            tables_f,
+            pages_f,
+            budget_lines_f,
+            budget_tables_f,
+            budget_csv,
+            budget,
+            records,
+            errors,
+            inputs,
+            stage_ms,
+            warnings,
+            ledger,
+            table_index,
+        } = self;
+        summary.ledger_violations = ledger.violations.len();
+        summary.records = records.len();
+        summary.indicators = records.iter().map(|r| r.indicators.len()).sum();
+        summary.errors = errors.len();
+        summary.warnings = warnings.len() + records.iter().map(|r| r.warnings.len()).sum::<usize>();
+
+        tables_f.commit()?;
+        pages_f.commit()?;
+        budget_lines_f.commit()?;
+        budget_tables_f.commit()?;
+        store::write_atomic(&out.join("budget_lines.csv"), |w| {
+            crate::budget::write_lines_csv(w, &budget_csv)
+        })?;
+        summary.budget_lines = budget.lines;
+        summary.budget_checks = budget.checks;
+        summary.budget_checks_failed = budget.checks_failed;
+        // Typed warnings (additive to schema v1): written beside each record's strings.
+        let typed: Vec<crate::warning::WithOwnedWarnings<'_, Record>> = records
+            .iter()
+            .map(|r| {
+                crate::warning::WithWarnings::owned(
+                    r,
+                    crate::warning::locate_record(r, &table_index),
+                )
+            })
+            .collect();
+        store::write_atomic(&out.join("records.jsonl"), |w| {
+            crate::emit::write_jsonl(w, &typed)
+        })?;
+        store::write_atomic(&out.join("indicators.csv"), |w| {
+            crate::emit::write_indicators_csv(w, &records)
+        })?;
+        store::write_atomic(&out.join("errors.jsonl"), |w| {
+            crate::emit::write_jsonl(w, &errors)
+        })?;
+        Ok(Assembled {
+            inputs,
+            budget,
+            stage_ms,
+            warnings,
+            ledger,
         })
-        .collect();
-    store::write_atomic(&out.join("records.jsonl"), |w| {
-        crate::emit::write_jsonl(w, &typed)
-    })?;
-    store::write_atomic(&out.join("indicators.csv"), |w| {
-        crate::emit::write_indicators_csv(w, &records)
-    })?;
-    store::write_atomic(&out.join("errors.jsonl"), |w| {
-        crate::emit::write_jsonl(w, &errors)
-    })?;
-    Ok(Assembled {
-        inputs,
-        budget,
-        stage_ms,
-        warnings,
-        ledger,
-    })
+    }
 }
 
 /// Removes the superseded results and readings of this run's own inputs (the same bytes

@@ -21,114 +21,174 @@ pub(super) fn value_text(vals: &[&SCell]) -> Option<String> {
     })
 }
 
+/// The header rows of a form into `r`: project fields, funds (in the unit settled once all
+/// rows are read), goals, narrative and contact.
 pub(super) fn read_header(
     _ctx: &Ctx<'_>,
     rows: &[(usize, Vec<SCell>)],
     fi: &FormInput,
     r: &mut Record,
 ) {
-    let mut unit: Option<MoneyUnit> = None;
-    let mut unit_seen = false;
     let expanded: Vec<Vec<SCell>> = rows.iter().map(|(_, c)| expand_cells(c)).collect();
-    let two_period = expanded.iter().any(|cells| {
+    let two_period = prints_midterm_total(&expanded);
+    let mut h = HeaderRead::default();
+    for (ri, cells) in expanded.iter().enumerate() {
+        h.row(r, fi, rows, ri, cells, two_period);
+    }
+    set_funds(r, h.unit, h.fund_raw);
+    if r.project.name.is_none() {
+        r.project.name = fi.name_above.as_deref().map(vocab::tidy);
+    }
+}
+
+/// A form is of two periods when a label of its header rows names the midterm 总额.
+fn prints_midterm_total(expanded: &[Vec<SCell>]) -> bool {
+    expanded.iter().any(|cells| {
         cells.iter().any(|c| {
             matches!(
                 label_of(&c.text),
                 Some(Lab::Fund(FundKey::Total, Some(Period::Midterm)))
             )
         })
-    });
-    let mut mid: FundSet = BTreeMap::new();
-    let mut ann: FundSet = BTreeMap::new();
-    let mut total_cols: Vec<(Period, usize)> = Vec::new();
-    let mut fund_raw: Vec<(Period, FundKey, &SCell, Option<&SCell>)> = Vec::new();
-    let mut pending_goals: Vec<(Period, usize)> = Vec::new();
-    let mut goals_open = false;
-    for (ri, cells) in expanded.iter().enumerate() {
+    })
+}
+
+/// A fund label's cell and its amount's cell (if any), with the label's period.
+type FundRaw<'c> = (Period, FundKey, &'c SCell, Option<&'c SCell>);
+
+/// What reading the header rows carries from one row to the next: the fund unit, the fund
+/// labels and amounts (read into amounts once the unit is known), goal labels awaiting their
+/// texts.
+#[derive(Default)]
+struct HeaderRead<'c> {
+    unit: Option<MoneyUnit>,
+    unit_seen: bool,
+    total_cols: Vec<(Period, usize)>,
+    fund_raw: Vec<FundRaw<'c>>,
+    pending_goals: Vec<(Period, usize)>,
+    goals_open: bool,
+}
+
+impl<'c> HeaderRead<'c> {
+    /// Reads one header row (`cells`, the `ri`th of `rows` with labels and values split) into
+    /// `r`, keeping its fund labels for [`set_funds`].
+    fn row(
+        &mut self,
+        r: &mut Record,
+        fi: &FormInput,
+        rows: &[(usize, Vec<SCell>)],
+        ri: usize,
+        cells: &'c [SCell],
+        two_period: bool,
+    ) {
         let sg = segments(cells);
         // Orphan cells before any label: a unit line "(万元)" or goal texts under their labels.
         if !sg.pre.is_empty() {
             let joined = compact(&sg.pre.iter().map(|c| c.text.as_str()).collect::<String>());
-            if unit_seen && unit.is_none() && joined.contains("万元") {
-                unit = Some(MoneyUnit::Wan);
-            } else if goals_open {
-                assign_goals(r, &mut pending_goals, &sg.pre);
+            if self.unit_seen && self.unit.is_none() && joined.contains("万元") {
+                self.unit = Some(MoneyUnit::Wan);
+            } else if self.goals_open {
+                assign_goals(r, &mut self.pending_goals, &sg.pre);
             }
         }
         let mut fund_segs: Vec<(FundKey, Option<Period>, &SCell, Option<&SCell>)> = Vec::new();
         for (lab, lc, vals) in &sg.segs {
             let v = value_text(vals);
             match lab {
-                Lab::Name => {
-                    r.project.name = v.or_else(|| fi.name_above.as_deref().map(vocab::tidy));
-                }
-                Lab::Dept => {
-                    let (code, name) = split_department(&v.unwrap_or_default());
-                    r.project.department_code = code;
-                    r.project.department = Some(name);
-                }
-                Lab::Impl => r.project.implementer = Some(v.unwrap_or_default()),
-                Lab::Attr => r.project.attribute = Some(v.unwrap_or_default()),
-                Lab::Origin => r.project.origin = Some(v.unwrap_or_default()),
-                Lab::Term => r.project.term = Some(v.unwrap_or_default()),
-                Lab::Category => r.project.category = Some(v.unwrap_or_default()),
-                Lab::Start => {
-                    r.project.start_date = v.map(|t| normalise::iso_date(&t).unwrap_or(t))
-                }
-                Lab::End => r.project.end_date = v.map(|t| normalise::iso_date(&t).unwrap_or(t)),
-                Lab::FundsUnit(u) => {
-                    unit_seen = true;
-                    unit = unit.or(*u);
-                    if u.is_none() {
-                        // "项目资金" with its unit on the next row "(万元)".
-                        if let Some((_, next)) = rows.get(ri + 1) {
-                            let t: String = next.iter().map(|c| compact(&c.text)).collect();
-                            if t.starts_with("(万元)") {
-                                unit = Some(MoneyUnit::Wan);
-                            } else if t.starts_with("(元)") {
-                                unit = Some(MoneyUnit::Yuan);
-                            }
-                        }
-                    }
-                }
+                Lab::FundsUnit(u) => self.funds_unit(*u, rows.get(ri + 1)),
                 Lab::Fund(k, p) => fund_segs.push((*k, *p, lc, vals.first().copied())),
                 Lab::GoalsHead => {
-                    goals_open = true;
+                    self.goals_open = true;
                     if !vals.is_empty() {
-                        assign_goals(r, &mut pending_goals, vals);
+                        assign_goals(r, &mut self.pending_goals, vals);
                     }
                 }
                 Lab::Goal(p, span) => {
-                    goals_open = true;
+                    self.goals_open = true;
                     if *p == Period::Midterm && span.is_some() {
                         r.goals.midterm_span = span.clone();
                     }
                     match v {
                         Some(t) if !t.is_empty() => set_goal(r, *p, t),
-                        _ => pending_goals.push((*p, lc.col)),
+                        _ => self.pending_goals.push((*p, lc.col)),
                     }
                 }
                 Lab::Narr(k) => {
                     r.narrative.insert(k.to_string(), v.unwrap_or_default());
                 }
                 Lab::Contact(k) => set_contact(r, k, v),
+                project => set_project_field(r, fi, project, v),
             }
         }
         // Which period each fund label of this row belongs to.
         let n = fund_segs.len();
         for (i, (k, p, lc, vc)) in fund_segs.into_iter().enumerate() {
-            let period = p.unwrap_or_else(|| fund_period(two_period, (i, n), lc.col, &total_cols));
+            let period =
+                p.unwrap_or_else(|| fund_period(two_period, (i, n), lc.col, &self.total_cols));
             if k == FundKey::Total {
-                total_cols.push((period, lc.col));
+                self.total_cols.push((period, lc.col));
             }
-            fund_raw.push((period, k, lc, vc));
+            self.fund_raw.push((period, k, lc, vc));
         }
     }
+
+    /// The 项目资金 label's unit `u`; when it prints none, the unit the next row starts with.
+    fn funds_unit(&mut self, u: Option<MoneyUnit>, next_row: Option<&(usize, Vec<SCell>)>) {
+        self.unit_seen = true;
+        self.unit = self.unit.or(u);
+        if u.is_none() {
+            // "项目资金" with its unit on the next row "(万元)".
+            if let Some((_, next)) = next_row {
+                let t: String = next.iter().map(|c| compact(&c.text)).collect();
+                if t.starts_with("(万元)") {
+                    self.unit = Some(MoneyUnit::Wan);
+                } else if t.starts_with("(元)") {
+                    self.unit = Some(MoneyUnit::Yuan);
+                }
+            }
+        }
+    }
+}
+
+/// A project field's label and its value `v` into `r.project` (the name falls back to the
+/// name printed above the form); labels of funds, goals, narrative and contact are read by
+/// [`HeaderRead::row`].
+fn set_project_field(r: &mut Record, fi: &FormInput, lab: &Lab, v: Option<String>) {
+    match lab {
+        Lab::Name => {
+            r.project.name = v.or_else(|| fi.name_above.as_deref().map(vocab::tidy));
+        }
+        Lab::Dept => {
+            let (code, name) = split_department(&v.unwrap_or_default());
+            r.project.department_code = code;
+            r.project.department = Some(name);
+        }
+        Lab::Impl => r.project.implementer = Some(v.unwrap_or_default()),
+        Lab::Attr => r.project.attribute = Some(v.unwrap_or_default()),
+        Lab::Origin => r.project.origin = Some(v.unwrap_or_default()),
+        Lab::Term => r.project.term = Some(v.unwrap_or_default()),
+        Lab::Category => r.project.category = Some(v.unwrap_or_default()),
+        Lab::Start => r.project.start_date = v.map(|t| normalise::iso_date(&t).unwrap_or(t)),
+        Lab::End => r.project.end_date = v.map(|t| normalise::iso_date(&t).unwrap_or(t)),
+        Lab::FundsUnit(_)
+        | Lab::Fund(..)
+        | Lab::GoalsHead
+        | Lab::Goal(..)
+        | Lab::Narr(_)
+        | Lab::Contact(_) => {}
+    }
+}
+
+/// The fund amounts into `r.funds` by period (the first amount of each key and period), in
+/// the unit [`fund_unit`] settles from the one `read` and the amounts' shape.
+fn set_funds(r: &mut Record, read: Option<MoneyUnit>, fund_raw: Vec<FundRaw<'_>>) {
+    let mut mid: FundSet = BTreeMap::new();
+    let mut ann: FundSet = BTreeMap::new();
     let raws: Vec<&str> = fund_raw
         .iter()
         .filter_map(|(_, _, _, vc)| vc.map(|c| c.text.as_str()))
         .collect();
-    let (unit, why) = fund_unit(unit, &raws);
+    let (unit, why) = fund_unit(read, &raws);
     if let Some(why) = why.filter(|_| !fund_raw.is_empty()) {
         r.warnings.push(format!("funds: {why}"));
     }
@@ -162,9 +222,6 @@ pub(super) fn read_header(
     }
     if !ann.is_empty() {
         r.funds.annual = Some(ann);
-    }
-    if r.project.name.is_none() {
-        r.project.name = fi.name_above.as_deref().map(vocab::tidy);
     }
 }
 

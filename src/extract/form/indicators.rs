@@ -379,6 +379,7 @@ fn apply_levels(side: &mut Side, levels: &[LevelCell]) {
     }
 }
 
+#[derive(Default)]
 struct Acc {
     list: Vec<Indicator>,
     /// Whether the last indicator came from the row just before (for wrapped names).
@@ -545,95 +546,125 @@ pub(super) fn read_indicators(
     if two_period {
         learn_pairs(&body, &mut lay);
     }
-    let mut mid_side = Side::default();
-    let mut ann_side = Side::default();
-    let mut mid = Acc {
-        list: Vec::new(),
-        last_row: None,
-        fused: Vec::new(),
-    };
-    let mut ann = Acc {
-        list: Vec::new(),
-        last_row: None,
-        fused: Vec::new(),
-    };
+    let mut p = Periods::default();
     for (row_no, table, toks) in &body {
         let (row_no, table) = (*row_no, *table);
         let mut sp = split_row(toks, &lay);
         if !two_period {
-            apply_levels(&mut ann_side, &sp.ann_levels);
-            side_texts(
+            apply_levels(&mut p.ann_side, &sp.ann_levels);
+            p.texts(
                 ctx,
-                &mut ann,
                 Period::Annual,
-                &ann_side,
                 table,
                 &sp.ann_texts,
                 sp.has_levels,
                 row_no,
             );
-            continue;
+        } else if !sp.has_levels {
+            p.texts_only_row(ctx, &lay, table, &sp.mid_texts, row_no);
+        } else {
+            p.levelled_row(ctx, &lay, table, &mut sp, row_no);
         }
-        if !sp.has_levels {
-            let texts = std::mem::take(&mut sp.mid_texts);
-            match texts.len() {
-                0 => {}
-                1 | 2 => {
-                    let period = side_of_texts(&lay, &texts, &mid.list, &mid_side);
-                    let (acc, side) = match period {
-                        Period::Midterm => (&mut mid, &mid_side),
-                        Period::Annual => (&mut ann, &ann_side),
-                    };
-                    side_texts(ctx, acc, period, side, table, &texts, false, row_no);
-                }
-                n => {
-                    // Three texts are (name, value | name) or (name | name, value): a value in
-                    // second place, or a second cell left of the annual 二级 column, closes the
-                    // midterm pair. Four or more split evenly.
-                    let split = if n == 3
-                        && !(vocab::looks_like_value(&texts[1].text) || texts[1].col < lay.ann_l2)
-                    {
-                        1
-                    } else {
-                        2
-                    };
-                    let (m, a) = texts.split_at(split);
-                    side_texts(
-                        ctx,
-                        &mut mid,
-                        Period::Midterm,
-                        &mid_side,
-                        table,
-                        m,
-                        true,
-                        row_no,
-                    );
-                    side_texts(
-                        ctx,
-                        &mut ann,
-                        Period::Annual,
-                        &ann_side,
-                        table,
-                        a,
-                        true,
-                        row_no,
-                    );
-                }
+    }
+    p.into_record(r);
+}
+
+/// Both periods as a form is read: each side's current levels and its indicators so far.
+#[derive(Default)]
+struct Periods {
+    mid_side: Side,
+    ann_side: Side,
+    mid: Acc,
+    ann: Acc,
+}
+
+impl Periods {
+    /// Reads texts of one row into `period`'s indicators, under that side's levels.
+    fn texts(
+        &mut self,
+        ctx: &Ctx<'_>,
+        period: Period,
+        table: usize,
+        texts: &[&SCell],
+        had_levels: bool,
+        row_no: usize,
+    ) {
+        let (acc, side) = match period {
+            Period::Midterm => (&mut self.mid, &self.mid_side),
+            Period::Annual => (&mut self.ann, &self.ann_side),
+        };
+        side_texts(ctx, acc, period, side, table, texts, had_levels, row_no);
+    }
+
+    /// Reads a row's midterm and annual texts, each side's under its levels.
+    fn both_texts(
+        &mut self,
+        ctx: &Ctx<'_>,
+        table: usize,
+        mid: &[&SCell],
+        ann: &[&SCell],
+        row_no: usize,
+    ) {
+        self.texts(ctx, Period::Midterm, table, mid, true, row_no);
+        self.texts(ctx, Period::Annual, table, ann, true, row_no);
+    }
+
+    /// A two-period row without level cells (all its texts in `texts`): one or two texts go
+    /// to the side they stand on, more are split between the sides.
+    fn texts_only_row(
+        &mut self,
+        ctx: &Ctx<'_>,
+        lay: &Layout,
+        table: usize,
+        texts: &[&SCell],
+        row_no: usize,
+    ) {
+        match texts.len() {
+            0 => {}
+            1 | 2 => {
+                let period = side_of_texts(lay, texts, &self.mid.list, &self.mid_side);
+                self.texts(ctx, period, table, texts, false, row_no);
             }
-            continue;
+            n => {
+                // Three texts are (name, value | name) or (name | name, value): a value in
+                // second place, or a second cell left of the annual 二级 column, closes the
+                // midterm pair. Four or more split evenly.
+                let split = if n == 3
+                    && !(vocab::looks_like_value(&texts[1].text) || texts[1].col < lay.ann_l2)
+                {
+                    1
+                } else {
+                    2
+                };
+                let (m, a) = texts.split_at(split);
+                self.both_texts(ctx, table, m, a, row_no);
+            }
         }
-        apply_levels(&mut mid_side, &sp.mid_levels);
+    }
+
+    /// A two-period row with level cells: each side's levels (shared or printed once for
+    /// both), a garbled 二级 taken from its twin, then each side's texts.
+    fn levelled_row(
+        &mut self,
+        ctx: &Ctx<'_>,
+        lay: &Layout,
+        table: usize,
+        sp: &mut Split<'_>,
+        row_no: usize,
+    ) {
+        let (mid_side, ann_side) = (&mut self.mid_side, &mut self.ann_side);
+        apply_levels(mid_side, &sp.mid_levels);
         if !sp.ann_levels.is_empty() {
             // The annual side shares a printed 一级 "成本指标" of the row.
             let shared_cost = mid_side.l1 == Some("成本指标") && sp.mid_levels.len() >= 2;
-            apply_levels(&mut ann_side, &sp.ann_levels);
+            apply_levels(ann_side, &sp.ann_levels);
             if shared_cost && ann_side.l2 == Some("成本指标") {
                 ann_side.l1 = Some("成本指标");
             }
         } else if !sp.mid_levels.is_empty() && !sp.ann_texts.is_empty() && !sp.mid_levels_own {
             // Levels printed once for both sides (merged across the period columns).
             let before = ann_side.l2;
-            apply_levels(&mut ann_side, &sp.mid_levels);
+            apply_levels(ann_side, &sp.mid_levels);
             if ann_side.l2.is_none() {
                 ann_side.l2 = before;
             }
@@ -644,45 +675,32 @@ pub(super) fn read_indicators(
         // text. Without it the label above was carried down over the rows (held-out photo
         // copy: 时效指标 rows read as 质量指标).
         if sp.mid_levels.is_empty() {
-            twin_level(&mut mid_side, &mut sp.mid_texts, &sp.ann_levels, lay.mid_l2);
+            twin_level(mid_side, &mut sp.mid_texts, &sp.ann_levels, lay.mid_l2);
         } else if sp.ann_levels.is_empty() {
-            twin_level(&mut ann_side, &mut sp.ann_texts, &sp.mid_levels, lay.ann_l2);
+            twin_level(ann_side, &mut sp.ann_texts, &sp.mid_levels, lay.ann_l2);
         }
-        side_texts(
-            ctx,
-            &mut mid,
-            Period::Midterm,
-            &mid_side,
-            table,
-            &sp.mid_texts,
-            true,
-            row_no,
-        );
-        side_texts(
-            ctx,
-            &mut ann,
-            Period::Annual,
-            &ann_side,
-            table,
-            &sp.ann_texts,
-            true,
-            row_no,
-        );
+        self.both_texts(ctx, table, &sp.mid_texts, &sp.ann_texts, row_no);
     }
-    // A reviewer sees every split (indicator numbers are 1-based over midterm then annual).
-    let fused = mid
-        .fused
-        .iter()
-        .copied()
-        .chain(ann.fused.iter().map(|k| k + mid.list.len()));
-    for k in fused {
-        r.warnings.push(format!(
-            "indicator {}: value split off its name cell",
-            k + 1
-        ));
+
+    /// The indicators into `r`, midterm then annual, with a warning for every value split
+    /// off its name cell.
+    fn into_record(self, r: &mut Record) {
+        let (mid, ann) = (self.mid, self.ann);
+        // A reviewer sees every split (indicator numbers are 1-based over midterm then annual).
+        let fused = mid
+            .fused
+            .iter()
+            .copied()
+            .chain(ann.fused.iter().map(|k| k + mid.list.len()));
+        for k in fused {
+            r.warnings.push(format!(
+                "indicator {}: value split off its name cell",
+                k + 1
+            ));
+        }
+        r.indicators = mid.list;
+        r.indicators.extend(ann.list);
     }
-    r.indicators = mid.list;
-    r.indicators.extend(ann.list);
 }
 
 /// The header's level columns: one period or two, and where each side's 二级 column is.

@@ -86,26 +86,49 @@ const SPECK_SIGNS: [char; 15] = [
     '·', '.', '．', ',', '，', ':', '∶', ';', '；', '\'', '`', '"', '“', '”', '。',
 ];
 
+/// The label a cell's text is, if any: tried as a project field, the 项目资金 unit, a fund, the
+/// goals head, a goal, a narrative or contact field, then as a clipped label, in that order.
 pub(super) fn label_of(text: &str) -> Option<Lab> {
     let c = vocab::label_text(text);
     // No label ends in a semicolon: it is a colon misread (or a speck beside the label).
     let full = c.trim_end_matches([':', ';', '；']);
-    // No label prints these signs inside it: between its characters they are specks read as
-    // signs ("项目·资金(元)", "市县(区)财政:资金", "“项目期"), and the label is what is left.
-    let despeckled: String = full
-        .chars()
-        .filter(|ch| !SPECK_SIGNS.contains(ch))
-        .collect();
-    // "其中：财政拨款": the colon may be read as any small sign ("其中·财政拨款", gone with the
-    // specks above) or lost with the space that stood for it ("其中 中央财政资金"); what follows
-    // names the fund either way.
-    let c = match despeckled.strip_prefix("其中") {
-        Some(rest) if !rest.is_empty() => rest.trim_start_matches(['、', '-']),
-        _ => despeckled.as_str(),
-    };
+    let despeckled = without_specks(full);
+    let c = after_of_which(&despeckled);
     if c.is_empty() {
         return None;
     }
+    project_label(c)
+        .or_else(|| funds_unit_label(c))
+        .or_else(|| fund_label(c))
+        .or_else(|| (c == "总体目标").then_some(Lab::GoalsHead))
+        .or_else(|| goal_label(full))
+        .or_else(|| narrative_key(c).map(Lab::Narr))
+        .or_else(|| contact_label(c))
+        .or_else(|| clipped_label(c))
+}
+
+/// The label without the signs no label prints inside it.
+fn without_specks(full: &str) -> String {
+    // No label prints these signs inside it: between its characters they are specks read as
+    // signs ("项目·资金(元)", "市县(区)财政:资金", "“项目期"), and the label is what is left.
+    full.chars()
+        .filter(|ch| !SPECK_SIGNS.contains(ch))
+        .collect()
+}
+
+/// The label after a leading "其中" (the fund it names), else the label.
+fn after_of_which(despeckled: &str) -> &str {
+    // "其中：财政拨款": the colon may be read as any small sign ("其中·财政拨款", gone with the
+    // specks above) or lost with the space that stood for it ("其中 中央财政资金"); what follows
+    // names the fund either way.
+    match despeckled.strip_prefix("其中") {
+        Some(rest) if !rest.is_empty() => rest.trim_start_matches(['、', '-']),
+        _ => despeckled,
+    }
+}
+
+/// A project field's label, read exactly or with one character misread.
+fn project_label(c: &str) -> Option<Lab> {
     let simple: [(&str, Lab); 12] = [
         ("项目名称", Lab::Name),
         ("主管部门及代码", Lab::Dept),
@@ -123,9 +146,11 @@ pub(super) fn label_of(text: &str) -> Option<Lab> {
     if let Some((_, l)) = simple.iter().find(|(k, _)| *k == c) {
         return Some(l.clone());
     }
-    if let Some(l) = unique_near(c, simple.iter().map(|(k, l)| (*k, l))) {
-        return Some(l.clone());
-    }
+    unique_near(c, simple.iter().map(|(k, l)| (*k, l))).cloned()
+}
+
+/// The 项目资金 label with the unit it prints, if any (not a 项目资金总额).
+fn funds_unit_label(c: &str) -> Option<Lab> {
     // "项目资金(万元)"; OCR often misreads 目 (as 日, 自), so one wrong character there is tolerated.
     let funds_rest = c.strip_prefix("项目资金").or_else(|| {
         let mut it = c.char_indices();
@@ -134,33 +159,38 @@ pub(super) fn label_of(text: &str) -> Option<Lab> {
             _ => None,
         }
     });
-    if let Some(rest) = funds_rest {
-        if !rest.contains("总额") {
-            // 万 read as a look-alike (方, 力: its strokes broken by speckle or a threshold)
-            // before 元 in this label is still 万: no form prints 方元.
-            let wan = ["万元", "方元", "力元"].iter().any(|u| rest.contains(u));
-            let unit = if wan {
-                Some(MoneyUnit::Wan)
-            } else if rest.contains('元') {
-                Some(MoneyUnit::Yuan)
-            } else {
-                None
-            };
-            return Some(Lab::FundsUnit(unit));
-        }
+    let rest = funds_rest?;
+    if rest.contains("总额") {
+        return None;
     }
+    // 万 read as a look-alike (方, 力: its strokes broken by speckle or a threshold) before 元
+    // in this label is still 万: no form prints 方元.
+    let wan = ["万元", "方元", "力元"].iter().any(|u| rest.contains(u));
+    let unit = if wan {
+        Some(MoneyUnit::Wan)
+    } else if rest.contains('元') {
+        Some(MoneyUnit::Yuan)
+    } else {
+        None
+    };
+    Some(Lab::FundsUnit(unit))
+}
+
+/// A fund's label (单位自筹, or one of [`FUND_LABELS`] read exactly or with one character
+/// misread).
+fn fund_label(c: &str) -> Option<Lab> {
     if c == "单位自筹" || c == "单位自筹资金" {
         return Some(Lab::Fund(FundKey::SelfRaised, None));
     }
     if let Some((_, k, p)) = FUND_LABELS.iter().find(|(l, _, _)| *l == c) {
         return Some(Lab::Fund(*k, *p));
     }
-    if let Some((k, p)) = unique_near(c, FUND_LABELS.iter().map(|(l, k, p)| (*l, (k, p)))) {
-        return Some(Lab::Fund(*k, *p));
-    }
-    if c == "总体目标" {
-        return Some(Lab::GoalsHead);
-    }
+    unique_near(c, FUND_LABELS.iter().map(|(l, k, p)| (*l, (k, p)))).map(|(k, p)| Lab::Fund(*k, *p))
+}
+
+/// A midterm or annual goal's label with the span it prints; read from the `full` label,
+/// whose span keeps its points.
+fn goal_label(full: &str) -> Option<Lab> {
     for (p, prefixes) in [
         (
             Period::Midterm,
@@ -188,9 +218,11 @@ pub(super) fn label_of(text: &str) -> Option<Lab> {
             }
         }
     }
-    if let Some(k) = narrative_key(c) {
-        return Some(Lab::Narr(k));
-    }
+    None
+}
+
+/// A contact field's label.
+fn contact_label(c: &str) -> Option<Lab> {
     for (l, k) in [
         ("负责人", "leader"),
         ("经办人", "handler"),
@@ -201,8 +233,12 @@ pub(super) fn label_of(text: &str) -> Option<Lab> {
             return Some(Lab::Contact(k));
         }
     }
-    // A label clipped by its cell: a prefix of exactly one fund label ("市县(区)财政资",
-    // "财政拨"), at least three characters long.
+    None
+}
+
+/// A label clipped by its cell: a prefix of exactly one fund label ("市县(区)财政资",
+/// "财政拨"), at least three characters long, or of 年度总体目标 (at least four).
+fn clipped_label(c: &str) -> Option<Lab> {
     if c.chars().count() >= 3 {
         let cands: Vec<&(&str, FundKey, Option<Period>)> = FUND_LABELS
             .iter()
