@@ -127,7 +127,20 @@ pub fn speckled_amount(raw: &str) -> Option<(String, &'static str)> {
         return None;
     }
     let core = &mapped[first..=last];
-    let (digits, seps) = digit_runs(core)?;
+    let (mut digits, seps) = digit_runs(core)?;
+    // A printed point with three digits after it is no thousands separator: either the
+    // recogniser read one decimal twice (a glyph stretched across two of its frames, as on a
+    // curled page: "13,907.778" for 13,907.78; which of the pair is dropped gives the same
+    // text), or it cannot be told and is left alone — taken for a separator it had made the
+    // amount a thousand times larger.
+    let mut doubled = false;
+    if seps.last().is_some_and(|s| s == ".") && digits.last().is_some_and(|d| d.len() == 3) {
+        let d: Vec<char> = digits.last()?.chars().collect();
+        let k = (0..2).find(|&i| d[i] == d[i + 1])?;
+        let once: String = d[..k].iter().chain(&d[k + 1..]).collect();
+        *digits.last_mut()? = once;
+        doubled = true;
+    }
     let point = decimal_point(&digits);
     let int_end = point.unwrap_or(digits.len());
     let groups = &digits[..int_end];
@@ -155,7 +168,9 @@ pub fn speckled_amount(raw: &str) -> Option<(String, &'static str)> {
     });
     Some((
         fixed,
-        if only_point {
+        if doubled {
+            "a decimal read twice (three after its point) taken once"
+        } else if only_point {
             "its last comma or colon taken for a decimal point"
         } else {
             "specks read as signs or letters in it taken for what they stand for"
@@ -482,6 +497,12 @@ mod tests {
         assert_eq!(r("7595500. 0"), None);
         assert_eq!(r("约5万元"), None);
         assert_eq!(r("2023-01-01"), None);
+        // a decimal doubled after a printed point is taken once; three other decimals are
+        // no thousands group
+        assert_eq!(r("13,907.778").as_deref(), Some("13907.78"));
+        assert_eq!(r("1,234.566万元").as_deref(), Some("1234.56万元"));
+        assert_eq!(r("13,907.785"), None);
+        assert_eq!(r("13,907,778"), None);
         // the reason names the comma taken for a point when that is all there was
         let why = |s: &str| super::speckled_amount(s).map(|(_, w)| w);
         assert_eq!(
