@@ -426,8 +426,12 @@ fn report_failures(prepared: &[Prepared<'_>], checks: &[Check], path: &str) -> F
             .map(|t| cell_ref(prepared, t))
             .collect();
         let msg = failure_message(prepared, c, &sugg);
+        // No single digit explains it, or too many would: every term is doubtful (asked before
+        // the suggestions are cut to three, which had left this branch dead and marked only
+        // three of the many cells that could be the misread one).
+        let ambiguous = sugg.is_empty() || sugg.len() > 3;
         sugg.truncate(3);
-        if sugg.is_empty() || sugg.len() > 3 {
+        if ambiguous {
             doubtful.extend(
                 terms
                     .iter()
