@@ -16,7 +16,8 @@ mod text;
 mod value;
 
 pub use fields::{
-    compact_datetime, fiscal_year, iso_date, parse_amount, speckled_amount, split_department,
+    compact_datetime, decimals_read_once, fiscal_year, iso_date, parse_amount, speckled_amount,
+    split_department,
 };
 pub use level::{canonical_level1, canonical_level2, canonical_level2_loose, LEVEL1, LEVEL2};
 pub(crate) use text::is_cjk;

@@ -424,14 +424,9 @@ fn undouble_decimals(lines: &mut [Line], unit: Option<&str>) {
             let Some((int, frac)) = t.rsplit_once('.') else {
                 continue;
             };
-            let d: Vec<char> = frac.chars().collect();
-            if d.len() != 3 || !d.iter().all(char::is_ascii_digit) {
-                continue;
-            }
-            let Some(k) = (0..2).find(|&i| d[i] == d[i + 1]) else {
+            let Some(once) = crate::normalise::decimals_read_once(frac) else {
                 continue;
             };
-            let once: String = d[..k].iter().chain(&d[k + 1..]).collect();
             let fixed = format!("{int}.{once}");
             if let Ok(Some(mut b)) = amount_of(&fixed, unit, a.row, a.col) {
                 notes.push(format!(
@@ -761,9 +756,17 @@ mod tests {
         }
     }
 
+    /// One line per raw amount text.
+    fn one_per_line(raws: &[&str]) -> Vec<Line> {
+        raws.iter()
+            .enumerate()
+            .map(|(r, t)| amount_line(r, &[t]))
+            .collect()
+    }
+
     #[test]
     fn a_decimal_read_twice_is_taken_once_among_two_decimal_amounts() {
-        let mut lines: Vec<Line> = [
+        let mut lines = one_per_line(&[
             "12.30",
             "4.50",
             "13,907.778",
@@ -771,11 +774,7 @@ mod tests {
             "1.00",
             "3.785",
             "2.00",
-        ]
-        .iter()
-        .enumerate()
-        .map(|(r, t)| amount_line(r, &[t]))
-        .collect();
+        ]);
         undouble_decimals(&mut lines, Some("万元"));
         let yuan = |l: &Line| l.values[0].amount.as_ref().map(|a| a.yuan);
         assert_eq!(yuan(&lines[2]), Some(Decimal::from(139_077_800)));
@@ -783,7 +782,7 @@ mod tests {
         // three decimals with no digit twice in a row cannot be told: left as read
         assert_eq!(yuan(&lines[5]), Some(Decimal::from(37_850)));
         // a table printed with three or four decimals is left alone
-        let mut lines: Vec<Line> = [
+        let mut lines = one_per_line(&[
             "12.3001",
             "4.50",
             "13,907.778",
@@ -791,11 +790,7 @@ mod tests {
             "1.00",
             "2.00",
             "3.00",
-        ]
-        .iter()
-        .enumerate()
-        .map(|(r, t)| amount_line(r, &[t]))
-        .collect();
+        ]);
         undouble_decimals(&mut lines, Some("万元"));
         assert!(lines.iter().all(|l| l.warnings.is_empty()));
     }

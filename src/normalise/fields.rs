@@ -135,10 +135,7 @@ pub fn speckled_amount(raw: &str) -> Option<(String, &'static str)> {
     // amount a thousand times larger.
     let mut doubled = false;
     if seps.last().is_some_and(|s| s == ".") && digits.last().is_some_and(|d| d.len() == 3) {
-        let d: Vec<char> = digits.last()?.chars().collect();
-        let k = (0..2).find(|&i| d[i] == d[i + 1])?;
-        let once: String = d[..k].iter().chain(&d[k + 1..]).collect();
-        *digits.last_mut()? = once;
+        *digits.last_mut()? = decimals_read_once(digits.last()?)?;
         doubled = true;
     }
     let point = decimal_point(&digits);
@@ -176,6 +173,18 @@ pub fn speckled_amount(raw: &str) -> Option<(String, &'static str)> {
             "specks read as signs or letters in it taken for what they stand for"
         },
     ))
+}
+
+/// Three decimals where two are printed, one read twice: "778" → "78" (a glyph stretched over
+/// two of the recogniser's frames; which of the pair is dropped gives the same text). `None`
+/// unless three digits hold one twice in a row.
+pub fn decimals_read_once(decimals: &str) -> Option<String> {
+    let d: Vec<char> = decimals.chars().collect();
+    if d.len() != 3 || !d.iter().all(char::is_ascii_digit) {
+        return None;
+    }
+    let k = (0..2).find(|&i| d[i] == d[i + 1])?;
+    Some(d[..k].iter().chain(&d[k + 1..]).collect())
 }
 
 /// Letters the recogniser gives for digits (O, Q, D, 〇 for 0; l, I for 1) as those digits,
